@@ -1,0 +1,58 @@
+# Healthbook: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := schema/node_modules/.installed-stamp
+UV_VERSION := 0.13.9
+
+.PHONY: run test install node lint typecheck services pytest schema clean bench
+
+## run: the whole system in the embedded mode (SQLite, in-process broker), demo data included
+run: install node
+	$(BIN)/healthbook up --seed
+
+## test: install everything, start missing services, lint, type-check and run the whole suite
+test: install node services lint typecheck pytest
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(PY) -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .
+	touch $@
+
+## node: npm tooling pinned by lockfiles (supergraph composition, reference gateway, browser tests)
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): schema/package.json schema/package-lock.json
+	cd schema && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+services:
+	bash scripts/ensure-services.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy .
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+schema: install node
+	$(BIN)/healthbook schema export
+	$(BIN)/healthbook schema compose
+
+bench: install node
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) schema/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Healthbook: the `healthbook` command and the embedded-mode orchestration."""

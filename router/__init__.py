@@ -1,0 +1,1 @@
+"""The Healthbook router: an Apollo Federation v2 gateway written in Python."""

@@ -1,0 +1,1 @@
+"""The four domain subgraphs and the small shared plumbing package they all use."""

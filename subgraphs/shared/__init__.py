@@ -1,0 +1,1 @@
+"""Plumbing shared by every subgraph: settings, database, outbox, bus, cache, health, telemetry."""

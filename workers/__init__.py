@@ -1,0 +1,1 @@
+"""Dramatiq actors: event consumers, notification delivery and the reminder dispatcher."""
