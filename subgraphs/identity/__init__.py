@@ -1,0 +1,1 @@
+"""The identity subgraph: users, credentials, roles, profiles and sessions."""

@@ -1,0 +1,84 @@
+"""JSON logs carrying request and trace ids, with secrets redacted before they are written."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from subgraphs.shared.telemetry import current_trace_id
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+_SECRET_KEYS = re.compile(
+    r"(password|passwd|secret|token|authorization|api[_-]?key|signature|hash|cookie)", re.I
+)
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+REDACTED = "[REDACTED]"
+
+
+def redact_text(text: str) -> str:
+    """Remove bearer tokens, JWTs and URL passwords from free text."""
+    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    text = _JWT.sub(REDACTED, text)
+    return _URL_PASSWORD.sub(rf"\1{REDACTED}@", text)
+
+
+def redact(value: Any, key: str = "") -> Any:
+    """A copy of `value` with every secret-looking field and token replaced."""
+    if key and _SECRET_KEYS.search(key):
+        return REDACTED
+    if isinstance(value, dict):
+        return {k: redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
+
+
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, ids and extra fields."""
+
+    def __init__(self, component: str) -> None:
+        super().__init__()
+        self.component = component
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "component": self.component,
+            "logger": record.name,
+            "message": redact_text(record.getMessage()),
+        }
+        if request_id := request_id_var.get():
+            entry["request_id"] = request_id
+        if trace_id := current_trace_id():
+            entry["trace_id"] = trace_id
+        extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        entry.update(redact(extra))
+        if record.exc_info:
+            entry["exception"] = redact_text(self.formatException(record.exc_info))
+        return orjson.dumps(entry, default=str).decode()
+
+
+def configure_logging(*, component: str, level: str) -> None:
+    """Send every log record to stderr as JSON."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(component))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("pika", "aiosqlite", "httpx", "httpcore", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
