@@ -7,7 +7,7 @@ once without scanning keys (and expires by its TTL).
 
 from __future__ import annotations
 
-import asyncio
+import threading
 import time
 from typing import Protocol
 
@@ -31,7 +31,7 @@ class MemoryCache:
         self._entries: dict[str, tuple[float, bytes]] = {}
         self._generations: dict[str, int] = {}
         self._max_entries = max_entries
-        self._lock = asyncio.Lock()
+        self._lock = threading.Lock()  # safe across the event loops of one process
 
     async def get(self, key: str) -> bytes | None:
         entry = self._entries.get(key)
@@ -59,7 +59,7 @@ class MemoryCache:
         return self._generations.get(namespace, 0)
 
     async def invalidate(self, namespace: str) -> int:
-        async with self._lock:
+        with self._lock:
             self._generations[namespace] = self._generations.get(namespace, 0) + 1
             return self._generations[namespace]
 

@@ -1,8 +1,9 @@
-"""The outbox relay: publishes committed events and marks them sent only once the broker confirms."""
+"""The outbox relay: publishes committed events, marking them sent once the broker confirms."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -99,10 +100,8 @@ class OutboxRelay:
             if published >= self.batch_size:
                 continue
             self._wakeup.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
-            except TimeoutError:
-                pass
 
 
 class RelayUnavailable(RuntimeError):

@@ -1,0 +1,83 @@
+"""The `healthbook` command: run, serve, migrate, seed and build the schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from subgraphs.shared.settings import COMPONENTS, ConfigError, Settings
+
+SERVABLE = (*COMPONENTS, "router", "worker", "scheduler")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="healthbook", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    up = commands.add_parser("up", help="run the whole system in one process (embedded mode)")
+    up.add_argument("--seed", action="store_true", help="load demo data into empty stores")
+
+    serve = commands.add_parser("serve", help="run one component (distributed mode)")
+    serve.add_argument("component", choices=SERVABLE)
+    serve.add_argument("--port", type=int, help="override the component's port")
+    serve.add_argument("--supergraph", type=Path, help="router only: the supergraph file")
+
+    migrate = commands.add_parser("migrate", help="bring stores to the latest schema")
+    migrate.add_argument("components", nargs="*", choices=[[], *COMPONENTS], default=[])
+
+    commands.add_parser("seed", help="load demo data into the stores that are empty")
+
+    schema = commands.add_parser("schema", help="export subgraph SDL / compose the supergraph")
+    schema.add_argument("action", choices=("export", "compose", "check"))
+
+    router = commands.add_parser("router", help="router tools")
+    router.add_argument("tool", choices=("plan",))
+    router.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ConfigError as error:
+        print(f"healthbook: configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "schema":
+        from healthbook import schema_commands
+
+        return schema_commands.run(args.action)
+    if args.command == "router":
+        router_main = importlib.import_module("router.main")
+        code: int = router_main.plan_command(list(args.rest))
+        return code
+    settings = Settings.from_env()
+    if args.command == "up":
+        from healthbook.embedded import run_embedded
+
+        return run_embedded(settings, seed=args.seed)
+    if args.command == "serve":
+        from healthbook.serve import serve
+
+        return serve(settings, args.component, port=args.port, supergraph=args.supergraph)
+    if args.command == "migrate":
+        from healthbook.stores import migrate
+
+        migrate(settings, tuple(args.components) or None)
+        return 0
+    if args.command == "seed":
+        from healthbook.stores import migrate, seed
+
+        migrate(settings, None)
+        asyncio.run(seed(settings))
+        return 0
+    raise AssertionError(args.command)

@@ -1,0 +1,106 @@
+"""`healthbook up`: every component in one process, on SQLite, with in-process broker,
+cache and pub/sub (DESIGN §2, the embedded mode)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import sys
+
+import dramatiq
+
+from healthbook.components import load_spec, present_subgraphs
+from healthbook.keys import with_embedded_secrets
+from healthbook.servers import Server, serve_together, server, stop_on_signals
+from healthbook.stores import migrate, seed
+from healthbook.wiring import build_authenticator, build_bus, declare_actors, router_server
+from subgraphs.shared.app import create_subgraph_app
+from subgraphs.shared.logs import configure_logging
+from subgraphs.shared.resources import Resources, Shared
+from subgraphs.shared.settings import Settings
+from subgraphs.shared.telemetry import configure_tracing
+from workers.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def run_embedded(settings: Settings, *, seed: bool) -> int:
+    """Migrate, optionally seed, then serve everything until Ctrl-C."""
+    configure_logging(component="healthbook", level=settings.log_level)
+    configure_tracing(
+        service_name="healthbook", namespace="healthbook", otlp_endpoint=settings.otlp_endpoint
+    )
+    if settings.broker_url or settings.redis_url:
+        print("healthbook up runs the embedded mode: BROKER_URL and REDIS_URL are ignored.")
+    settings = with_embedded_secrets(settings)
+    settings = dataclasses.replace(settings, broker_url="", redis_url="")
+    migrate(settings, None)
+    asyncio.run(_run(settings, load_demo=seed))
+    return 0
+
+
+async def _run(settings: Settings, *, load_demo: bool) -> None:
+    shared = Shared()
+    if load_demo:
+        await seed(settings, shared)
+    authenticator = build_authenticator(settings, shared.cache)
+    bus = build_bus(settings)
+    runtime = Runtime(settings, shared=shared, bus=bus, authenticator=authenticator)
+    declare_actors(bus.broker, runtime)
+    worker = dramatiq.Worker(bus.broker, worker_threads=4)
+    worker.start()
+
+    servers: list[Server] = []
+    urls: list[tuple[str, str]] = []
+    for name in present_subgraphs():
+        resources = Resources.open(
+            name, settings, shared=shared, bus=bus, authenticator=authenticator
+        )
+        app = create_subgraph_app(load_spec(name), resources)
+        port = settings.ports[name]
+        servers.append(server(app, host=settings.host, port=port))
+        urls.append((name, f"http://{settings.host}:{port}/graphql"))
+    gateway = router_server(settings)
+    if gateway is not None:
+        servers.append(gateway)
+        urls.insert(0, ("router", f"http://{settings.host}:{settings.ports['router']}/graphql"))
+
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    serving = asyncio.create_task(serve_together(servers, stop))
+    if await _all_started(servers, serving):
+        _announce(settings, urls, demo=load_demo)
+    try:
+        await serving
+    finally:
+        worker.stop()
+        await runtime.close()
+    print("Healthbook stopped.", file=sys.stderr)
+
+
+async def _all_started(servers: list[Server], serving: asyncio.Task[None]) -> bool:
+    """Wait until every server listens (True) or serving ended early (False)."""
+    for _ in range(600):
+        if serving.done():
+            return False
+        if all(s.started for s in servers):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+def _announce(settings: Settings, urls: list[tuple[str, str]], *, demo: bool) -> None:
+    lines = ["", "Healthbook is running (embedded mode: SQLite, in-process broker/cache/pub-sub)."]
+    for name, url in urls:
+        lines.append(f"  {name:<14} {url}")
+    if urls and urls[0][0] == "router":
+        lines.append(f"  GraphiQL       {urls[0][1]}  (open it in a browser)")
+    lines.append(f"  data directory {settings.data_dir}")
+    if demo:
+        lines.append(
+            "  demo accounts  admin@healthbook.local, patient@healthbook.local, "
+            "dr.silva@healthbook.local (password: healthbook-demo)"
+        )
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,89 @@
+"""`healthbook serve <component>`: one component per process (the distributed mode)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import importlib
+import logging
+import signal
+import threading
+from pathlib import Path
+
+import dramatiq
+
+from healthbook.components import load_spec
+from healthbook.servers import serve_together, server, stop_on_signals
+from healthbook.wiring import build_authenticator, build_bus, declare_actors
+from subgraphs.shared.app import create_subgraph_app
+from subgraphs.shared.cache import Cache, MemoryCache, RedisCache
+from subgraphs.shared.logs import configure_logging
+from subgraphs.shared.resources import Resources
+from subgraphs.shared.settings import COMPONENTS, Settings
+from subgraphs.shared.telemetry import configure_tracing
+from workers.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def serve(settings: Settings, component: str, *, port: int | None, supergraph: Path | None) -> int:
+    configure_logging(component=component, level=settings.log_level)
+    configure_tracing(
+        service_name=component, namespace="healthbook", otlp_endpoint=settings.otlp_endpoint
+    )
+    if port is not None:
+        settings = dataclasses.replace(settings, ports={**settings.ports, component: port})
+    if component in COMPONENTS:
+        asyncio.run(_serve_subgraph(settings, component))
+        return 0
+    if component == "worker":
+        return _serve_worker(settings)
+    if component == "router":
+        router_main = importlib.import_module("router.main")
+        router_main.serve(
+            supergraph or Path("schema/supergraph.graphql"),
+            settings.host,
+            settings.ports["router"],
+        )
+        return 0
+    if component == "scheduler":
+        from healthbook.scheduler import run_scheduler
+
+        return run_scheduler(settings)
+    raise ValueError(component)
+
+
+def _shared_cache(settings: Settings) -> Cache:
+    if settings.redis_url:
+        return RedisCache.from_url(settings.redis_url, prefix=settings.redis_prefix)
+    return MemoryCache()
+
+
+async def _serve_subgraph(settings: Settings, component: str) -> None:
+    bus = build_bus(settings)
+    authenticator = build_authenticator(settings, _shared_cache(settings))
+    resources = Resources.open(component, settings, bus=bus, authenticator=authenticator)
+    app = create_subgraph_app(load_spec(component), resources)
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    log.info("serving", extra={"component": component, "port": settings.ports[component]})
+    await serve_together([server(app, host=settings.host, port=settings.ports[component])], stop)
+
+
+def _serve_worker(settings: Settings) -> int:
+    """Consume every queue of this system until SIGINT/SIGTERM."""
+    bus = build_bus(settings)
+    runtime = Runtime(
+        settings, bus=bus, authenticator=build_authenticator(settings, _shared_cache(settings))
+    )
+    declare_actors(bus.broker, runtime)
+    worker = dramatiq.Worker(bus.broker, worker_threads=8)
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
+    worker.start()
+    log.info("worker started", extra={"queues": sorted(bus.broker.get_declared_queues())})
+    stopped.wait()
+    worker.stop()
+    bus.broker.close()
+    return 0
