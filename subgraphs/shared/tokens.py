@@ -47,7 +47,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from subgraphs.shared.auth import Principal, Role, bearer_token
 from subgraphs.shared.cache import Cache
 from subgraphs.shared.errors import Unauthenticated
-from subgraphs.shared.settings import ConfigError, Variable
+from subgraphs.shared.settings import ConfigError, Settings, Variable
 
 log = logging.getLogger("healthbook.tokens")
 
@@ -358,3 +358,16 @@ def verifier_from_settings(
         cache=cache,
         leeway_seconds=settings.leeway_seconds,
     )
+
+
+def authenticator_from_settings(
+    settings: Settings, cache: Cache | None, environ: Mapping[str, str] | None = None
+) -> JwtVerifier:
+    """The verifier of a process: token variables from the environment, session state from
+    `cache`; without an explicit `JWKS_URL` the keys come from the local identity port."""
+    values = dict(os.environ) if environ is None else dict(environ)
+    if not values.get("JWKS_URL"):
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104
+        port = settings.ports["identity"]
+        values["JWKS_URL"] = f"http://{host}:{port}/.well-known/jwks.json"
+    return verifier_from_settings(TokenSettings.from_env(values), cache=cache)

@@ -18,13 +18,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from subgraphs.shared.auth import Role
 from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.errors import Unauthenticated
-from subgraphs.shared.settings import ConfigError
+from subgraphs.shared.settings import ConfigError, Settings
 from subgraphs.shared.tokens import (
     JwtVerifier,
     RemoteJwks,
     StaticJwks,
     TokenSettings,
     UserState,
+    authenticator_from_settings,
     parse_jwks,
     publish_session_revoked,
     publish_user_state,
@@ -271,3 +272,14 @@ def test_token_settings_defaults_and_errors() -> None:
         TokenSettings.from_env({"JWKS_URL": "file:///etc/passwd"})
     with pytest.raises(ConfigError, match="JWKS_REFRESH_SECONDS"):
         TokenSettings.from_env({"JWKS_REFRESH_SECONDS": "soon"})
+
+
+def test_process_authenticator_follows_the_identity_port_unless_jwks_url_is_set() -> None:
+    settings = Settings.from_env({"IDENTITY_PORT": "5001"})
+    verifier = authenticator_from_settings(settings, None, environ={})
+    assert isinstance(verifier.keys, RemoteJwks)
+    assert verifier.keys.url == "http://127.0.0.1:5001/.well-known/jwks.json"
+    explicit = {"JWKS_URL": "https://id.example/jwks"}
+    verifier = authenticator_from_settings(settings, None, environ=explicit)
+    assert isinstance(verifier.keys, RemoteJwks)
+    assert verifier.keys.url == "https://id.example/jwks"
