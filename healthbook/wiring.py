@@ -33,6 +33,7 @@ def build_authenticator(settings: Settings, cache: Cache) -> Authenticator:
 
 def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.Actor[Any, Any]]:
     """Every actor of the system: event consumers plus each component's own jobs."""
+    runtime.attach(broker)
     actors = events.declare(broker, runtime, events.load_consumers())
     for component in ("notifications",):
         module = optional_module(f"workers.{component}")

@@ -11,7 +11,7 @@ import pytest
 from subgraphs.shared.database import Database
 from subgraphs.shared.settings import Settings
 from tests.support import services
-from tests.support.stores import BACKENDS, StoreTemplates, fresh_store
+from tests.support.stores import BACKENDS, StoreTemplates, drop_store, fresh_store
 
 MakeStore = Callable[[str], Awaitable[Database]]
 
@@ -46,7 +46,7 @@ async def make_store(
 
     yield make
     for database in opened:
-        await database.dispose()
+        await drop_store(database)
 
 
 @pytest.fixture

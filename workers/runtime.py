@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
+
+import dramatiq
+from dramatiq.asyncio import get_event_loop_thread
+from dramatiq.middleware import Middleware
 
 from subgraphs.shared.auth import Authenticator
 from subgraphs.shared.bus import EventBus
@@ -44,3 +49,17 @@ class Runtime:
         loop_id = id(asyncio.get_running_loop())
         for key in [k for k in self._opened if k[0] == loop_id]:
             await self._opened.pop(key).close()
+
+    def attach(self, broker: dramatiq.Broker) -> None:
+        """Close the actors' resources when the worker shuts down, while its loop still runs."""
+        broker.add_middleware(_CloseRuntime(self))
+
+
+class _CloseRuntime(Middleware):
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
+        thread = get_event_loop_thread()
+        if thread is not None and thread.loop.is_running():
+            thread.run_coroutine(self.runtime.close())

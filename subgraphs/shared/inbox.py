@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,18 +24,23 @@ class HandledEvent(SQLModel, table=True):
 async def first_delivery(
     session: AsyncSession, *, event_id: uuid.UUID, event_type: str, consumer: str
 ) -> bool:
-    """True the first time `consumer` sees `event_id` in this store; records it in the session.
+    """True the first time `consumer` sees `event_id` in this store, recording it.
 
-    Call it inside the transaction that applies the event's effect. A concurrent duplicate
-    that slips past the check fails on the primary key at commit and is retried by the bus,
-    finding the event handled the second time.
+    Call it first inside the transaction that applies the event's effect. The insert skips
+    on conflict: a concurrent duplicate waits on the key until the first transaction ends,
+    then finds it taken (False) if that one committed, or takes it (True) if it rolled back.
     """
-    seen = await session.scalar(
-        select(func.count())
-        .select_from(HandledEvent)
-        .where(HandledEvent.event_id == event_id, HandledEvent.consumer == consumer)  # type: ignore[arg-type]
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(HandledEvent)
+        .values(
+            event_id=event_id,
+            consumer=consumer,
+            event_type=event_type,
+            handled_at=datetime.now(UTC),
+        )
+        .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
     )
-    if seen:
-        return False
-    session.add(HandledEvent(event_id=event_id, consumer=consumer, event_type=event_type))
-    return True
+    result = await session.exec(statement)
+    return bool(result.rowcount)

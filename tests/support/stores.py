@@ -1,9 +1,9 @@
 """Fresh, migrated stores for tests, on SQLite and on PostgreSQL.
 
-Each component's schema is migrated once per test session (a template SQLite file; one
-PostgreSQL database per component, named for this process and dropped at the end); each
-test then gets an empty copy: the SQLite template copied, or the PostgreSQL tables
-truncated.
+Each component's schema is migrated once per test session (a template SQLite file; a
+template PostgreSQL database per component, named for this process and dropped at the end);
+each store a test asks for is then its own copy: the SQLite file copied, or a PostgreSQL
+database created from the template (and dropped after the test).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import text
 
 from subgraphs.shared.database import Database
 from subgraphs.shared.migrations import upgrade
@@ -50,18 +49,17 @@ class StoreTemplates:
             self._sqlite[component] = path
         return self._sqlite[component]
 
-    def postgres_url(self, component: str) -> str:
+    def postgres_template(self, component: str) -> str:
+        """The name of a migrated template database for `component`."""
         if component not in self._postgres:
             name = f"hb_test_{self.run_id}_{component}"
             asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-            url = f"postgresql+asyncpg://{PG_HOST}/{name}"
-            upgrade(component, url)
-            self._postgres[component] = url
+            upgrade(component, f"postgresql+asyncpg://{PG_HOST}/{name}")
+            self._postgres[component] = name
         return self._postgres[component]
 
     def drop_all(self) -> None:
-        for url in self._postgres.values():
-            name = url.rsplit("/", 1)[1]
+        for name in self._postgres.values():
             asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self._postgres.clear()
 
@@ -69,27 +67,21 @@ class StoreTemplates:
 async def fresh_store(
     templates: StoreTemplates, backend: str, component: str, directory: Path
 ) -> Database:
-    """An empty, migrated store of `component` on `backend`."""
+    """An empty, migrated store of `component` on `backend`, its own database or file."""
     if backend == "sqlite":
         template = await asyncio.to_thread(templates.sqlite_template, component)
         path = directory / f"{component}-{uuid.uuid4().hex[:8]}.sqlite3"
         shutil.copyfile(template, path)
         return Database.from_url(f"sqlite+aiosqlite:///{path}")
-    url = await asyncio.to_thread(templates.postgres_url, component)
-    database = Database.from_url(url)
-    await truncate(database)
-    return database
+    template_name = await asyncio.to_thread(templates.postgres_template, component)
+    name = f"{template_name}_{uuid.uuid4().hex[:8]}"
+    await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+    return Database.from_url(f"postgresql+asyncpg://{PG_HOST}/{name}")
 
 
-async def truncate(database: Database) -> None:
-    """Empty every table but Alembic's version table."""
-    async with database.engine.begin() as connection:
-        rows = await connection.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename NOT LIKE 'alembic_version%'"
-            )
-        )
-        tables = [f'"{row[0]}"' for row in rows]
-        if tables:
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+async def drop_store(database: Database) -> None:
+    """Close a store and, on PostgreSQL, drop its database."""
+    await database.dispose()
+    if database.dialect == "postgresql":
+        name = database.engine.url.database
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

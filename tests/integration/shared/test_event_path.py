@@ -1,0 +1,207 @@
+"""The whole event path on both brokers: commit → outbox → relay → broker → consumer, once."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections.abc import Iterator
+
+import dramatiq
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from subgraphs.identity import passwords, service
+from subgraphs.shared import inbox
+from subgraphs.shared.bus import EventBus, build_broker
+from subgraphs.shared.database import Database
+from subgraphs.shared.events import EventEnvelope
+from subgraphs.shared.inbox import HandledEvent
+from subgraphs.shared.outbox import OutboxMessage, OutboxStatus
+from subgraphs.shared.relay import OutboxRelay, RelayUnavailable
+from subgraphs.shared.resources import Resources
+from subgraphs.shared.settings import Settings
+from tests.conftest import MakeStore
+from tests.support.proxy import tcp_proxy
+from tests.support.rabbitmq import private_vhost
+from workers import events
+from workers.runtime import Runtime
+
+CONSUMER = "notifications"  # the component whose store records the effect
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        passwords, "DEFAULT", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+class Effects:
+    """A consumer that applies each UserRegistered once, recording it in its own store."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    async def handle(self, envelope: EventEnvelope, resources: Resources) -> None:
+        with self.lock:
+            self.calls += 1
+        async with resources.database.transaction() as session:
+            await inbox.first_delivery(
+                session, event_id=envelope.uuid, event_type=envelope.type, consumer=CONSUMER
+            )
+
+
+async def applied(database: Database) -> int:
+    async with database.session() as session:
+        count = await session.scalar(select(func.count()).select_from(HandledEvent))
+    return int(count or 0)
+
+
+async def pending(database: Database) -> list[OutboxMessage]:
+    async with database.session() as session:
+        rows = await session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+        )
+        return list(rows.all())
+
+
+def consumer_settings(settings: Settings, store: Database, broker_url: str = "") -> Settings:
+    url = store.engine.url.render_as_string(hide_password=False)
+    return dataclasses.replace(
+        settings,
+        broker_url=broker_url,
+        job_max_retries=1,
+        job_min_backoff_ms=10,
+        job_max_backoff_ms=20,
+        database_urls={**settings.database_urls, CONSUMER: url},
+    )
+
+
+@pytest.fixture
+def effects() -> Effects:
+    return Effects()
+
+
+def wire(settings: Settings, broker: dramatiq.Broker, effects: Effects) -> tuple[EventBus, Runtime]:
+    consumer = events.Consumer(CONSUMER, frozenset({"UserRegistered"}), effects.handle)
+    bus = EventBus(broker, events.event_routes({CONSUMER: consumer}))
+    runtime = Runtime(settings, bus=bus)
+    runtime.attach(broker)
+    events.declare(broker, runtime, {CONSUMER: consumer})
+    return bus, runtime
+
+
+@pytest.fixture
+def amqp_url() -> Iterator[str]:
+    with private_vhost() as url:
+        yield url
+
+
+async def drain(broker: dramatiq.Broker, queue: str) -> None:
+    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
+    worker.start()
+    try:
+        await asyncio.to_thread(broker.join, queue, timeout=30_000)
+        await asyncio.to_thread(worker.join)
+    finally:
+        await asyncio.to_thread(worker.stop)
+
+
+async def test_event_reaches_consumer_exactly_once_on_the_in_process_broker(
+    make_store: MakeStore, settings: Settings, effects: Effects
+) -> None:
+    identity, consumer_store = await make_store("identity"), await make_store("identity")
+    settings = consumer_settings(settings, consumer_store)
+    broker = build_broker(settings)
+    bus, _ = wire(settings, broker, effects)
+
+    await service.register(db=identity, email="ann@example.org", password="long enough", name="Ann")
+    assert len(await pending(identity)) == 1
+    assert await OutboxRelay(identity, bus).run_once() == 1
+    assert await pending(identity) == []
+    # At-least-once delivery: the same event delivered a second time changes nothing.
+    async with identity.session() as session:
+        row = (await session.exec(select(OutboxMessage))).one()
+    bus.publish(
+        EventEnvelope(
+            str(row.id),
+            row.event_type,
+            row.version,
+            row.source,
+            row.occurred_at.isoformat(),
+            row.payload,
+        )
+    )
+    await drain(broker, "notifications.events")
+
+    assert effects.calls == 2
+    assert await applied(consumer_store) == 1
+
+
+@pytest.mark.rabbitmq
+async def test_event_survives_a_rabbitmq_outage_and_is_handled_once(
+    make_store: MakeStore, settings: Settings, effects: Effects, amqp_url: str
+) -> None:
+    identity, consumer_store = await make_store("identity"), await make_store("identity")
+    with tcp_proxy(("127.0.0.1", 5672)) as proxy:
+        vhost = amqp_url.rsplit("/", 1)[1]
+        proxied = f"amqp://guest:guest@127.0.0.1:{proxy.port}/{vhost}"
+        settings = consumer_settings(settings, consumer_store, proxied)
+        broker = build_broker(settings)
+        bus, _ = wire(settings, broker, effects)
+        relay = OutboxRelay(identity, bus)
+        try:
+            proxy.cut()
+            await service.register(
+                db=identity, email="bob@example.org", password="long enough", name="Bob"
+            )
+            with pytest.raises(RelayUnavailable):
+                await relay.run_once()
+            (row,) = await pending(identity)
+            assert row.attempts == 1
+            assert row.last_error
+
+            proxy.restore()
+            assert await relay.run_once() == 1
+            assert await pending(identity) == []
+            await drain(broker, "notifications.events")
+        finally:
+            broker.close()
+
+    assert effects.calls == 1
+    assert await applied(consumer_store) == 1
+
+
+@pytest.mark.rabbitmq
+async def test_duplicate_delivery_over_rabbitmq_is_applied_once(
+    make_store: MakeStore, settings: Settings, effects: Effects, amqp_url: str
+) -> None:
+    identity, consumer_store = await make_store("identity"), await make_store("identity")
+    settings = consumer_settings(settings, consumer_store, amqp_url)
+    broker = build_broker(settings)
+    bus, _ = wire(settings, broker, effects)
+    try:
+        await service.register(
+            db=identity, email="cy@example.org", password="long enough", name="Cy"
+        )
+        assert await OutboxRelay(identity, bus).run_once() == 1
+        async with identity.session() as session:
+            row = (await session.exec(select(OutboxMessage))).one()
+        envelope = EventEnvelope(
+            str(row.id),
+            row.event_type,
+            row.version,
+            row.source,
+            row.occurred_at.isoformat(),
+            row.payload,
+        )
+        bus.publish(envelope)
+        await drain(broker, "notifications.events")
+    finally:
+        broker.close()
+    assert effects.calls == 2
+    assert await applied(consumer_store) == 1

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import logging
+
+import orjson
+
+from subgraphs.shared.logs import REDACTED, JsonFormatter, redact, redact_text
+
+JWT = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
+
+
+def test_secret_fields_are_redacted_at_any_depth() -> None:
+    data = {"user": {"password": "hunter22", "name": "Ann"}, "refresh_token": "abc"}
+    assert redact(data) == {
+        "user": {"password": REDACTED, "name": "Ann"},
+        "refresh_token": REDACTED,
+    }
+
+
+def test_bearer_tokens_jwts_and_url_passwords_are_removed_from_text() -> None:
+    text = f"Authorization: Bearer {JWT} then {JWT} at amqp://guest:s3cret@host/"
+    cleaned = redact_text(text)
+    assert JWT not in cleaned
+    assert "s3cret" not in cleaned
+    assert "amqp://guest:[REDACTED]@host/" in cleaned
+
+
+def test_log_lines_are_json_without_secrets() -> None:
+    record = logging.makeLogRecord(
+        {"msg": "login for %s", "args": ("ann@example.org",), "levelname": "INFO", "name": "t"}
+    )
+    record.token = JWT
+    line = orjson.loads(JsonFormatter("identity").format(record))
+    assert line["message"] == "login for ann@example.org"
+    assert line["component"] == "identity"
+    assert line["token"] == REDACTED

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from subgraphs.shared.signing import sign, verify
+
+KEY = "a-shared-secret-of-the-router"
+
+
+def test_a_fresh_signature_verifies() -> None:
+    assert verify(sign(b'{"query":"{a}"}', key=KEY), b'{"query":"{a}"}', key=KEY)
+
+
+def test_a_changed_body_is_refused() -> None:
+    header = sign(b'{"query":"{a}"}', key=KEY)
+    assert not verify(header, b'{"query":"{b}"}', key=KEY)
+
+
+def test_another_key_is_refused() -> None:
+    assert not verify(sign(b"x", key="other"), b"x", key=KEY)
+
+
+def test_a_stale_signature_is_refused() -> None:
+    header = sign(b"x", key=KEY, timestamp=1_000_000)
+    assert not verify(header, b"x", key=KEY, now=1_000_000 + 301)
+    assert verify(header, b"x", key=KEY, now=1_000_000 + 299)
+
+
+def test_missing_or_garbled_signatures_are_refused() -> None:
+    assert not verify(None, b"x", key=KEY)
+    assert not verify("", b"x", key=KEY)
+    assert not verify("t=abc,v1=00", b"x", key=KEY)
+    assert not verify("v1=00", b"x", key=KEY)
