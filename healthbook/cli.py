@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="export subgraph SDL / compose the supergraph")
     schema.add_argument("action", choices=("export", "compose", "check"))
 
+    config = commands.add_parser("config", help="print the configuration reference")
+    config.add_argument("output", choices=("example", "table"), help=".env.example or Markdown")
+
     router = commands.add_parser("router", help="router tools")
     router.add_argument("tool", choices=("plan",))
     router.add_argument("rest", nargs=argparse.REMAINDER)
@@ -56,6 +59,10 @@ def _run(args: argparse.Namespace) -> int:
         from healthbook import schema_commands
 
         return schema_commands.run(args.action)
+    if args.command == "config":
+        from healthbook import configuration
+
+        return configuration.run(args.output)
     if args.command == "router":
         router_main = importlib.import_module("router.main")
         code: int = router_main.plan_command(list(args.rest))
