@@ -51,9 +51,9 @@ def build_schema(
         subscription=subscription,
         types=types,
         extensions=[
-            # One shared instance each, so the caches live across requests.
-            ParserCache(maxsize=1000),  # type: ignore[list-item]
-            ValidationCache(maxsize=1000),  # type: ignore[list-item]
+            # Factories: Strawberry keeps the LRU caches at module level, across requests.
+            lambda: ParserCache(maxsize=1000),
+            lambda: ValidationCache(maxsize=1000),
             MaskUnexpectedErrors,
             *extensions,
         ],
