@@ -85,3 +85,15 @@ async def drop_store(database: Database) -> None:
     if database.dialect == "postgresql":
         name = database.engine.url.database
         await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def create_empty_postgres(prefix: str) -> str:
+    """A new empty PostgreSQL database; returns its SQLAlchemy URL."""
+    name = f"hb_test_{prefix}_{uuid.uuid4().hex[:8]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    return f"postgresql+asyncpg://{PG_HOST}/{name}"
+
+
+async def drop_postgres(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
