@@ -14,7 +14,7 @@ from pathlib import Path
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, Table, pool
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import async_engine_from_config
 from sqlmodel import SQLModel
 
@@ -33,6 +33,9 @@ def alembic_config(component: str, url: str) -> Config:
 
 def upgrade(component: str, url: str, revision: str = "head") -> None:
     """Bring the store of `component` at `url` to `revision` (blocking; call off the loop)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(component, url), revision)
 
 
