@@ -1,0 +1,26 @@
+"""The appointments subgraph's composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.routing import BaseRoute
+
+from subgraphs.appointments import wiring
+from subgraphs.appointments.schema import TYPES, Mutation, Query, Subscription
+from subgraphs.shared.app import SubgraphSpec, schema_factory
+from subgraphs.shared.resources import Resources
+
+
+def _start(resources: Resources) -> Sequence[BaseRoute]:
+    # Called once when the app is assembled: reads this subgraph's settings (failing loudly)
+    # and keeps the use cases' collaborators on the resources. No extra routes.
+    wiring.install(resources)
+    return ()
+
+
+SPEC = SubgraphSpec(
+    name="appointments",
+    schema=schema_factory(query=Query, mutation=Mutation, subscription=Subscription, types=TYPES),
+    routes=_start,
+)

@@ -1,0 +1,144 @@
+"""Is this slot bookable? The doctors subgraph decides; we ask it at booking time.
+
+Choice: a synchronous, signed GraphQL call to the doctors subgraph's internal
+`slotAvailability` query rather than a local projection of availability. The doctors
+subgraph owns weekly rules, exceptions, time zones and daylight-saving expansion; copying
+all of that here would duplicate the hardest logic in the system and lag behind it. The
+call has a short timeout and fails as SERVICE_UNAVAILABLE (nothing is written), so a
+booking is never accepted on stale availability. Double booking is not the doctors
+subgraph's job: this store enforces it (see `models.py`).
+
+The request is signed with HEALTHBOOK_SIGNING_KEY (as the router signs subgraph requests)
+and carries nothing of the caller's: no token, no patient data.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, Protocol
+
+import httpx
+import orjson
+
+from subgraphs.shared.errors import ServiceUnavailable
+from subgraphs.shared.signing import SIGNATURE_HEADER, sign
+
+log = logging.getLogger(__name__)
+
+SLOT_AVAILABILITY_QUERY: Final = """
+query SlotAvailability($doctorId: ID!, $start: DateTime!, $end: DateTime,
+                       $ignoreAppointmentId: ID) {
+  slotAvailability(doctorId: $doctorId, start: $start, end: $end,
+                   ignoreAppointmentId: $ignoreAppointmentId) {
+    approved
+    offered
+    timeZone
+    doctorUserId
+    slotEnd
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class SlotAnswer:
+    """What the doctors subgraph says about one doctor at one moment."""
+
+    approved: bool
+    """The doctor is approved (and not suspended): bookable at all."""
+    offered: bool
+    """The requested start begins a slot the doctor offers (availability, not busy time)."""
+    time_zone: str
+    doctor_user_id: uuid.UUID
+    slot_end: datetime | None
+    """When the offered slot ends; None when nothing is offered."""
+
+
+class AvailabilityChecker(Protocol):
+    """Asks whether `doctor_id` offers a slot starting at `start` (None: no such doctor)."""
+
+    async def check(
+        self,
+        *,
+        doctor_id: uuid.UUID,
+        start: datetime,
+        end: datetime | None = None,
+        ignore_appointment_id: uuid.UUID | None = None,
+    ) -> SlotAnswer | None: ...
+
+
+class HttpAvailabilityChecker:
+    """The doctors subgraph over HTTP: signed, bounded in time, failing as SERVICE_UNAVAILABLE."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_seconds: float,
+        signing_key: str = "",
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = url
+        self.timeout = httpx.Timeout(timeout_seconds)
+        self.signing_key = signing_key
+        self.transport = transport
+
+    async def check(
+        self,
+        *,
+        doctor_id: uuid.UUID,
+        start: datetime,
+        end: datetime | None = None,
+        ignore_appointment_id: uuid.UUID | None = None,
+    ) -> SlotAnswer | None:
+        variables = {
+            "doctorId": str(doctor_id),
+            "start": start.isoformat(),
+            "end": end.isoformat() if end else None,
+            "ignoreAppointmentId": str(ignore_appointment_id) if ignore_appointment_id else None,
+        }
+        body = orjson.dumps({"query": SLOT_AVAILABILITY_QUERY, "variables": variables})
+        headers = {"content-type": "application/json"}
+        if self.signing_key:
+            headers[SIGNATURE_HEADER] = sign(body, key=self.signing_key)
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
+                response = await client.post(self.url, content=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise _unavailable(type(error).__name__) from None
+        if response.status_code != 200:
+            raise _unavailable(f"HTTP {response.status_code}")
+        try:
+            return parse_answer(response.json())
+        except (ValueError, KeyError, TypeError) as error:
+            raise _unavailable(f"unexpected answer ({type(error).__name__})") from None
+
+
+def parse_answer(document: Any) -> SlotAnswer | None:
+    """The answer in a GraphQL response; None when the doctor does not exist."""
+    errors = document.get("errors") or []
+    if any((error.get("extensions") or {}).get("code") == "NOT_FOUND" for error in errors):
+        return None
+    if errors:
+        raise ValueError("the doctors subgraph answered with errors")
+    data = document["data"]["slotAvailability"]
+    if data is None:
+        return None
+    slot_end = data.get("slotEnd")
+    return SlotAnswer(
+        approved=bool(data["approved"]),
+        offered=bool(data["offered"]),
+        time_zone=str(data["timeZone"]),
+        doctor_user_id=uuid.UUID(str(data["doctorUserId"])),
+        slot_end=datetime.fromisoformat(slot_end) if slot_end else None,
+    )
+
+
+def _unavailable(detail: str) -> ServiceUnavailable:
+    log.warning("doctors subgraph unavailable", extra={"detail": detail})
+    return ServiceUnavailable(
+        "Doctor availability cannot be checked right now; please try again.", service="doctors"
+    )

@@ -1,0 +1,240 @@
+"""The Appointment entity, its history, pages and enums (with their FHIR mapping)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from subgraphs.appointments import queries
+from subgraphs.appointments.domain import can_read
+from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
+from subgraphs.appointments.schema.context import Info, deps, maybe_actor
+from subgraphs.shared.auth import Role
+
+if TYPE_CHECKING:
+    from subgraphs.appointments.schema.entities import DoctorRef, UserRef
+
+
+@strawberry.enum(
+    description="Where an appointment stands. Each value maps to a FHIR R4 Appointment.status."
+)
+class AppointmentStatus(Enum):
+    PENDING = strawberry.enum_value(
+        "PENDING", description="Requested, waiting for the doctor. FHIR: `pending`."
+    )
+    CONFIRMED = strawberry.enum_value(
+        "CONFIRMED", description="Accepted by the doctor (or auto-confirmed). FHIR: `booked`."
+    )
+    REJECTED = strawberry.enum_value(
+        "REJECTED",
+        description="Declined by the doctor. FHIR: `cancelled` (cancelationReason: declined).",
+    )
+    CANCELLED = strawberry.enum_value(
+        "CANCELLED", description="Called off by the patient, doctor or an admin. FHIR: `cancelled`."
+    )
+    COMPLETED = strawberry.enum_value(
+        "COMPLETED", description="The visit took place. FHIR: `fulfilled`."
+    )
+    NO_SHOW = strawberry.enum_value(
+        "NO_SHOW", description="The patient did not come. FHIR: `noshow`."
+    )
+
+
+FHIR_STATUS = {
+    "PENDING": "pending",
+    "CONFIRMED": "booked",
+    "REJECTED": "cancelled",
+    "CANCELLED": "cancelled",
+    "COMPLETED": "fulfilled",
+    "NO_SHOW": "noshow",
+}
+
+
+@strawberry.enum(description="What happened to an appointment.")
+class AppointmentAction(Enum):
+    BOOKED = "BOOKED"
+    CONFIRMED = "CONFIRMED"
+    REJECTED = "REJECTED"
+    RESCHEDULED = "RESCHEDULED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+    MARKED_NO_SHOW = "MARKED_NO_SHOW"
+
+
+@strawberry.enum(description="Which of one's appointments to list.")
+class AppointmentWhen(Enum):
+    UPCOMING = strawberry.enum_value("UPCOMING", description="Not yet ended; soonest first.")
+    PAST = strawberry.enum_value("PAST", description="Already ended; latest first.")
+
+
+@strawberry.input(description="A page of a list: skip `offset` items, return at most `limit`.")
+class AppointmentPageInput:
+    offset: int = 0
+    limit: int = 20
+
+
+@strawberry.type(name="AppointmentChange", description="One step of an appointment's history.")
+class AppointmentChangeType:
+    action: AppointmentAction
+    at: datetime
+    actor_role: Role = strawberry.field(description="The role of whoever made the change.")
+    from_status: AppointmentStatus | None
+    to_status: AppointmentStatus
+    from_start: datetime | None
+    from_end: datetime | None
+    to_start: datetime
+    to_end: datetime
+    reason: str | None
+
+    @classmethod
+    def from_model(cls, row: AppointmentChangeRow) -> Self:
+        return cls(
+            action=AppointmentAction(row.action),
+            at=row.at,
+            actor_role=Role(row.actor_role),
+            from_status=AppointmentStatus(row.from_status) if row.from_status else None,
+            to_status=AppointmentStatus(row.to_status),
+            from_start=row.from_start,
+            from_end=row.from_end,
+            to_start=row.to_start,
+            to_end=row.to_end,
+            reason=row.reason,
+        )
+
+
+def _loader(info: Info) -> DataLoader[uuid.UUID, AppointmentRow | None]:
+    loaders = info.context.loaders
+    if "appointments" not in loaders:
+        db = deps(info).db
+
+        async def load(ids: list[uuid.UUID]) -> list[AppointmentRow | None]:
+            found = await queries.by_ids(db, ids)
+            return [found.get(key) for key in ids]
+
+        loaders["appointments"] = DataLoader(load_fn=load)
+    loader: DataLoader[uuid.UUID, AppointmentRow | None] = loaders["appointments"]
+    return loader
+
+
+@strawberry.federation.type(
+    name="Appointment",
+    keys=["id"],
+    description="A booked visit of a patient (`User`) with a doctor (`Doctor`). Times are UTC "
+    "(ISO 8601 with offset); `timeZone` is the doctor's, for display.",
+)
+class AppointmentType:
+    id: strawberry.ID
+    start: datetime
+    end: datetime
+    status: AppointmentStatus
+    time_zone: str = strawberry.field(description="The doctor's IANA time zone.")
+    reschedule_count: int
+    created_at: datetime
+    updated_at: datetime
+    doctor_id: strawberry.Private[uuid.UUID]
+    patient_id: strawberry.Private[uuid.UUID]
+    doctor_user_id: strawberry.Private[uuid.UUID]
+    private_reason: strawberry.Private[str | None]
+    private_status_reason: strawberry.Private[str | None]
+
+    @classmethod
+    def from_model(cls, row: AppointmentRow) -> Self:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            start=row.starts_at,
+            end=row.ends_at,
+            status=AppointmentStatus(row.status),
+            time_zone=row.time_zone,
+            reschedule_count=row.reschedule_count,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            doctor_id=row.doctor_id,
+            patient_id=row.patient_id,
+            doctor_user_id=row.doctor_user_id,
+            private_reason=row.reason,
+            private_status_reason=row.status_reason,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        try:
+            row = await _loader(info).load(uuid.UUID(str(id)))
+        except ValueError:
+            return None
+        if row is None or not can_read(
+            maybe_actor(info), patient_id=row.patient_id, doctor_user_id=row.doctor_user_id
+        ):
+            return None
+        return cls.from_model(row)
+
+    def _readable(self, info: Info) -> bool:
+        return can_read(
+            maybe_actor(info), patient_id=self.patient_id, doctor_user_id=self.doctor_user_id
+        )
+
+    @strawberry.field(description="The FHIR R4 Appointment.status of `status`.")
+    def fhir_status(self) -> str:
+        return FHIR_STATUS[self.status.name]
+
+    @strawberry.field(description="The doctor, resolved by the doctors subgraph.")
+    def doctor(
+        self,
+    ) -> Annotated[DoctorRef, strawberry.lazy("subgraphs.appointments.schema.entities")]:
+        from subgraphs.appointments.schema.entities import DoctorRef
+
+        return DoctorRef(id=strawberry.ID(str(self.doctor_id)))
+
+    @strawberry.field(description="The patient, resolved by the identity subgraph.")
+    def patient(
+        self,
+    ) -> Annotated[UserRef, strawberry.lazy("subgraphs.appointments.schema.entities")]:
+        from subgraphs.appointments.schema.entities import UserRef
+
+        return UserRef(id=strawberry.ID(str(self.patient_id)))
+
+    @strawberry.field(description="Why the patient booked: only the patient, doctor and admins.")
+    def reason(self, info: Info) -> str | None:
+        return self.private_reason if self._readable(info) else None
+
+    @strawberry.field(description="Why it was rejected or cancelled: participants and admins.")
+    def status_reason(self, info: Info) -> str | None:
+        return self.private_status_reason if self._readable(info) else None
+
+    @strawberry.field(description="Every change, oldest first: participants and admins.")
+    async def history(self, info: Info) -> list[AppointmentChangeType]:
+        if not self._readable(info):
+            return []
+        rows = await queries.history(db=deps(info).db, appointment_id=uuid.UUID(self.id))
+        return [AppointmentChangeType.from_model(row) for row in rows]
+
+
+@strawberry.type(description="A page of appointments and how many there are in all.")
+class AppointmentPage:
+    items: list[AppointmentType]
+    total: int
+    offset: int
+    limit: int
+
+    @strawberry.field(description="Whether another page follows.")
+    def has_more(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+    @classmethod
+    def from_page(cls, page: queries.Page) -> Self:
+        return cls(
+            items=[AppointmentType.from_model(row) for row in page.items],
+            total=page.total,
+            offset=page.offset,
+            limit=page.limit,
+        )
+
+
+@strawberry.type(description="A change to one of the subscriber's appointments.")
+class AppointmentUpdate:
+    action: AppointmentAction
+    appointment: AppointmentType

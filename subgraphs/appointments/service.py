@@ -1,0 +1,271 @@
+"""Appointment use cases: keyword-only functions, one transaction each, live update after commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from subgraphs.appointments import idempotency, live, store
+from subgraphs.appointments.availability import AvailabilityChecker, SlotAnswer
+from subgraphs.appointments.domain import (
+    Action,
+    Actor,
+    Appointment,
+    DoctorNotBookable,
+    OutsideAvailability,
+    Policy,
+    SlotTaken,
+    check_bookable_time,
+    clean_reason,
+)
+from subgraphs.appointments.models import AppointmentRow
+from subgraphs.shared.auth import Role
+from subgraphs.shared.database import Database
+from subgraphs.shared.errors import BadUserInput, Forbidden, NotFound
+from subgraphs.shared.pubsub import PubSub
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What the use cases work with: the store, pub/sub, the doctors' answer, rules and clock."""
+
+    db: Database
+    pubsub: PubSub
+    availability: AvailabilityChecker
+    policy: Policy
+    clock: Callable[[], datetime] = utcnow
+
+
+async def book(
+    *,
+    deps: Deps,
+    actor: Actor,
+    doctor_id: uuid.UUID,
+    start: datetime,
+    reason: str | None,
+    idempotency_key: str,
+) -> AppointmentRow:
+    """Book a slot for the patient: checked with the doctors subgraph, guarded by the store."""
+    if actor.role is not Role.PATIENT:
+        raise Forbidden("Only patients book appointments.")
+    key = idempotency.clean_key(idempotency_key)
+    start = _utc(start)
+    print_ = idempotency.fingerprint(doctor_id=doctor_id, start=start, reason=clean_reason(reason))
+    now = deps.clock()
+    replay = await _replay(deps.db, actor=actor, key=key, print_=print_, now=now)
+    if replay is not None:
+        return replay
+    check_bookable_time(start, now=now, policy=deps.policy)
+    slot = await _offered_slot(deps, doctor_id=doctor_id, start=start)
+    assert slot.slot_end is not None
+    appointment = Appointment.book(
+        actor=actor,
+        doctor_id=doctor_id,
+        doctor_user_id=slot.doctor_user_id,
+        start=start,
+        end=slot.slot_end,
+        time_zone=slot.time_zone,
+        reason=reason,
+        now=now,
+        policy=deps.policy,
+    )
+    try:
+        async with deps.db.transaction() as session:
+            existing = await idempotency.find(session, patient_id=actor.user_id, key=key, now=now)
+            if existing is not None:
+                replayed = idempotency.replayed_id(existing, print_)
+                return await store.load_for_update(session, replayed)
+            await idempotency.remember(
+                session,
+                patient_id=actor.user_id,
+                key=key,
+                print_=print_,
+                appointment_id=appointment.id,
+                now=now,
+            )
+            await store.ensure_free(
+                session,
+                doctor_id=doctor_id,
+                patient_id=actor.user_id,
+                start=appointment.start,
+                end=appointment.end,
+            )
+            row = store.save(session, appointment, None, now=now)
+    except IntegrityError as error:
+        store.raise_if_overlap(error)
+        if store.sqlstate(error) == store.UNIQUE_VIOLATION:  # a concurrent repeat won the key
+            replay = await _replay(deps.db, actor=actor, key=key, print_=print_, now=now)
+            if replay is not None:
+                return replay
+        raise
+    await live.announce(deps.pubsub, row, Action.BOOKED)
+    return row
+
+
+async def reschedule(
+    *,
+    deps: Deps,
+    actor: Actor,
+    appointment_id: uuid.UUID,
+    start: datetime,
+    reason: str | None = None,
+) -> AppointmentRow:
+    """Move to another offered slot in one update: the old time is freed only with the new."""
+    start = _utc(start)
+    now = deps.clock()
+    async with deps.db.session() as session:
+        current = await store.load_for_update(session, appointment_id)
+    # Refuse what the rules refuse before asking the doctors subgraph.
+    trial = store.to_domain(current)
+    duration = current.ends_at - current.starts_at
+    trial.reschedule(
+        actor=actor, start=start, end=start + duration, now=now, policy=deps.policy, reason=reason
+    )
+    slot = await _offered_slot(
+        deps, doctor_id=current.doctor_id, start=start, ignore_appointment_id=appointment_id
+    )
+    assert slot.slot_end is not None
+    try:
+        async with deps.db.transaction() as session:
+            row = await store.load_for_update(session, appointment_id)
+            appointment = store.to_domain(row)
+            appointment.reschedule(
+                actor=actor,
+                start=start,
+                end=slot.slot_end,
+                now=now,
+                policy=deps.policy,
+                reason=reason,
+            )
+            await store.ensure_free(
+                session,
+                doctor_id=row.doctor_id,
+                patient_id=row.patient_id,
+                start=appointment.start,
+                end=appointment.end,
+                ignore_id=row.id,
+            )
+            row = store.save(session, appointment, row, now=now)
+    except IntegrityError as error:
+        store.raise_if_overlap(error)
+        raise
+    await live.announce(deps.pubsub, row, Action.RESCHEDULED)
+    return row
+
+
+async def cancel(
+    *, deps: Deps, actor: Actor, appointment_id: uuid.UUID, reason: str | None
+) -> AppointmentRow:
+    """Cancel: the patient until the cut-off, the doctor and admins at any time."""
+    policy = deps.policy
+    return await _change(
+        deps,
+        appointment_id,
+        Action.CANCELLED,
+        lambda a, now: a.cancel(actor=actor, reason=reason, now=now, policy=policy),
+    )
+
+
+async def confirm(*, deps: Deps, actor: Actor, appointment_id: uuid.UUID) -> AppointmentRow:
+    """The doctor (or an admin) accepts a pending request."""
+    return await _change(
+        deps, appointment_id, Action.CONFIRMED, lambda a, now: a.confirm(actor=actor, now=now)
+    )
+
+
+async def reject(
+    *, deps: Deps, actor: Actor, appointment_id: uuid.UUID, reason: str | None
+) -> AppointmentRow:
+    """The doctor (or an admin) declines a pending request, saying why."""
+    return await _change(
+        deps,
+        appointment_id,
+        Action.REJECTED,
+        lambda a, now: a.reject(actor=actor, reason=reason, now=now),
+    )
+
+
+async def complete(*, deps: Deps, actor: Actor, appointment_id: uuid.UUID) -> AppointmentRow:
+    """The doctor (or an admin) records that the visit took place."""
+    return await _change(
+        deps, appointment_id, Action.COMPLETED, lambda a, now: a.complete(actor=actor, now=now)
+    )
+
+
+async def mark_no_show(*, deps: Deps, actor: Actor, appointment_id: uuid.UUID) -> AppointmentRow:
+    """The doctor (or an admin) records that the patient did not come."""
+    return await _change(
+        deps,
+        appointment_id,
+        Action.MARKED_NO_SHOW,
+        lambda a, now: a.mark_no_show(actor=actor, now=now),
+    )
+
+
+async def _change(
+    deps: Deps,
+    appointment_id: uuid.UUID,
+    action: Action,
+    apply: Callable[[Appointment, datetime], None],
+) -> AppointmentRow:
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        row = await store.load_for_update(session, appointment_id)
+        appointment = store.to_domain(row)
+        apply(appointment, now)
+        row = store.save(session, appointment, row, now=now)
+    await live.announce(deps.pubsub, row, action)
+    return row
+
+
+async def _replay(
+    db: Database, *, actor: Actor, key: str, print_: str, now: datetime
+) -> AppointmentRow | None:
+    async with db.session() as session:
+        existing = await idempotency.find(session, patient_id=actor.user_id, key=key, now=now)
+        if existing is None:
+            return None
+        appointment_id = idempotency.replayed_id(existing, print_)
+        statement = select(AppointmentRow).where(col(AppointmentRow.id) == appointment_id)
+        return (await session.exec(statement)).first()
+
+
+async def _offered_slot(
+    deps: Deps,
+    *,
+    doctor_id: uuid.UUID,
+    start: datetime,
+    ignore_appointment_id: uuid.UUID | None = None,
+) -> SlotAnswer:
+    """The doctors subgraph's slot at `start`, or the precise refusal."""
+    slot = await deps.availability.check(
+        doctor_id=doctor_id, start=start, ignore_appointment_id=ignore_appointment_id
+    )
+    if slot is None:
+        raise NotFound("No such doctor.", field="doctorId")
+    if not slot.approved:
+        raise DoctorNotBookable("This doctor does not take bookings.", field="doctorId")
+    if slot.offered and slot.slot_end is not None and slot.slot_end > start:
+        return slot
+    async with deps.db.session() as session:
+        busy = await store.doctor_busy(
+            session, doctor_id=doctor_id, start=start, end=start + timedelta(microseconds=1)
+        )
+    if busy:
+        raise SlotTaken("This time is no longer available.", field="start")
+    raise OutsideAvailability("The doctor offers no appointment at that time.", field="start")
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise BadUserInput("Times need a UTC offset (ISO 8601).", field="start")
+    return moment.astimezone(UTC)

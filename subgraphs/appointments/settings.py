@@ -1,0 +1,104 @@
+"""The appointments subgraph's own configuration, read once at start and failing loudly."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Final
+
+from subgraphs.shared.settings import ConfigError, Env, Variable
+
+COMPONENTS: Final = ("appointments",)
+
+VARIABLES: Final[tuple[Variable, ...]] = (
+    Variable(
+        "DOCTORS_URL",
+        "GraphQL endpoint of the doctors subgraph, asked whether a slot is bookable",
+        "http://127.0.0.1:4002/graphql",
+        components=COMPONENTS,
+    ),
+    Variable(
+        "DOCTORS_TIMEOUT_SECONDS",
+        "how long a booking waits for the doctors subgraph before SERVICE_UNAVAILABLE",
+        "3",
+        components=COMPONENTS,
+    ),
+    Variable(
+        "APPOINTMENTS_CUTOFF_HOURS",
+        "hours before the start after which a patient can no longer cancel or reschedule",
+        "24",
+        components=COMPONENTS,
+    ),
+    Variable(
+        "APPOINTMENTS_MAX_RESCHEDULES",
+        "how many times a patient may reschedule one appointment",
+        "3",
+        components=COMPONENTS,
+    ),
+    Variable(
+        "APPOINTMENTS_REQUIRE_CONFIRMATION",
+        "true: bookings stay PENDING until the doctor confirms; false: CONFIRMED at once",
+        "true",
+        components=COMPONENTS,
+    ),
+    Variable(
+        "APPOINTMENTS_MIN_NOTICE_MINUTES",
+        "shortest notice a booking may give (minutes between now and the start)",
+        "60",
+        components=COMPONENTS,
+    ),
+    Variable(
+        "APPOINTMENTS_BOOKING_WINDOW_DAYS",
+        "how far ahead a booking may be made",
+        "90",
+        components=COMPONENTS,
+    ),
+)
+
+_BOOLEANS: Final = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+@dataclass(frozen=True)
+class AppointmentsSettings:
+    """Booking rules of this deployment and where the doctors subgraph answers."""
+
+    doctors_url: str
+    doctors_timeout_seconds: float
+    cutoff: timedelta
+    max_reschedules: int
+    require_confirmation: bool
+    min_notice: timedelta
+    booking_window: timedelta
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> AppointmentsSettings:
+        given = dict(os.environ) if environ is None else dict(environ)
+        # Our variables are not in the shared list, so their defaults are filled in here.
+        values = {item.name: item.default or "" for item in VARIABLES}
+        values.update({name: value for name, value in given.items() if value})
+        env = Env(values)
+        doctors_url = env.text("DOCTORS_URL")
+        if not doctors_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"DOCTORS_URL must be an http:// or https:// URL, got {doctors_url!r}"
+            )
+        flag = env.text("APPOINTMENTS_REQUIRE_CONFIRMATION").strip().lower()
+        if flag not in _BOOLEANS:
+            raise ConfigError(
+                f"APPOINTMENTS_REQUIRE_CONFIRMATION must be true or false, got {flag!r}"
+            )
+        return cls(
+            doctors_url=doctors_url,
+            doctors_timeout_seconds=env.number("DOCTORS_TIMEOUT_SECONDS", minimum=0.1),
+            cutoff=timedelta(hours=env.integer("APPOINTMENTS_CUTOFF_HOURS", maximum=24 * 30)),
+            max_reschedules=env.integer("APPOINTMENTS_MAX_RESCHEDULES", maximum=100),
+            require_confirmation=_BOOLEANS[flag],
+            min_notice=timedelta(
+                minutes=env.integer("APPOINTMENTS_MIN_NOTICE_MINUTES", maximum=60 * 24 * 30)
+            ),
+            booking_window=timedelta(
+                days=env.integer("APPOINTMENTS_BOOKING_WINDOW_DAYS", minimum=1, maximum=3660)
+            ),
+        )

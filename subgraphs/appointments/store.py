@@ -1,0 +1,161 @@
+"""Persistence of the aggregate: rows ↔ domain, overlap guard, history and outbox on save."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import exists, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.appointments import events
+from subgraphs.appointments.domain import ACTIVE, Appointment, SlotTaken, Status
+from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
+from subgraphs.shared import outbox
+from subgraphs.shared.errors import NotFound
+
+EXCLUSION_VIOLATION = "23P01"
+UNIQUE_VIOLATION = "23505"
+ACTIVE_VALUES = tuple(status.value for status in ACTIVE)
+
+
+def to_domain(row: AppointmentRow) -> Appointment:
+    return Appointment(
+        id=row.id,
+        doctor_id=row.doctor_id,
+        doctor_user_id=row.doctor_user_id,
+        patient_id=row.patient_id,
+        start=row.starts_at,
+        end=row.ends_at,
+        status=Status(row.status),
+        time_zone=row.time_zone,
+        reason=row.reason,
+        status_reason=row.status_reason,
+        reschedule_count=row.reschedule_count,
+    )
+
+
+async def load_for_update(session: AsyncSession, appointment_id: uuid.UUID) -> AppointmentRow:
+    """The row, locked until the transaction ends (SQLite: already serialized)."""
+    statement = select(AppointmentRow).where(col(AppointmentRow.id) == appointment_id)
+    row = (await session.exec(statement.with_for_update())).first()
+    if row is None:
+        raise NotFound("No such appointment.", field="id")
+    return row
+
+
+async def ensure_free(
+    session: AsyncSession,
+    *,
+    doctor_id: uuid.UUID,
+    patient_id: uuid.UUID,
+    start: datetime,
+    end: datetime,
+    ignore_id: uuid.UUID | None = None,
+) -> None:
+    """SLOT_TAKEN when the doctor or the patient already holds an overlapping active time.
+
+    Inside a SQLite write transaction this check and the following write run alone, which
+    makes it the guard; on PostgreSQL the exclusion constraints are the guard and this
+    check only gives the common case a precise message.
+    """
+    overlapping = (
+        select(AppointmentRow.doctor_id, AppointmentRow.patient_id)
+        .where(
+            col(AppointmentRow.status).in_(ACTIVE_VALUES),
+            col(AppointmentRow.starts_at) < end,
+            col(AppointmentRow.ends_at) > start,
+            or_(
+                col(AppointmentRow.doctor_id) == doctor_id,
+                col(AppointmentRow.patient_id) == patient_id,
+            ),
+        )
+        .limit(2)
+    )
+    if ignore_id is not None:
+        overlapping = overlapping.where(col(AppointmentRow.id) != ignore_id)
+    rows = (await session.exec(overlapping)).all()
+    if any(row[0] == doctor_id for row in rows):
+        raise SlotTaken("This time is no longer available.", field="start")
+    if rows:
+        raise SlotTaken(
+            "You already have an appointment at this time.", field="start", whose="patient"
+        )
+
+
+async def doctor_busy(
+    session: AsyncSession, *, doctor_id: uuid.UUID, start: datetime, end: datetime
+) -> bool:
+    """Whether the doctor holds an active appointment overlapping [start, end)."""
+    statement = select(
+        exists().where(
+            col(AppointmentRow.doctor_id) == doctor_id,
+            col(AppointmentRow.status).in_(ACTIVE_VALUES),
+            col(AppointmentRow.starts_at) < end,
+            col(AppointmentRow.ends_at) > start,
+        )
+    )
+    return bool((await session.exec(statement)).one())
+
+
+def save(
+    session: AsyncSession, appointment: Appointment, row: AppointmentRow | None, *, now: datetime
+) -> AppointmentRow:
+    """Write the aggregate's state, one history row and one outbox event per recorded change."""
+    if row is None:
+        row = AppointmentRow(
+            id=appointment.id,
+            doctor_id=appointment.doctor_id,
+            doctor_user_id=appointment.doctor_user_id,
+            patient_id=appointment.patient_id,
+            starts_at=appointment.start,
+            ends_at=appointment.end,
+            status=appointment.status.value,
+            time_zone=appointment.time_zone,
+            created_at=now,
+        )
+    row.starts_at, row.ends_at = appointment.start, appointment.end
+    row.status = appointment.status.value
+    row.reason, row.status_reason = appointment.reason, appointment.status_reason
+    row.reschedule_count = appointment.reschedule_count
+    row.updated_at = now
+    session.add(row)
+    for change in appointment.changes:
+        session.add(
+            AppointmentChangeRow(
+                appointment_id=appointment.id,
+                action=change.action.value,
+                at=change.at,
+                actor_id=change.actor_id,
+                actor_role=change.actor_role.value,
+                from_status=change.from_status.value if change.from_status else None,
+                to_status=change.to_status.value,
+                from_start=change.from_start,
+                from_end=change.from_end,
+                to_start=change.to_start,
+                to_end=change.to_end,
+                reason=change.reason,
+            )
+        )
+        outbox.record(session, events.event_for(appointment, change), source=events.SOURCE)
+    appointment.changes.clear()
+    return row
+
+
+def sqlstate(error: IntegrityError) -> str | None:
+    """The SQLSTATE of a PostgreSQL integrity error (None on SQLite)."""
+    return getattr(error.orig, "sqlstate", None)
+
+
+def raise_if_overlap(error: IntegrityError) -> None:
+    """Turn an exclusion-constraint violation into SLOT_TAKEN; leave anything else alone."""
+    if sqlstate(error) == EXCLUSION_VIOLATION:
+        cause = getattr(error.orig, "__cause__", None)
+        constraint = getattr(cause, "constraint_name", "") or ""
+        if "patient" in constraint:
+            raise SlotTaken(
+                "You already have an appointment at this time.", field="start", whose="patient"
+            ) from None
+        raise SlotTaken("This time is no longer available.", field="start") from None
