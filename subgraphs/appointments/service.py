@@ -99,7 +99,7 @@ async def book(
                 start=appointment.start,
                 end=appointment.end,
             )
-            row = store.save(session, appointment, None, now=now)
+            row = await store.save(session, appointment, None, now=now)
     except IntegrityError as error:
         store.raise_if_overlap(error)
         if store.sqlstate(error) == store.UNIQUE_VIOLATION:  # a concurrent repeat won the key
@@ -154,7 +154,7 @@ async def reschedule(
                 end=appointment.end,
                 ignore_id=row.id,
             )
-            row = store.save(session, appointment, row, now=now)
+            row = await store.save(session, appointment, row, now=now)
     except IntegrityError as error:
         store.raise_if_overlap(error)
         raise
@@ -222,7 +222,7 @@ async def _change(
         row = await store.load_for_update(session, appointment_id)
         appointment = store.to_domain(row)
         apply(appointment, now)
-        row = store.save(session, appointment, row, now=now)
+        row = await store.save(session, appointment, row, now=now)
     await live.announce(deps.pubsub, row, action)
     return row
 

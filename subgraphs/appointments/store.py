@@ -100,7 +100,7 @@ async def doctor_busy(
     return bool((await session.exec(statement)).one())
 
 
-def save(
+async def save(
     session: AsyncSession, appointment: Appointment, row: AppointmentRow | None, *, now: datetime
 ) -> AppointmentRow:
     """Write the aggregate's state, one history row and one outbox event per recorded change."""
@@ -122,6 +122,7 @@ def save(
     row.reschedule_count = appointment.reschedule_count
     row.updated_at = now
     session.add(row)
+    await session.flush()  # the row first: history rows refer to it
     for change in appointment.changes:
         session.add(
             AppointmentChangeRow(

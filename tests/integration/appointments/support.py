@@ -1,0 +1,101 @@
+"""Test doubles for the appointments tests: a doctors subgraph in memory and a settable clock."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from subgraphs.appointments.availability import SlotAnswer
+from subgraphs.appointments.domain import Actor, Policy
+from subgraphs.appointments.service import Deps
+from subgraphs.shared.auth import Role
+from subgraphs.shared.database import Database
+from subgraphs.shared.pubsub import MemoryPubSub, PubSub
+
+NOW = datetime(2030, 3, 4, 8, 0, tzinfo=UTC)
+"""The tests' "now": a Monday morning, far from any real clock."""
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@dataclass
+class FakeDoctor:
+    user_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    approved: bool = True
+    time_zone: str = "Europe/Lisbon"
+    slot: timedelta = timedelta(minutes=30)
+    offers: Callable[[datetime], bool] = lambda _start: True
+
+
+@dataclass
+class FakeAvailability:
+    """The doctors subgraph's answer, from a dictionary of doctors."""
+
+    doctors: dict[uuid.UUID, FakeDoctor] = field(default_factory=dict)
+    calls: int = 0
+
+    def add(self, **options: object) -> uuid.UUID:
+        doctor_id = uuid.uuid4()
+        self.doctors[doctor_id] = FakeDoctor(**options)  # type: ignore[arg-type]
+        return doctor_id
+
+    def user_of(self, doctor_id: uuid.UUID) -> Actor:
+        return Actor(self.doctors[doctor_id].user_id, Role.DOCTOR)
+
+    async def check(
+        self,
+        *,
+        doctor_id: uuid.UUID,
+        start: datetime,
+        end: datetime | None = None,
+        ignore_appointment_id: uuid.UUID | None = None,
+    ) -> SlotAnswer | None:
+        self.calls += 1
+        doctor = self.doctors.get(doctor_id)
+        if doctor is None:
+            return None
+        offered = doctor.offers(start)
+        return SlotAnswer(
+            approved=doctor.approved,
+            offered=offered,
+            time_zone=doctor.time_zone,
+            doctor_user_id=doctor.user_id,
+            slot_end=start + doctor.slot if offered else None,
+        )
+
+
+def make_deps(
+    db: Database,
+    *,
+    availability: FakeAvailability | None = None,
+    policy: Policy | None = None,
+    clock: Clock | None = None,
+    pubsub: PubSub | None = None,
+) -> Deps:
+    return Deps(
+        db=db,
+        pubsub=pubsub or MemoryPubSub(),
+        availability=availability or FakeAvailability(),
+        policy=policy or Policy(),
+        clock=clock or Clock(),
+    )
+
+
+def patient() -> Actor:
+    return Actor(uuid.uuid4(), Role.PATIENT)
+
+
+def at(days: int, hour: int, minute: int = 0) -> datetime:
+    """A time `days` after NOW's date at hour:minute UTC."""
+    return NOW.replace(hour=hour, minute=minute) + timedelta(days=days)

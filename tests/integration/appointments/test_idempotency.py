@@ -1,0 +1,89 @@
+"""Idempotency keys: a retry gets the first result; a reused key for another request is refused."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from subgraphs.appointments import service
+from subgraphs.appointments.domain import Actor
+from subgraphs.appointments.models import AppointmentRow
+from subgraphs.appointments.service import Deps
+from subgraphs.shared.database import Database
+from subgraphs.shared.errors import Conflict
+from tests.integration.appointments.support import Clock, FakeAvailability, at, make_deps, patient
+
+
+async def book(deps: Deps, who: Actor, doctor: object, start: object, key: str) -> AppointmentRow:
+    return await service.book(
+        deps=deps,
+        actor=who,
+        doctor_id=doctor,  # type: ignore[arg-type]
+        start=start,  # type: ignore[arg-type]
+        reason="Follow-up",
+        idempotency_key=key,
+    )
+
+
+async def count(db: Database) -> int:
+    async with db.session() as session:
+        return int((await session.exec(select(func.count()).select_from(AppointmentRow))).one())
+
+
+async def test_the_same_key_and_request_returns_the_first_result(
+    db: Database, availability: FakeAvailability
+) -> None:
+    deps = make_deps(db, availability=availability)
+    doctor, who = availability.add(), patient()
+    first = await book(deps, who, doctor, at(2, 9), "retry-me")
+    calls = availability.calls
+    again = await book(deps, who, doctor, at(2, 9).astimezone(), "retry-me")
+    assert again.id == first.id
+    assert availability.calls == calls  # answered from the key, nothing asked again
+    assert await count(db) == 1
+
+
+async def test_concurrent_repeats_of_one_request_make_one_booking(
+    db: Database, availability: FakeAvailability
+) -> None:
+    deps = make_deps(db, availability=availability)
+    doctor, who = availability.add(), patient()
+    results = await asyncio.gather(
+        *(book(deps, who, doctor, at(2, 9), "double-click") for _ in range(20))
+    )
+    assert len({row.id for row in results}) == 1
+    assert await count(db) == 1
+
+
+async def test_the_same_key_with_another_request_is_conflict(
+    db: Database, availability: FakeAvailability
+) -> None:
+    deps = make_deps(db, availability=availability)
+    doctor, who = availability.add(), patient()
+    await book(deps, who, doctor, at(2, 9), "k")
+    with pytest.raises(Conflict):
+        await book(deps, who, doctor, at(2, 11), "k")
+    assert await count(db) == 1
+
+
+async def test_keys_belong_to_one_patient(db: Database, availability: FakeAvailability) -> None:
+    deps = make_deps(db, availability=availability)
+    doctor = availability.add()
+    mine = await book(deps, patient(), doctor, at(2, 9), "same-key")
+    theirs = await book(deps, patient(), doctor, at(2, 10), "same-key")
+    assert mine.id != theirs.id
+
+
+async def test_keys_expire_after_a_day(db: Database, availability: FakeAvailability) -> None:
+    clock = Clock()
+    deps = make_deps(db, availability=availability, clock=clock)
+    doctor, who = availability.add(), patient()
+    await book(deps, who, doctor, at(2, 9), "k")
+    clock.advance(timedelta(hours=24, seconds=1))
+    later = await book(deps, who, doctor, at(3, 11), "k")
+    assert later.starts_at == at(3, 11)
+    assert await count(db) == 2
