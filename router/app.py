@@ -1,0 +1,210 @@
+"""The router's HTTP server: GraphQL over HTTP, health and metrics (the composition root)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+from graphql import OperationType
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from router.config import RouterConfig
+from router.gateway import Gateway, GraphQLRequest, RequestError, rejected
+from router.metrics import RouterMetrics
+from router.subgraph_client import FORWARDED_HEADERS, RequestSigner, SubgraphClient
+from router.supergraph import Supergraph, load_supergraph
+
+__all__ = ["PLAN_HEADER", "create_app"]
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+# Request header asking for `extensions.queryPlan` (honoured when the config allows it).
+PLAN_HEADER = "x-healthbook-plan"
+
+
+@dataclass
+class _State:
+    gateway: Gateway | None = None
+
+
+def create_app(
+    config: RouterConfig,
+    *,
+    supergraph: Supergraph | None = None,
+    signer: RequestSigner | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """A router app; it loads `config.supergraph_path` at startup unless given `supergraph`."""
+    metrics = RouterMetrics()
+    state = _State()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        loaded = supergraph
+        if loaded is None:
+            if config.supergraph_path is None:
+                raise RuntimeError("ROUTER_SUPERGRAPH is not set and no supergraph was given")
+            loaded = load_supergraph(config.supergraph_path)
+        limits = httpx.Limits(
+            max_connections=config.max_connections,
+            max_keepalive_connections=config.max_connections,
+        )
+        async with httpx.AsyncClient(limits=limits, transport=transport) as http:
+            graphs = loaded.graphs.values()
+            client = SubgraphClient(
+                http,
+                {g.name: config.url_for(g.name, g.url) for g in graphs},
+                timeout=config.subgraph_timeout,
+                timeouts={g.name: config.timeout_for(g.name) for g in graphs},
+                signer=signer,
+                observer=metrics.observe_fetch,
+            )
+            state.gateway = Gateway(
+                loaded,
+                client,
+                document_cache_size=config.document_cache_size,
+                plan_cache_size=config.plan_cache_size,
+            )
+            try:
+                yield
+            finally:
+                state.gateway = None
+
+    async def graphql(request: Request) -> Response:
+        started = time.perf_counter()
+        gateway = state.gateway
+        if gateway is None:
+            return JSONResponse({"errors": [{"message": "The router is not ready."}]}, 503)
+        media = _negotiate(request.headers.get("accept"))
+        if media is None:
+            return JSONResponse({"errors": [{"message": "Not acceptable."}]}, 406)
+        parsed = await _read_request(request)
+        if isinstance(parsed, Response):
+            return parsed
+        try:
+            prepared = gateway.prepare(parsed)
+        except RequestError as error:
+            outcome = rejected(error, parsed.operation_name)
+        else:
+            if request.method == "GET" and prepared.kind != OperationType.QUERY:
+                return JSONResponse(
+                    {"errors": [{"message": "Only queries may be sent with GET; use POST."}]},
+                    405,
+                    headers={"allow": "POST"},
+                )
+            headers = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
+            outcome = await gateway.run(prepared, parsed.variables, headers=headers)
+        status = 400 if outcome.rejected and media == GRAPHQL_RESPONSE else 200
+        body = outcome.body
+        if (
+            config.expose_query_plan
+            and outcome.plan is not None
+            and request.headers.get(PLAN_HEADER) in ("1", "true")
+        ):
+            plan = outcome.plan
+            body = {
+                **body,
+                "extensions": {"queryPlan": {**plan.to_json(), "text": plan.describe()}},
+            }
+        metrics.observe_request(
+            outcome.operation_name,
+            status,
+            time.perf_counter() - started,
+            len(body.get("errors", ())),
+        )
+        return Response(orjson.dumps(body), status, media_type=media)
+
+    async def live(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(_request: Request) -> Response:
+        gateway = state.gateway
+        if gateway is None:
+            return JSONResponse({"status": "starting"}, 503)
+        if config.ready_checks_subgraphs:
+            down = await _unreachable(gateway.client)
+            if down:
+                return JSONResponse({"status": "degraded", "unreachable": down}, 503)
+        return JSONResponse({"status": "ready"})
+
+    async def exposition(_request: Request) -> Response:
+        return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/health/live", live),
+            Route("/health/ready", ready),
+            Route("/metrics", exposition),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.metrics = metrics
+    return app
+
+
+def _negotiate(accept: str | None) -> str | None:
+    if not accept:
+        return JSON
+    if GRAPHQL_RESPONSE in accept:
+        return GRAPHQL_RESPONSE
+    if JSON in accept or "*/*" in accept or "application/*" in accept:
+        return JSON
+    return None
+
+
+async def _read_request(request: Request) -> GraphQLRequest | Response:
+    if request.method == "GET":
+        params: dict[str, Any] = dict(request.query_params)
+        if "variables" in params:
+            try:
+                params["variables"] = orjson.loads(params["variables"])
+            except orjson.JSONDecodeError:
+                return _bad_request("The variables parameter is not JSON.")
+    else:
+        content_type = request.headers.get("content-type", "")
+        if not content_type.startswith(JSON):
+            return JSONResponse(
+                {"errors": [{"message": "Send GraphQL requests as application/json."}]}, 415
+            )
+        try:
+            params = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return _bad_request("The request body is not JSON.")
+        if not isinstance(params, dict):
+            return _bad_request("The request body must be a JSON object.")
+    query = params.get("query")
+    operation_name = params.get("operationName")
+    variables = params.get("variables")
+    if not isinstance(query, str) or not query:
+        return _bad_request("Must provide query string.")
+    if operation_name is not None and not isinstance(operation_name, str):
+        return _bad_request("operationName must be a string.")
+    if variables is not None and not isinstance(variables, dict):
+        return _bad_request("variables must be an object.")
+    return GraphQLRequest(query=query, operation_name=operation_name, variables=variables)
+
+
+def _bad_request(message: str) -> Response:
+    return JSONResponse({"errors": [{"message": message}]}, 400)
+
+
+async def _unreachable(client: SubgraphClient) -> list[str]:
+    async def check(name: str) -> str | None:
+        try:
+            await client.fetch(name, {"query": "{ __typename }"}, {})
+        except Exception:
+            return name
+        return None
+
+    results = await asyncio.gather(*(check(name) for name in client.urls))
+    return [name for name in results if name]

@@ -1,0 +1,129 @@
+"""Router configuration, read once from environment variables.
+
+- `ROUTER_SUPERGRAPH`: path of the supergraph SDL file (no default).
+- `ROUTER_HOST`, `ROUTER_PORT`: where to listen (`127.0.0.1`, `4000`).
+- `ROUTER_SUBGRAPH_TIMEOUT`: seconds a subgraph call may take (`30`).
+- `ROUTER_SUBGRAPH_<NAME>_TIMEOUT`: the same for one subgraph; `<NAME>` is the subgraph's
+  name upper-cased with other characters than letters and digits as `_` (`DOCTORS`).
+- `ROUTER_SUBGRAPH_<NAME>_URL`: where that subgraph lives (default: its `@join__graph` url).
+- `ROUTER_SUBGRAPH_MAX_CONNECTIONS`: pooled keep-alive connections to subgraphs (`100`).
+- `ROUTER_DOCUMENT_CACHE_SIZE`, `ROUTER_PLAN_CACHE_SIZE`: LRU cache sizes (`1000`).
+- `ROUTER_EXPOSE_QUERY_PLAN`: let the request header `X-Healthbook-Plan: 1` add
+  `extensions.queryPlan` (default: on when `HEALTHBOOK_ENV` is `development`, its default).
+- `ROUTER_READY_CHECKS_SUBGRAPHS`: `/health/ready` also needs every subgraph to answer
+  (`false`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["ConfigError", "RouterConfig", "env_name"]
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_SUBGRAPH_VARIABLE = re.compile(r"^ROUTER_SUBGRAPH_(?P<name>[A-Z0-9_]+)_(?P<what>URL|TIMEOUT)$")
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the router cannot use; the message names it."""
+
+
+def env_name(subgraph: str) -> str:
+    """The `<NAME>` part of a subgraph's variables: `doctors` → `DOCTORS`."""
+    return re.sub(r"[^A-Za-z0-9]", "_", subgraph).upper()
+
+
+@dataclass(frozen=True)
+class RouterConfig:
+    supergraph_path: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 4000
+    subgraph_timeout: float = 30.0
+    subgraph_timeouts: Mapping[str, float] = field(default_factory=dict)
+    subgraph_urls: Mapping[str, str] = field(default_factory=dict)
+    max_connections: int = 100
+    document_cache_size: int = 1000
+    plan_cache_size: int = 1000
+    expose_query_plan: bool = True
+    ready_checks_subgraphs: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RouterConfig:
+        """Read the configuration; `ConfigError` names any malformed variable."""
+        env = os.environ if environ is None else environ
+        development = env.get("HEALTHBOOK_ENV", "development") == "development"
+        timeouts: dict[str, float] = {}
+        urls: dict[str, str] = {}
+        for name, value in env.items():
+            match = _SUBGRAPH_VARIABLE.match(name)
+            if match is None:
+                continue
+            if match["what"] == "URL":
+                if not value.startswith(("http://", "https://")):
+                    raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
+                urls[match["name"]] = value
+            else:
+                timeouts[match["name"]] = _positive_float(name, value)
+        supergraph = env.get("ROUTER_SUPERGRAPH")
+        return cls(
+            supergraph_path=Path(supergraph) if supergraph else None,
+            host=env.get("ROUTER_HOST", "127.0.0.1"),
+            port=_int(env, "ROUTER_PORT", 4000, low=0, high=65535),
+            subgraph_timeout=_positive_float(
+                "ROUTER_SUBGRAPH_TIMEOUT", env.get("ROUTER_SUBGRAPH_TIMEOUT", "30")
+            ),
+            subgraph_timeouts=timeouts,
+            subgraph_urls=urls,
+            max_connections=_int(env, "ROUTER_SUBGRAPH_MAX_CONNECTIONS", 100, low=1),
+            document_cache_size=_int(env, "ROUTER_DOCUMENT_CACHE_SIZE", 1000, low=1),
+            plan_cache_size=_int(env, "ROUTER_PLAN_CACHE_SIZE", 1000, low=1),
+            expose_query_plan=_bool(env, "ROUTER_EXPOSE_QUERY_PLAN", development),
+            ready_checks_subgraphs=_bool(env, "ROUTER_READY_CHECKS_SUBGRAPHS", False),
+        )
+
+    def url_for(self, subgraph: str, default: str) -> str:
+        return self.subgraph_urls.get(env_name(subgraph), default)
+
+    def timeout_for(self, subgraph: str) -> float:
+        return self.subgraph_timeouts.get(env_name(subgraph), self.subgraph_timeout)
+
+
+def _int(
+    env: Mapping[str, str], name: str, default: int, *, low: int, high: int | None = None
+) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        raise ConfigError(f"{name} must be between {low} and {high or 'any'}, got {value}")
+    return value
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")

@@ -1,0 +1,224 @@
+"""Execute a query plan: run its fetches as their dependencies allow and merge the answers.
+
+The result is the merged data (keyed by the client's response keys, plus the key and
+required fields the plan added) and the subgraph errors with paths in the client's shape.
+Shaping that into the final response is `router.response`'s job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import orjson
+
+from router.plan import Fetch, QueryPlan, Representation
+from router.selection import FieldSelection, FragmentSelection, Selection
+
+__all__ = ["FetchFailed", "SubgraphCall", "execute_plan"]
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+Path = list[str | int]
+# Sends one GraphQL request body to the named subgraph and returns its decoded answer.
+SubgraphCall = Callable[[str, Json], Awaitable[Json]]
+
+
+class FetchFailed(Exception):
+    """A subgraph could not be asked or gave no GraphQL answer (down, timeout, bad HTTP)."""
+
+    def __init__(self, subgraph: str, reason: str, *, code: str = "SUBREQUEST_HTTP_ERROR") -> None:
+        super().__init__(f"{subgraph}: {reason}")
+        self.subgraph = subgraph
+        self.reason = reason
+        self.code = code
+
+
+async def execute_plan(
+    plan: QueryPlan, variables: Mapping[str, Any], call: SubgraphCall
+) -> tuple[Json, list[Json]]:
+    """Run every fetch of `plan`; return the merged data and the errors met."""
+    data: Json = {}
+    errors: list[Json] = []
+    if len(plan.fetches) == 1:
+        await _run(plan.fetches[0], data, errors, variables, call)
+        return data, errors
+    tasks: dict[int, asyncio.Task[None]] = {}
+
+    async def after_dependencies(fetch: Fetch) -> None:
+        if fetch.depends_on:
+            await asyncio.gather(*(tasks[d] for d in fetch.depends_on))
+        await _run(fetch, data, errors, variables, call)
+
+    for fetch in plan.fetches:
+        tasks[fetch.id] = asyncio.ensure_future(after_dependencies(fetch))
+    await asyncio.gather(*tasks.values())
+    return data, errors
+
+
+async def _run(
+    fetch: Fetch,
+    data: Json,
+    errors: list[Json],
+    variables: Mapping[str, Any],
+    call: SubgraphCall,
+) -> None:
+    body: Json = {"query": fetch.operation}
+    fetch_variables = {v: variables[v] for v in fetch.variables if v in variables}
+    if not fetch.is_entity_fetch:
+        if fetch_variables:
+            body["variables"] = fetch_variables
+        answer = await _ask(fetch, body, errors, call, path=None)
+        if answer is None:
+            return
+        if isinstance(answer.get("data"), dict):
+            _merge(data, answer["data"])
+        for error in answer.get("errors") or ():
+            errors.append(_client_error(error, fetch.subgraph))
+        return
+    targets, representations = _representations(data, fetch)
+    if not representations:
+        return
+    body["variables"] = {**fetch_variables, "representations": representations}
+    answer = await _ask(fetch, body, errors, call, path=targets[0][0][1])
+    if answer is None:
+        return
+    entities = (answer.get("data") or {}).get("_entities")
+    if isinstance(entities, list):
+        for index, entity in enumerate(entities):
+            if isinstance(entity, dict) and index < len(targets):
+                for obj, _path in targets[index]:
+                    _merge(obj, entity)
+    for error in answer.get("errors") or ():
+        errors.append(_entity_error(error, fetch.subgraph, targets))
+
+
+async def _ask(
+    fetch: Fetch, body: Json, errors: list[Json], call: SubgraphCall, path: Path | None
+) -> Json | None:
+    try:
+        return await call(fetch.subgraph, body)
+    except FetchFailed as failure:
+        error: Json = {
+            "message": f"Subgraph '{fetch.subgraph}' failed: {failure.reason}",
+            "extensions": {"code": failure.code, "serviceName": fetch.subgraph},
+        }
+        if path is not None:
+            error["path"] = path
+        errors.append(error)
+        return None
+
+
+def _objects_at(data: Json, path: tuple[str, ...]) -> list[tuple[Json, Path]]:
+    current: list[tuple[Any, Path]] = [(data, [])]
+    for step in path:
+        following: list[tuple[Any, Path]] = []
+        if step == "@":
+            for value, at in current:
+                if isinstance(value, list):
+                    following.extend(
+                        (item, [*at, i]) for i, item in enumerate(value) if item is not None
+                    )
+        else:
+            for value, at in current:
+                if isinstance(value, dict):
+                    child = value.get(step)
+                    if child is not None:
+                        following.append((child, [*at, step]))
+        current = following
+    return [(value, at) for value, at in current if isinstance(value, dict)]
+
+
+def _representations(data: Json, fetch: Fetch) -> tuple[list[list[tuple[Json, Path]]], list[Json]]:
+    """Deduplicated representations and, for each, the objects it stands for."""
+    by_type: dict[str, Representation] = {r.typename: r for r in fetch.representations}
+    index: dict[bytes, int] = {}
+    targets: list[list[tuple[Json, Path]]] = []
+    representations: list[Json] = []
+    for obj, path in _objects_at(data, fetch.path):
+        spec = by_type.get(obj.get("__typename", ""))
+        if spec is None:
+            continue
+        rep: Json = {"__typename": spec.as_typename}
+        if not _project(obj, spec.key, rep, strict=True):
+            continue
+        _project(obj, spec.requires, rep, strict=False)
+        encoded = orjson.dumps(rep)
+        position = index.get(encoded)
+        if position is None:
+            position = index[encoded] = len(representations)
+            representations.append(rep)
+            targets.append([])
+        targets[position].append((obj, path))
+    return targets, representations
+
+
+def _project(obj: Json, selections: tuple[Selection, ...], out: Json, *, strict: bool) -> bool:
+    for selection in selections:
+        if isinstance(selection, FragmentSelection):
+            if obj.get("__typename") == selection.type_condition:
+                _project(obj, selection.selections, out, strict=strict)
+            continue
+        value = obj.get(selection.response_key)
+        if value is None and strict:
+            return False
+        out[selection.name] = _project_value(value, selection)
+    return True
+
+
+def _project_value(value: Any, selection: FieldSelection) -> Any:
+    if selection.selections is None or value is None:
+        return value
+    if isinstance(value, list):
+        return [_project_value(item, selection) for item in value]
+    if isinstance(value, dict):
+        out: Json = {}
+        _project(value, selection.selections, out, strict=False)
+        return out
+    return value
+
+
+def _merge(target: Json, source: Json) -> None:
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            _merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            for i, (old, new) in enumerate(zip(existing, value, strict=True)):
+                if isinstance(old, dict) and isinstance(new, dict):
+                    _merge(old, new)
+                elif old is None:
+                    existing[i] = new
+        elif key == "__typename" and existing is not None:
+            continue
+        else:
+            target[key] = value
+
+
+def _client_error(error: Any, subgraph: str) -> Json:
+    if not isinstance(error, dict):
+        return {"message": str(error)}
+    out: Json = {"message": str(error.get("message", "Unknown subgraph error"))}
+    if isinstance(error.get("path"), list):
+        out["path"] = error["path"]
+    extensions = error.get("extensions")
+    if isinstance(extensions, dict):
+        out["extensions"] = extensions
+    return out
+
+
+def _entity_error(error: Any, subgraph: str, targets: list[list[tuple[Json, Path]]]) -> Json:
+    out = _client_error(error, subgraph)
+    path = out.pop("path", None)
+    if (
+        isinstance(path, list)
+        and len(path) >= 2
+        and path[0] == "_entities"
+        and isinstance(path[1], int)
+        and 0 <= path[1] < len(targets)
+    ):
+        out["path"] = [*targets[path[1]][0][1], *path[2:]]
+    return out

@@ -1,0 +1,57 @@
+"""Entry points for the `healthbook` CLI: serve the router, print a query plan."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from router.app import create_app
+from router.config import RouterConfig
+from router.document import RequestError, coerce_variables, prepare_operation
+from router.planner import Planner
+from router.selection import PlanningError
+from router.supergraph import load_supergraph
+
+__all__ = ["plan_command", "serve"]
+
+
+def serve(supergraph_path: Path, host: str, port: int) -> None:
+    """Serve the router for `supergraph_path` on host:port until interrupted."""
+    config = dataclasses.replace(
+        RouterConfig.from_env(), supergraph_path=supergraph_path, host=host, port=port
+    )
+    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
+
+
+def plan_command(argv: list[str]) -> int:
+    """`healthbook router plan --supergraph PATH QUERYFILE [--operation NAME]`: print a plan."""
+    parser = argparse.ArgumentParser(
+        prog="healthbook router plan",
+        description="Print how the router would fetch an operation from the subgraphs.",
+    )
+    parser.add_argument("--supergraph", type=Path, required=True, help="supergraph SDL file")
+    parser.add_argument("query_file", type=Path, help="file holding the GraphQL operation")
+    parser.add_argument("--operation", help="operation name, when the file holds several")
+    parser.add_argument("--variables", default="{}", help="variables as JSON (for @skip/@include)")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    args = parser.parse_args(argv)
+    try:
+        supergraph = load_supergraph(args.supergraph)
+        query = args.query_file.read_text(encoding="utf-8")
+        prepared = prepare_operation(supergraph.api_schema, query, args.operation)
+        variables = coerce_variables(supergraph.api_schema, prepared, json.loads(args.variables))
+        plan = Planner(supergraph).plan(prepared.operation, prepared.fragments, variables)
+    except RequestError as error:
+        for e in error.errors:
+            print(f"error: {e.message}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError, PlanningError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(plan.to_json(), indent=2) if args.json else plan.describe())
+    return 0

@@ -1,0 +1,157 @@
+"""Which subgraph can resolve which field, with which keys: the facts the planner asks about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from graphql import (
+    FieldNode,
+    GraphQLAbstractType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    SelectionSetNode,
+    parse,
+)
+from graphql.language import OperationDefinitionNode
+
+from router.supergraph import FieldJoin, Supergraph, TypeJoin
+
+__all__ = ["FieldSetTree", "Ownership", "parse_field_set"]
+
+
+@dataclass(frozen=True)
+class FieldSetTree:
+    """A parsed `join__FieldSet` ("id", "price weight", "owner { id }") as nested names."""
+
+    fields: tuple[tuple[str, FieldSetTree | None], ...]
+
+    def get(self, name: str) -> FieldSetTree | None:
+        return next((sub for n, sub in self.fields if n == name), None)
+
+    def names(self) -> set[str]:
+        return {n for n, _ in self.fields}
+
+
+@cache
+def parse_field_set(field_set: str) -> SelectionSetNode:
+    """Parse a field set as a selection set."""
+    (definition,) = parse("{" + field_set + "}", no_location=True).definitions
+    assert isinstance(definition, OperationDefinitionNode)
+    return definition.selection_set
+
+
+@cache
+def field_set_tree(field_set: str) -> FieldSetTree:
+    return _tree(parse_field_set(field_set))
+
+
+def _tree(selection_set: SelectionSetNode) -> FieldSetTree:
+    out: dict[str, FieldSetTree | None] = {}
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            sub = _tree(selection.selection_set) if selection.selection_set else None
+            out[selection.name.value] = _merge(out.get(selection.name.value), sub)
+        elif isinstance(selection, InlineFragmentNode):
+            for name, sub in _tree(selection.selection_set).fields:
+                out[name] = _merge(out.get(name), sub)
+    return FieldSetTree(tuple(out.items()))
+
+
+def _merge(a: FieldSetTree | None, b: FieldSetTree | None) -> FieldSetTree | None:
+    if a is None or b is None:
+        return a or b
+    merged = dict(a.fields)
+    for name, sub in b.fields:
+        merged[name] = _merge(merged.get(name), sub)
+    return FieldSetTree(tuple(merged.items()))
+
+
+class Ownership:
+    """Answers about the supergraph's join metadata, with the answers memoised."""
+
+    def __init__(self, supergraph: Supergraph) -> None:
+        self.supergraph = supergraph
+        self.graph_order = list(supergraph.graphs)
+        self._resolvers: dict[tuple[str, str], tuple[FieldJoin, ...]] = {}
+
+    def type_joins(self, type_name: str) -> tuple[TypeJoin, ...]:
+        return self.supergraph.type_joins.get(type_name, ())
+
+    def in_graph(self, type_name: str, graph: str) -> bool:
+        return any(j.graph == graph for j in self.type_joins(type_name))
+
+    def is_interface_object(self, type_name: str, graph: str) -> bool:
+        return any(j.graph == graph and j.is_interface_object for j in self.type_joins(type_name))
+
+    def resolvers(self, type_name: str, field_name: str) -> tuple[FieldJoin, ...]:
+        """The joins of the graphs that can resolve the field (not external, not overridden)."""
+        cached = self._resolvers.get((type_name, field_name))
+        if cached is not None:
+            return cached
+        joins = [
+            j
+            for j in self.supergraph.field_joins.get((type_name, field_name), ())
+            if j.graph is not None
+        ]
+        if joins:
+            result = tuple(j for j in joins if not j.external and not j.used_overridden)
+        else:
+            result = tuple(
+                FieldJoin(graph=t.graph)
+                for t in self.type_joins(type_name)
+                if not t.is_interface_object or self._declares_interface_field(type_name)
+            )
+            result = tuple(dict.fromkeys(result))
+        self._resolvers[(type_name, field_name)] = result
+        return result
+
+    def _declares_interface_field(self, type_name: str) -> bool:
+        return isinstance(self.supergraph.schema.get_type(type_name), GraphQLInterfaceType)
+
+    def join_in(self, type_name: str, field_name: str, graph: str) -> FieldJoin | None:
+        return next((j for j in self.resolvers(type_name, field_name) if j.graph == graph), None)
+
+    def external_in(self, type_name: str, field_name: str, graph: str) -> bool:
+        joins = self.supergraph.field_joins.get((type_name, field_name), ())
+        return any(j.graph == graph and (j.external or j.used_overridden) for j in joins)
+
+    def keys(self, type_name: str, graph: str) -> list[str]:
+        """Every key `graph` declares on the type, resolvable or not."""
+        return [j.key for j in self.type_joins(type_name) if j.graph == graph and j.key]
+
+    def entity_keys(self, type_name: str, graph: str) -> list[str]:
+        """The keys through which `graph` resolves the type in `_entities`."""
+        return [
+            j.key for j in self.type_joins(type_name) if j.graph == graph and j.key and j.resolvable
+        ]
+
+    def key_field_names(self, type_name: str, graph: str) -> set[str]:
+        names: set[str] = set()
+        for key in self.keys(type_name, graph):
+            names |= field_set_tree(key).names()
+        return names
+
+    def possible_types(self, abstract: GraphQLAbstractType, graph: str) -> list[GraphQLObjectType]:
+        """The object types `graph` may return where the schema says `abstract`."""
+        schema = self.supergraph.schema
+        if isinstance(abstract, GraphQLUnionType):
+            members = self.supergraph.union_members.get(abstract.name, {}).get(graph)
+            candidates = list(abstract.types)
+            if members is not None:
+                return [t for t in candidates if t.name in members]
+            return [t for t in candidates if self.in_graph(t.name, graph)]
+        candidates = list(schema.get_possible_types(abstract))
+        if self.is_interface_object(abstract.name, graph):
+            return candidates
+        return [
+            t
+            for t in candidates
+            if abstract.name in self.supergraph.implements.get(t.name, {}).get(graph, frozenset())
+            or (not self.supergraph.implements and self.in_graph(t.name, graph))
+        ]
+
+    def interface_object_graphs(self, type_name: str) -> list[str]:
+        return [j.graph for j in self.type_joins(type_name) if j.is_interface_object]

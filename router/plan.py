@@ -1,0 +1,84 @@
+"""A query plan: plain data saying which subgraph fetches to make, in which order, merged where.
+
+A plan is a set of fetches forming a DAG (`depends_on`). A fetch either asks a subgraph's root
+(`path == ()`) or, for entities, collects objects at `path` in the response being built ("@"
+steps into list items), sends their representations to `_entities`, and merges the answers
+back into those objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from router.selection import Selection, print_selections
+
+__all__ = ["Fetch", "QueryPlan", "Representation"]
+
+
+@dataclass(frozen=True)
+class Representation:
+    """How to represent an object of runtime type `typename` to the subgraph's `_entities`."""
+
+    typename: str
+    as_typename: str
+    key: tuple[Selection, ...]
+    requires: tuple[Selection, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fetch:
+    id: int
+    subgraph: str
+    path: tuple[str, ...]
+    operation: str
+    variables: tuple[str, ...] = ()
+    representations: tuple[Representation, ...] = ()
+    depends_on: tuple[int, ...] = ()
+
+    @property
+    def is_entity_fetch(self) -> bool:
+        return bool(self.representations)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    kind: str
+    fetches: tuple[Fetch, ...]
+
+    def describe(self) -> str:
+        """The plan in words a person can read."""
+        if not self.fetches:
+            return f"{self.kind}: nothing to fetch from subgraphs"
+        lines = [f"{self.kind} plan, {len(self.fetches)} fetch(es):"]
+        for fetch in self.fetches:
+            after = (
+                " after " + ", ".join(f"#{d}" for d in fetch.depends_on)
+                if fetch.depends_on
+                else " first"
+            )
+            where = "/".join(fetch.path) if fetch.path else "the root"
+            lines.append(f"  #{fetch.id} {fetch.subgraph}{after}, merged at {where}:")
+            for rep in fetch.representations:
+                rep_text = print_selections(rep.key)
+                if rep.requires:
+                    rep_text += " + requires " + print_selections(rep.requires)
+                alias = "" if rep.as_typename == rep.typename else f" as {rep.as_typename}"
+                lines.append(f"      represent {rep.typename}{alias} by {rep_text}")
+            lines.append(f"      {fetch.operation}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "fetches": [
+                {
+                    "id": f.id,
+                    "subgraph": f.subgraph,
+                    "path": list(f.path),
+                    "operation": f.operation,
+                    "dependsOn": list(f.depends_on),
+                }
+                for f in self.fetches
+            ],
+        }
