@@ -1,0 +1,1 @@
+"""Helpers for testing and benchmarking the router: loopback servers, subgraphs, node tools."""

@@ -1,0 +1,118 @@
+"""Differential suite: our router and Hive Gateway on the same supergraph and subgraphs.
+
+For every scenario both gateways answer the same operations (hand-written ones and ones
+generated from the API schema by hypothesis-graphql); `data` must be identical, key order
+included, and errors must sit at the same paths (see `_error_paths` for one Hive quirk).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from graphql import print_schema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import queries
+
+from router.app import create_app
+from router.config import RouterConfig
+from router.testing.nodetools import running_hive_gateway
+from router.testing.servers import running, subgraphs_app
+from tests.router.scenarios import Operation, Scenario, all_scenarios
+
+pytestmark = [pytest.mark.node, pytest.mark.timeout(600)]
+
+
+@dataclass(frozen=True)
+class Gateways:
+    scenario: Scenario
+    ours: str
+    hive: str
+    api_sdl: str
+
+
+@pytest.fixture(scope="module", params=all_scenarios(), ids=lambda s: s.name)
+def gateways(
+    request: pytest.FixtureRequest, node_tooling: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateways]:
+    scenario: Scenario = request.param
+    with running(subgraphs_app(scenario.build())) as base:
+        supergraph_file = tmp_path_factory.mktemp(scenario.name) / "supergraph.graphql"
+        supergraph_file.write_text(scenario.supergraph_sdl(base))
+        supergraph = scenario.supergraph(base)
+        app = create_app(RouterConfig(), supergraph=supergraph)
+        with running(app) as ours, running_hive_gateway(supergraph_file) as hive:
+            yield Gateways(scenario, f"{ours}/graphql", hive, print_schema(supergraph.api_schema))
+
+
+def _ask(url: str, operation: Operation) -> dict[str, Any]:
+    body: dict[str, Any] = {"query": operation.query}
+    if operation.variables is not None:
+        body["variables"] = operation.variables
+    response = httpx.post(url, json=body, timeout=30)
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def _error_paths(answer: dict[str, Any]) -> list[str]:
+    """Error paths without list indices, as a sorted multiset.
+
+    Hive Gateway 2.15.1 drops the list indices above an entity fetch's merge point
+    (`["users", "reviews", 0, "broken"]` for `users[0].reviews[0].broken`), so indices are
+    left out here; `tests/router/execution` checks our full paths.
+    """
+    return sorted(
+        orjson.dumps([p for p in e.get("path") or () if not isinstance(p, int)]).decode()
+        for e in answer.get("errors") or ()
+    )
+
+
+def assert_same(gateways: Gateways, operation: Operation) -> None:
+    ours = _ask(gateways.ours, operation)
+    hive = _ask(gateways.hive, operation)
+    context = f"{operation.query}\nours: {ours}\nhive: {hive}"
+    assert ("data" in ours) == ("data" in hive), context
+    assert orjson.dumps(ours.get("data")) == orjson.dumps(hive.get("data")), context
+    if _masked(hive):
+        # Hive Gateway masks some subgraph-originated null propagations as one
+        # "Unexpected error." higher up; then only require that we report errors too.
+        assert ours.get("errors"), context
+        return
+    if ours.get("data") is None and hive.get("data") is None:
+        # Once null propagation reaches the root, Hive Gateway stops reporting the errors
+        # of fetches that finish later; we report every one. Hive's must be among ours.
+        assert not set(_error_paths(hive)) - set(_error_paths(ours)), context
+        return
+    assert _error_paths(ours) == _error_paths(hive), context
+
+
+def _masked(answer: dict[str, Any]) -> bool:
+    return any(
+        (e.get("extensions") or {}).get("code") == "INTERNAL_SERVER_ERROR"
+        for e in answer.get("errors") or ()
+    )
+
+
+def test_hand_written_operations_answer_like_hive_gateway(gateways: Gateways) -> None:
+    for operation in gateways.scenario.operations:
+        assert_same(gateways, operation)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_generated_queries_answer_like_hive_gateway(
+    gateways: Gateways, data: st.DataObject
+) -> None:
+    query = data.draw(queries(gateways.api_sdl, allow_x00=False, codec="ascii"))
+    assert_same(gateways, Operation(query))
