@@ -88,6 +88,14 @@ class Gateway:
             self.plans.put((prepared.key, conditions), plan)
         return plan
 
+    async def execute(self, request: GraphQLRequest, *, headers: Mapping[str, str]) -> Outcome:
+        """The whole pipeline for one request."""
+        try:
+            prepared = self.prepare(request)
+        except RequestError as error:
+            return rejected(error, request.operation_name)
+        return await self.run(prepared, request.variables, headers=headers)
+
     async def run(
         self,
         prepared: PreparedOperation,

@@ -59,12 +59,19 @@ def node_environment() -> dict[str, str]:
     return env
 
 
-def compose(subgraphs: Sequence[tuple[str, str, str]], *, timeout: float = 60) -> str:
-    """Compose (name, url, sdl) subgraphs into a supergraph SDL."""
+def compose(
+    subgraphs: Sequence[tuple[str, str, str]], *, public: bool = False, timeout: float = 60
+) -> str:
+    """Compose (name, url, sdl) subgraphs into a supergraph SDL (or, `public`, the API SDL)."""
     modules = node_modules()
     services = [{"name": n, "url": u, "sdl": s} for n, u, s in subgraphs]
     result = subprocess.run(  # noqa: S603 - fixed argv, no shell
-        ["node", str(NODE_DIR / "compose.mjs"), str(modules)],  # noqa: S607 - node from PATH
+        [  # noqa: S607 - node from PATH
+            "node",
+            str(NODE_DIR / "compose.mjs"),
+            str(modules),
+            *(["--public"] if public else []),
+        ],
         input=json.dumps(services),
         capture_output=True,
         text=True,

@@ -1,5 +1,6 @@
 // Compose subgraph SDLs into a supergraph with @theguild/federation-composition.
-// Usage: node compose.mjs <node_modules dir>
+// Usage: node compose.mjs <node_modules dir> [--public]
+// With --public it prints the public API schema the library derives instead.
 // stdin: JSON [{"name": ..., "url": ..., "sdl": ...}]; stdout: the supergraph SDL.
 // Exits with status 1 and the composition errors on stderr when composition fails.
 import { readFileSync } from "node:fs";
@@ -18,4 +19,4 @@ if (result.errors && result.errors.length > 0) {
   for (const error of result.errors) process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
-process.stdout.write(result.supergraphSdl);
+process.stdout.write(process.argv[3] === "--public" ? result.publicSdl : result.supergraphSdl);
