@@ -192,8 +192,6 @@ def _merge(target: Json, source: Json) -> None:
                     _merge(old, new)
                 elif old is None:
                     existing[i] = new
-        elif key == "__typename" and existing is not None:
-            continue
         else:
             target[key] = value
 

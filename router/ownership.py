@@ -91,12 +91,17 @@ class Ownership:
         cached = self._resolvers.get((type_name, field_name))
         if cached is not None:
             return cached
-        joins = [
-            j
-            for j in self.supergraph.field_joins.get((type_name, field_name), ())
-            if j.graph is not None
-        ]
-        if joins:
+        raw = self.supergraph.field_joins.get((type_name, field_name), ())
+        joins = [j for j in raw if j.graph is not None]
+        if raw and not joins:
+            # `@join__field` without a graph: contributed by an @interfaceObject.
+            result = tuple(
+                j
+                for interface in self.interfaces(type_name)
+                for j in self.resolvers(interface, field_name)
+                if j.graph is not None and self.is_interface_object(interface, j.graph)
+            )
+        elif joins:
             result = tuple(j for j in joins if not j.external and not j.used_overridden)
         else:
             result = tuple(
@@ -110,6 +115,20 @@ class Ownership:
 
     def _declares_interface_field(self, type_name: str) -> bool:
         return isinstance(self.supergraph.schema.get_type(type_name), GraphQLInterfaceType)
+
+    def interfaces(self, type_name: str) -> list[str]:
+        type_ = self.supergraph.schema.get_type(type_name)
+        if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
+            return [i.name for i in type_.interfaces]
+        return []
+
+    def entity_type_in(self, type_name: str, graph: str) -> str | None:
+        """The type `graph` knows objects of `type_name` as: itself, or an interface object."""
+        if self.in_graph(type_name, graph):
+            return type_name
+        return next(
+            (i for i in self.interfaces(type_name) if self.is_interface_object(i, graph)), None
+        )
 
     def join_in(self, type_name: str, field_name: str, graph: str) -> FieldJoin | None:
         return next((j for j in self.resolvers(type_name, field_name) if j.graph == graph), None)

@@ -18,6 +18,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLAbstractType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -211,12 +212,64 @@ class _Build:
             return
         assert is_abstract_type(type_)
         abstract: GraphQLAbstractType = type_
+        if self.own.is_interface_object(abstract.name, group.graph):
+            self.plan_interface_object(group, type_, nodes, target, path, provided)
+            return
         target.field("__typename")
         for runtime in self.own.possible_types(abstract, group.graph):
             fields = collect_sub_fields(self.schema, self.fragments, self.variables, runtime, nodes)
             if all(n[0].name.value == "__typename" for n in fields.values()):
                 continue
             self.plan_fields(group, runtime, fields, target.fragment(runtime.name), path, provided)
+
+    def plan_interface_object(
+        self,
+        group: _Group,
+        interface: GraphQLInterfaceType,
+        nodes: list[FieldNode],
+        target: SelectionBuilder,
+        path: tuple[str, ...],
+        provided: FieldSetTree | None,
+    ) -> None:
+        """Objects of an @interfaceObject: its own fields here, the rest from the interface's
+        owner, which also tells each object's concrete type."""
+        local: dict[str, list[FieldNode]] = {}
+        elsewhere: dict[str, dict[str, list[FieldNode]]] = {}
+        for runtime in self.schema.get_possible_types(interface):
+            fields = collect_sub_fields(self.schema, self.fragments, self.variables, runtime, nodes)
+            for key, field_nodes in fields.items():
+                name = field_nodes[0].name.value
+                if (
+                    name != "__typename"
+                    and name in interface.fields
+                    and self.local(group.graph, interface.name, name, provided)
+                ):
+                    local.setdefault(key, field_nodes)
+                else:
+                    elsewhere.setdefault(runtime.name, {})[key] = field_nodes
+        self.plan_fields(group, interface, local, target, path, provided)  # type: ignore[arg-type]
+        if not elsewhere:
+            return
+        owner = next(
+            (
+                j.graph
+                for j in self.own.type_joins(interface.name)
+                if j.key and j.resolvable and not j.is_interface_object
+            ),
+            None,
+        )
+        if owner is None:
+            raise PlanningError(f"no subgraph resolves the concrete types of {interface.name}")
+        dep, dep_target = self.jump(group, interface, target, path, owner, None)  # type: ignore[arg-type]
+        dep_target.field("__typename")
+        for runtime_name, fields in elsewhere.items():
+            member = self.schema.get_type(runtime_name)
+            assert isinstance(member, GraphQLObjectType)
+            remaining = {k: v for k, v in fields.items() if k not in local}
+            if any(v[0].name.value != "__typename" for v in remaining.values()):
+                self.plan_fields(
+                    dep, member, remaining, dep_target.fragment(member.name), path, None
+                )
 
     # -- choosing subgraphs --------------------------------------------------------------
 
@@ -278,7 +331,10 @@ class _Build:
 
     def pick_key(self, type_name: str, source: str, target: str) -> str | None:
         """A key `target` resolves entities by whose fields `source` can provide."""
-        for key in self.own.entity_keys(type_name, target):
+        known_as = self.own.entity_type_in(type_name, target)
+        if known_as is None:
+            return None
+        for key in self.own.entity_keys(known_as, target):
             if self.fetchable(type_name, field_set_tree(key), source):
                 return key
         return None
@@ -346,7 +402,8 @@ class _Build:
             self.plan_fields(group, parent, required, target, path, None)
             depends_on |= self.touched.pop()
         dep = self.find_group(graph, path, depends_on)
-        rep = dep.reps.setdefault(parent.name, _Rep(as_typename=parent.name))
+        known_as = self.own.entity_type_in(parent.name, graph) or parent.name
+        rep = dep.reps.setdefault(parent.name, _Rep(as_typename=known_as))
         rep.key.add(key_selections)
         rep.requires.add(requires)
         return dep, dep.selection.fragment(rep.as_typename)

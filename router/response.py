@@ -127,12 +127,30 @@ class _Shaper:
         runtime: Any = type_
         if is_abstract_type(type_):
             runtime = self.schema.get_type(value.get("__typename") or "")
+            if runtime is type_ or runtime is None:
+                # An @interfaceObject's object whose concrete type was not needed.
+                return self.unknown_member(type_, nodes, value, path)
             if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(
                 type_,  # type: ignore[arg-type]
                 runtime,
             ):
                 return None
         return self.object(runtime, self.sub_fields(runtime, nodes), value, path)
+
+    def unknown_member(
+        self, abstract: Any, nodes: list[FieldNode], value: Json, path: list[str | int]
+    ) -> Any:
+        """Complete the fields every member would get, when the member is not known."""
+        members = list(self.schema.get_possible_types(abstract))
+        if not members:
+            return None
+        per_member = [self.sub_fields(m, nodes) for m in members]
+        common = {
+            k: v
+            for k, v in per_member[0].items()
+            if all(k in other for other in per_member[1:]) and v[0].name.value != "__typename"
+        }
+        return self.object(members[0], common, value, path)
 
     def sub_fields(
         self, type_: GraphQLObjectType, nodes: list[FieldNode]

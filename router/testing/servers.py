@@ -6,16 +6,24 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from router.testing.subgraph import SubgraphSpec
+__all__ = ["ServedSubgraph", "free_port", "running", "subgraphs_app"]
 
-__all__ = ["free_port", "running", "subgraphs_app"]
+
+class ServedSubgraph(Protocol):
+    """A subgraph with a name and an ASGI app or Starlette endpoint answering its POSTs."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def handle(self) -> Any: ...
 
 
 def free_port() -> int:
@@ -46,6 +54,6 @@ def running(app: Any, *, startup_timeout: float = 10.0) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def subgraphs_app(subgraphs: list[SubgraphSpec]) -> Starlette:
+def subgraphs_app(subgraphs: Sequence[ServedSubgraph]) -> Starlette:
     """One app serving each subgraph at POST /<name>."""
     return Starlette(routes=[Route(f"/{s.name}", s.handle, methods=["POST"]) for s in subgraphs])

@@ -37,3 +37,9 @@ def override() -> Iterator[Federation]:
 def abstract() -> Iterator[Federation]:
     with federation("abstract") as running:
         yield running
+
+
+@pytest.fixture
+def interface_object() -> Iterator[Federation]:
+    with federation("interface_object") as running:
+        yield running

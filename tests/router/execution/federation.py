@@ -52,4 +52,7 @@ def federation(name: str) -> Iterator[Federation]:
     scenario: Scenario = next(s for s in all_scenarios() if s.name == name)
     specs = scenario.build()
     with running(subgraphs_app(specs)) as base:
-        yield Federation(scenario.supergraph(base), {s.name: s for s in specs})
+        yield Federation(
+            scenario.supergraph(base),
+            {s.name: s for s in specs if isinstance(s, SubgraphSpec)},
+        )

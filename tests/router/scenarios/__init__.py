@@ -8,13 +8,13 @@ checks it is fresh. Regenerate with `python -m tests.router.scenarios`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from router.supergraph import Supergraph, read_supergraph
-from router.testing.subgraph import SubgraphSpec
+from router.testing.servers import ServedSubgraph
 
 __all__ = ["PLACEHOLDER", "Operation", "Scenario", "all_scenarios"]
 
@@ -32,7 +32,7 @@ class Operation:
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    build: Callable[[], list[SubgraphSpec]]
+    build: Callable[[], Sequence[ServedSubgraph]]
     operations: tuple[Operation, ...] = ()
     # Operations for the differential suite beyond those generated from the schema.
     notes: str = ""
@@ -49,10 +49,17 @@ class Scenario:
         return read_supergraph(self.supergraph_sdl(base_url))
 
     def subgraph_sdls(self) -> list[tuple[str, str, str]]:
-        return [(s.name, f"{PLACEHOLDER}/{s.name}", s.sdl) for s in self.build()]
+        return [(s.name, f"{PLACEHOLDER}/{s.name}", s.sdl) for s in self.build()]  # type: ignore[attr-defined]
 
 
 def all_scenarios() -> list[Scenario]:
-    from tests.router.scenarios import abstract, keys, override, shareable, shop
+    from tests.router.scenarios import abstract, interface_object, keys, override, shareable, shop
 
-    return [shop.SCENARIO, keys.SCENARIO, shareable.SCENARIO, override.SCENARIO, abstract.SCENARIO]
+    return [
+        shop.SCENARIO,
+        keys.SCENARIO,
+        shareable.SCENARIO,
+        override.SCENARIO,
+        abstract.SCENARIO,
+        interface_object.SCENARIO,
+    ]
