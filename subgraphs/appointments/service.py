@@ -20,6 +20,7 @@ from subgraphs.appointments.domain import (
     OutsideAvailability,
     Policy,
     SlotTaken,
+    TooLate,
     check_bookable_time,
     clean_reason,
 )
@@ -67,6 +68,7 @@ async def book(
     check_bookable_time(start, now=now, policy=deps.policy)
     slot = await _offered_slot(deps, doctor_id=doctor_id, start=start)
     assert slot.slot_end is not None
+    assert slot.doctor_user_id is not None
     appointment = Appointment.book(
         actor=actor,
         doctor_id=doctor_id,
@@ -252,8 +254,12 @@ async def _offered_slot(
     )
     if slot is None:
         raise NotFound("No such doctor.", field="doctorId")
-    if not slot.approved:
+    if not slot.approved or slot.doctor_user_id is None:
         raise DoctorNotBookable("This doctor does not take bookings.", field="doctorId")
+    if slot.refusal == "TOO_LATE":
+        raise TooLate("This doctor needs more notice for a booking.", field="start")
+    if slot.refusal == "TOO_FAR_AHEAD":
+        raise OutsideAvailability("This doctor's calendar is not open that far.", field="start")
     if slot.offered and slot.slot_end is not None and slot.slot_end > start:
         return slot
     async with deps.db.session() as session:

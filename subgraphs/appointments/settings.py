@@ -45,14 +45,14 @@ VARIABLES: Final[tuple[Variable, ...]] = (
     ),
     Variable(
         "APPOINTMENTS_MIN_NOTICE_MINUTES",
-        "shortest notice a booking may give (minutes between now and the start)",
-        "60",
+        "shortest notice any booking must give (minutes); each doctor's own notice applies too",
+        "0",
         components=COMPONENTS,
     ),
     Variable(
         "APPOINTMENTS_BOOKING_WINDOW_DAYS",
-        "how far ahead a booking may be made",
-        "90",
+        "how far ahead any booking may be made (days); each doctor's own window applies too",
+        "365",
         components=COMPONENTS,
     ),
 )

@@ -58,7 +58,6 @@ class FakeAvailability:
         *,
         doctor_id: uuid.UUID,
         start: datetime,
-        end: datetime | None = None,
         ignore_appointment_id: uuid.UUID | None = None,
     ) -> SlotAnswer | None:
         self.calls += 1

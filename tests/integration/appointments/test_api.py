@@ -46,7 +46,7 @@ async def test_booking_refusals_carry_stable_codes(
     cases: list[tuple[dict[str, Any], Actor, str]] = [
         (booking(doctor, at(2, 9, 15).isoformat(), "b"), patient(), "SLOT_TAKEN"),
         (booking(doctor, at(2, 15).isoformat(), "c"), patient(), "OUTSIDE_AVAILABILITY"),
-        (booking(doctor, at(0, 8, 30).isoformat(), "d"), patient(), "TOO_LATE"),
+        (booking(doctor, at(0, 7).isoformat(), "d"), patient(), "TOO_LATE"),
         (booking(suspended, at(2, 9).isoformat(), "e"), patient(), "DOCTOR_NOT_BOOKABLE"),
         (booking(doctor, "2030-03-06T09:00:00", "f"), patient(), "BAD_USER_INPUT"),
         (booking(doctor, at(2, 10).isoformat(), ""), patient(), "BAD_USER_INPUT"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import orjson
@@ -20,54 +22,93 @@ DOCTOR_USER = uuid.uuid4()
 START = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
 
-def answer(**fields: object) -> dict[str, object]:
-    slot = {
+def standing(**fields: object) -> dict[str, Any]:
+    check = {
+        "userId": str(DOCTOR_USER),
         "approved": True,
-        "offered": True,
         "timeZone": "Europe/Lisbon",
-        "doctorUserId": str(DOCTOR_USER),
-        "slotEnd": (START + timedelta(minutes=30)).isoformat(),
+        "earliestStart": (START - timedelta(days=1)).isoformat(),
+        "latestStart": (START + timedelta(days=60)).isoformat(),
         **fields,
     }
-    return {"data": {"slotAvailability": slot}}
+    return {"data": {"slotAvailability": check}}
 
 
-def checker(handler: object, *, key: str = KEY) -> HttpAvailabilityChecker:
+def open_slots(*starts: datetime) -> dict[str, Any]:
+    slots = [
+        {"start": s.isoformat(), "end": (s + timedelta(minutes=20)).isoformat()} for s in starts
+    ]
+    return {"data": {"availableSlots": slots}}
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def doctors(check: dict[str, Any], slots: dict[str, Any], seen: list[httpx.Request]) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        query = orjson.loads(request.content)["query"]
+        return httpx.Response(200, json=check if "slotAvailability" in query else slots)
+
+    return handler
+
+
+def checker(handler: Handler, *, key: str = KEY) -> HttpAvailabilityChecker:
     return HttpAvailabilityChecker(
-        URL,
-        timeout_seconds=1,
-        signing_key=key,
-        transport=httpx.MockTransport(handler),  # type: ignore[arg-type]
+        URL, timeout_seconds=1, signing_key=key, transport=httpx.MockTransport(handler)
     )
 
 
-async def test_the_request_is_signed_and_carries_no_credentials() -> None:
+async def test_requests_are_signed_carry_no_credentials_and_find_the_slot_end() -> None:
     seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json=answer())
-
+    handler = doctors(standing(), open_slots(START - timedelta(minutes=20), START), seen)
     slot = await checker(handler).check(doctor_id=DOCTOR, start=START)
-    [request] = seen
-    assert verify(request.headers[SIGNATURE_HEADER], request.content, key=KEY)
-    assert "authorization" not in request.headers
-    body = orjson.loads(request.content)
-    assert body["variables"]["doctorId"] == str(DOCTOR)
+    assert len(seen) == 2
+    for request in seen:
+        assert verify(request.headers[SIGNATURE_HEADER], request.content, key=KEY)
+        assert "authorization" not in request.headers
+        assert orjson.loads(request.content)["variables"]["doctorId"] == str(DOCTOR)
     assert slot is not None
     assert (slot.approved, slot.offered, slot.doctor_user_id) == (True, True, DOCTOR_USER)
-    assert slot.slot_end == START + timedelta(minutes=30)
+    assert slot.slot_end == START + timedelta(minutes=20)
+    assert slot.time_zone == "Europe/Lisbon"
 
 
-async def test_without_a_key_nothing_is_signed() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert SIGNATURE_HEADER not in request.headers
-        return httpx.Response(200, json=answer(offered=False, slotEnd=None))
-
-    slot = await checker(handler, key="").check(doctor_id=DOCTOR, start=START)
+async def test_without_a_key_nothing_is_signed_and_a_missing_slot_is_not_offered() -> None:
+    seen: list[httpx.Request] = []
+    slot = await checker(doctors(standing(), open_slots(), seen), key="").check(
+        doctor_id=DOCTOR, start=START
+    )
+    assert all(SIGNATURE_HEADER not in request.headers for request in seen)
     assert slot is not None
     assert not slot.offered
     assert slot.slot_end is None
+
+
+async def test_an_unapproved_doctor_is_not_asked_for_slots() -> None:
+    seen: list[httpx.Request] = []
+    handler = doctors(standing(approved=False, userId=None), open_slots(START), seen)
+    slot = await checker(handler).check(doctor_id=DOCTOR, start=START)
+    assert slot is not None
+    assert not slot.approved
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("bounds", "refusal"),
+    [
+        ({"earliestStart": (START + timedelta(hours=1)).isoformat()}, "TOO_LATE"),
+        ({"latestStart": (START - timedelta(hours=1)).isoformat()}, "TOO_FAR_AHEAD"),
+    ],
+)
+async def test_the_doctors_notice_and_window_are_honoured(
+    bounds: dict[str, str], refusal: str
+) -> None:
+    slot = await checker(doctors(standing(**bounds), open_slots(START), [])).check(
+        doctor_id=DOCTOR, start=START
+    )
+    assert slot is not None
+    assert slot.refusal == refusal
 
 
 async def test_an_unknown_doctor_is_none() -> None:
@@ -89,12 +130,11 @@ async def test_an_unknown_doctor_is_none() -> None:
     ],
 )
 async def test_a_down_slow_or_confused_doctors_subgraph_is_service_unavailable(
-    failure: object,
+    failure: Exception | httpx.Response,
 ) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if isinstance(failure, Exception):
             raise failure
-        assert isinstance(failure, httpx.Response)
         return failure
 
     with pytest.raises(ServiceUnavailable) as caught:
