@@ -36,6 +36,7 @@ class FakeDoctor:
     time_zone: str = "Europe/Lisbon"
     slot: timedelta = timedelta(minutes=30)
     offers: Callable[[datetime], bool] = lambda _start: True
+    refusal: str | None = None
 
 
 @dataclass
@@ -71,6 +72,7 @@ class FakeAvailability:
             time_zone=doctor.time_zone,
             doctor_user_id=doctor.user_id,
             slot_end=start + doctor.slot if offered else None,
+            refusal=doctor.refusal,
         )
 
 

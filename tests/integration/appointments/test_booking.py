@@ -93,6 +93,8 @@ async def test_refusals_name_the_reason_and_write_nothing(
         (unapproved, at(2, 9), DoctorNotBookable),
         (availability.add(), at(0, 8, 30), TooLate),
         (availability.add(), at(120, 9), OutsideAvailability),
+        (availability.add(refusal="TOO_LATE"), at(2, 9), TooLate),
+        (availability.add(refusal="TOO_FAR_AHEAD"), at(2, 9), OutsideAvailability),
     ]
     for doctor, start, error in cases:
         with pytest.raises(error):
