@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.resources
-import inspect
 import json
 import re
 from typing import Any
@@ -13,10 +12,10 @@ import pytest
 
 from healthbook import configuration
 from healthbook.cli import SERVABLE
-from subgraphs.shared.modules import optional_module
-from subgraphs.shared.settings import COMPONENTS, DEFAULT_PORTS, Settings
+from subgraphs.shared.settings import COMPONENTS, DEFAULT_PORTS
 from tests.deploy import compose_file
 from tests.deploy.compose_file import command, depends_on, environment
+from tests.deploy.processes import check_environment, private_key_pem
 
 COMPOSE = compose_file.load()
 SERVICES: dict[str, Any] = COMPOSE["services"]
@@ -34,6 +33,8 @@ LISTENS = {
     "grafana": {3000},
 }
 DATABASE_URLS = {f"{name.upper()}_DATABASE_URL": name for name in COMPONENTS}
+# What an operator exports before `docker compose up` (compose refuses to start without).
+OPERATOR_INPUTS = {"JWT_PRIVATE_KEY": private_key_pem()}
 
 
 def _compose_schema() -> dict[str, Any]:
@@ -203,29 +204,15 @@ def test_secrets_have_only_marked_local_development_defaults() -> None:
             )
 
 
-def _settings_classes(module_name: str) -> list[Any]:
-    module = optional_module(module_name)
-    if module is None:
-        return []
-    return [
-        item
-        for item in vars(module).values()
-        if inspect.isclass(item)
-        and item.__module__ == module.__name__
-        and callable(getattr(item, "from_env", None))
-    ]
+def test_every_input_compose_refuses_to_start_without_is_documented() -> None:
+    text = compose_file.COMPOSE_PATH.read_text(encoding="utf-8")
+    readme = (compose_file.REPO / "deploy/README.md").read_text(encoding="utf-8")
+    inputs = compose_file.operator_inputs(text)
+    assert inputs == set(OPERATOR_INPUTS)
+    for name in inputs:
+        assert name in readme, f"deploy/README.md does not say how to set {name}"
 
 
 @pytest.mark.parametrize("name", [*SERVABLE, *ONE_SHOT])
 def test_the_code_accepts_each_processs_environment(name: str) -> None:
-    env = environment(SERVICES[name])
-    settings = Settings.from_env(env)
-    readers = COMPONENTS if name in (*WORKERS, *ONE_SHOT) else (name,)
-    for component in readers:
-        if component in COMPONENTS:
-            settings.require_database(component)
-        for reader in _settings_classes(f"subgraphs.{component}.settings"):
-            reader.from_env(env)
-    if name == "router":
-        for reader in _settings_classes("router.config"):
-            reader.from_env(env)
+    check_environment(name, environment(SERVICES[name], OPERATOR_INPUTS))

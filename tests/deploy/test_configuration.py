@@ -12,6 +12,7 @@ import pytest
 from healthbook import cli, configuration
 from healthbook.configuration import Source
 from subgraphs.shared.settings import Variable
+from tests.deploy import refresh
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("subgraphs", "router", "workers", "healthbook")
@@ -43,8 +44,34 @@ def _fake(monkeypatch: pytest.MonkeyPatch, name: str, *variables: Variable) -> N
 def test_env_example_is_generated_from_the_declarations() -> None:
     committed = (REPO / ".env.example").read_text(encoding="utf-8")
     assert committed == configuration.env_example(), (
-        ".env.example is stale: run `.venv/bin/healthbook config example > .env.example`"
+        ".env.example is stale: run `.venv/bin/python -m tests.deploy.refresh`"
     )
+
+
+def test_the_deployment_guide_carries_the_current_configuration_table() -> None:
+    text = (REPO / "deploy/README.md").read_text(encoding="utf-8")
+    assert refresh.table_in(text) == configuration.markdown_table(), (
+        "deploy/README.md's configuration table is stale: run "
+        "`.venv/bin/python -m tests.deploy.refresh`"
+    )
+
+
+def test_a_pasted_readme_table_is_kept_current() -> None:
+    readme = REPO / "README.md"
+    table = refresh.table_in(readme.read_text(encoding="utf-8")) if readme.exists() else None
+    if table:  # the lead pastes it; from then on it must stay current
+        assert table == configuration.markdown_table(), (
+            "README.md's configuration table is stale: "
+            "run `.venv/bin/python -m tests.deploy.refresh`"
+        )
+
+
+def test_refresh_replaces_only_the_table_between_the_markers() -> None:
+    text = f"intro\n{refresh.START}\nold\n{refresh.END}\noutro\n"
+    assert refresh.with_table(text, "| new |\n") == (
+        f"intro\n{refresh.START}\n| new |\n{refresh.END}\noutro\n"
+    )
+    assert refresh.table_in("no markers") is None
 
 
 def test_env_example_documents_every_variable_with_its_default() -> None:

@@ -1,0 +1,248 @@
+"""helm/healthbook deploys the same topology to Kubernetes (rendered here without helm)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pytest
+import yaml
+from kubernetes_validate import utils as kubernetes
+
+from healthbook import configuration
+from healthbook.cli import SERVABLE
+from subgraphs.shared.settings import COMPONENTS, DEFAULT_PORTS
+from tests.deploy.compose_file import REPO
+from tests.deploy.gotemplate import TemplateError, render_chart
+from tests.deploy.processes import check_environment, private_key_pem
+
+CHART = REPO / "helm/healthbook"
+KUBERNETES_VERSION = "1.30"
+SECRETS = {
+    "HEALTHBOOK_SIGNING_KEY": "s" * 43,
+    "JWT_PRIVATE_KEY": private_key_pem(),
+    "BROKER_URL": "amqp://healthbook:pw@rabbitmq:5672/",
+    "REDIS_URL": "redis://redis:6379/0",
+    **{
+        f"{name.upper()}_DATABASE_URL": f"postgresql+asyncpg://healthbook:pw@postgres/{name}"
+        for name in COMPONENTS
+    },
+}
+VALUES = {"secrets": {"values": SECRETS}, "env": {"SMTP_HOST": "smtp.example.org"}}
+MANIFESTS = render_chart(CHART, VALUES)
+SECRET_LIKE = re.compile(r"KEY|SECRET|PASSWORD|TOKEN|DATABASE_URL|BROKER_URL|REDIS_URL")
+
+
+def _find(kind: str, name: str, manifests: list[dict[str, Any]] = MANIFESTS) -> dict[str, Any]:
+    for item in manifests:
+        if item["kind"] == kind and item["metadata"]["name"] == name:
+            return item
+    raise AssertionError(f"no {kind} {name}")
+
+
+def _container(component: str) -> dict[str, Any]:
+    deployment = _find("Deployment", f"demo-healthbook-{component}")
+    containers = deployment["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    container: dict[str, Any] = containers[0]
+    return container
+
+
+def _env(container: dict[str, Any], secret: dict[str, Any] | None = None) -> dict[str, str]:
+    """Names → values the process sees (secret references resolved against `secret`)."""
+    data = (secret or {}).get("stringData", {})
+    env = {}
+    for item in container["env"]:
+        if "valueFrom" in item:
+            env[item["name"]] = data.get(item["valueFrom"]["secretKeyRef"]["key"], "<secret>")
+        else:
+            env[item["name"]] = item.get("value", "")
+    return env
+
+
+def test_chart_metadata() -> None:
+    chart = yaml.safe_load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
+    assert chart["apiVersion"] == "v2"
+    assert chart["name"] == "healthbook"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", chart["version"])
+    assert chart["appVersion"]
+
+
+@pytest.mark.parametrize(
+    "manifest", MANIFESTS, ids=[f"{m['kind']}/{m['metadata']['name']}" for m in MANIFESTS]
+)
+def test_every_manifest_is_valid_kubernetes(manifest: dict[str, Any]) -> None:
+    kubernetes.validate(manifest, KUBERNETES_VERSION, strict=True)
+
+
+def test_the_kubernetes_check_catches_a_misspelt_field() -> None:
+    broken = copy.deepcopy(_find("Deployment", "demo-healthbook-router"))
+    broken["spec"]["template"]["spec"]["containers"][0]["livenessProbes"] = {}
+    with pytest.raises(kubernetes.ValidationError):
+        kubernetes.validate(broken, KUBERNETES_VERSION, strict=True)
+
+
+def test_rendering_without_secrets_names_the_missing_one() -> None:
+    with pytest.raises(TemplateError, match=r"secrets\.values\.[A-Z_]+ is required"):
+        render_chart(CHART, {})
+
+
+def test_an_existing_secret_replaces_the_charts_own() -> None:
+    manifests = render_chart(CHART, {"secrets": {"existingSecret": "prod-healthbook"}})
+    assert not [m for m in manifests if m["kind"] == "Secret"]
+    deployment = _find("Deployment", "demo-healthbook-identity", manifests)
+    refs = {
+        item["valueFrom"]["secretKeyRef"]["name"]
+        for item in deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+        if "valueFrom" in item
+    }
+    assert refs == {"prod-healthbook"}
+
+
+@pytest.mark.parametrize("component", SERVABLE)
+def test_every_component_is_a_deployment_of_the_image(component: str) -> None:
+    container = _container(component)
+    assert container["args"] == ["serve", component]
+    assert container["image"] == "healthbook:0.1.0"
+
+
+@pytest.mark.parametrize("component", DEFAULT_PORTS)
+def test_http_components_have_a_service_and_http_probes(component: str) -> None:
+    container = _container(component)
+    port = DEFAULT_PORTS[component]
+    assert container["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+    assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "http"}
+    assert container["startupProbe"]["httpGet"]["path"] == "/health/live"
+    service = _find("Service", f"demo-healthbook-{component}")
+    assert service["spec"]["ports"][0]["port"] == port
+    assert service["spec"]["ports"][0]["targetPort"] == "http"
+    pod_labels = _find("Deployment", f"demo-healthbook-{component}")["spec"]["template"][
+        "metadata"
+    ]["labels"]
+    assert service["spec"]["selector"].items() <= pod_labels.items()
+    assert service["spec"]["selector"]["app.kubernetes.io/component"] == component
+
+
+@pytest.mark.parametrize("component", ["worker", "scheduler"])
+def test_processes_without_http_are_probed_by_the_health_check_command(component: str) -> None:
+    container = _container(component)
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert container[probe]["exec"]["command"] == ["healthbook-healthcheck", component]
+    assert "ports" not in container
+    assert not [m for m in MANIFESTS if m["metadata"]["name"] == f"demo-healthbook-{component}"
+                and m["kind"] == "Service"]  # fmt: skip
+
+
+def test_the_scheduler_is_a_single_replica_replaced_not_doubled() -> None:
+    spec = _find("Deployment", "demo-healthbook-scheduler")["spec"]
+    assert spec["replicas"] == 1
+    assert spec["strategy"] == {"type": "Recreate"}
+
+
+def _pods() -> list[dict[str, Any]]:
+    return [m["spec"]["template"]["spec"] for m in MANIFESTS if m["kind"] in ("Deployment", "Job")]
+
+
+@pytest.mark.parametrize("pod", _pods(), ids=lambda pod: pod["containers"][0]["name"])
+def test_pods_run_unprivileged_on_a_read_only_root(pod: dict[str, Any]) -> None:
+    dockerfile_user = re.search(r"^USER (\d+)", (REPO / "Dockerfile").read_text(), re.M)
+    assert dockerfile_user is not None
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] == int(dockerfile_user.group(1))
+    assert pod["automountServiceAccountToken"] is False
+    container = pod["containers"][0]
+    assert container["securityContext"] == {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "capabilities": {"drop": ["ALL"]},
+    }
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    for path in ("/tmp", "/var/lib/healthbook"):
+        assert "emptyDir" in volumes[mounts[path]]
+    assert container["resources"]["requests"]
+    assert container["resources"]["limits"]
+
+
+@pytest.mark.parametrize("component", SERVABLE)
+def test_each_component_is_given_every_variable_it_requires(component: str) -> None:
+    env = _env(_container(component), _find("Secret", "demo-healthbook"))
+    given = {name for name, value in env.items() if value}
+    missing = {v.name for v in configuration.required_for(component)} - given
+    assert not missing, f"helm: give {sorted(missing)} to {component}"
+    assert len(env) == len(_container(component)["env"]), "a variable is set twice"
+
+
+@pytest.mark.parametrize("component", SERVABLE)
+def test_secrets_reach_processes_only_by_reference(component: str) -> None:
+    for item in _container(component)["env"]:
+        if SECRET_LIKE.search(item["name"]):
+            assert "valueFrom" in item, f"{item['name']} is given in plain text"
+    secret = _find("Secret", "demo-healthbook")["stringData"]
+    for item in _container(component)["env"]:
+        if "valueFrom" in item:
+            assert item["valueFrom"]["secretKeyRef"]["key"] in secret
+
+
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_each_subgraph_gets_only_its_own_database(component: str) -> None:
+    names = {item["name"] for item in _container(component)["env"]}
+    assert {n for n in names if n.endswith("_DATABASE_URL")} == {
+        f"{component.upper()}_DATABASE_URL"
+    }
+
+
+def test_services_find_each_other_by_service_name_and_port() -> None:
+    router = _env(_container("router"))
+    for name in COMPONENTS:
+        assert router[f"ROUTER_SUBGRAPH_{name.upper()}_URL"] == (
+            f"http://demo-healthbook-{name}:{DEFAULT_PORTS[name]}/graphql"
+        )
+    assert _env(_container("appointments"))["DOCTORS_URL"] == (
+        "http://demo-healthbook-doctors:4002/graphql"
+    )
+    assert _env(_container("worker"))["JWKS_URL"] == (
+        "http://demo-healthbook-identity:4001/.well-known/jwks.json"
+    )
+
+
+def test_migrations_run_as_a_hook_before_install_and_upgrade_after_the_secret() -> None:
+    job = _find("Job", "demo-healthbook-migrate")
+    secret = _find("Secret", "demo-healthbook")
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"] == ["migrate"]
+    assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+    for item in (job, secret):
+        assert item["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    weight = "helm.sh/hook-weight"
+    assert int(secret["metadata"]["annotations"][weight]) < int(
+        job["metadata"]["annotations"][weight]
+    )
+    env = _env(container, secret)
+    assert {f"{name.upper()}_DATABASE_URL" for name in COMPONENTS} <= set(env)
+
+
+def test_the_router_scales_on_cpu_and_keeps_one_pod_through_disruptions() -> None:
+    deployment = _find("Deployment", "demo-healthbook-router")
+    assert "replicas" not in deployment["spec"], "the autoscaler owns the replica count"
+    hpa = _find("HorizontalPodAutoscaler", "demo-healthbook-router")
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "demo-healthbook-router"
+    assert hpa["spec"]["minReplicas"] >= 2
+    pdb = _find("PodDisruptionBudget", "demo-healthbook-router")
+    assert pdb["spec"]["minAvailable"] == 1
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
+
+
+@pytest.mark.parametrize("component", [*SERVABLE, "migrate"])
+def test_the_code_accepts_each_pods_environment(component: str) -> None:
+    secret = _find("Secret", "demo-healthbook")
+    if component == "migrate":
+        container = _find("Job", "demo-healthbook-migrate")["spec"]["template"]["spec"][
+            "containers"
+        ][0]
+    else:
+        container = _container(component)
+    check_environment(component, _env(container, secret))
