@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,9 +63,9 @@ def _run(args: argparse.Namespace) -> int:
 
         return configuration.run(args.output)
     if args.command == "router":
-        router_main = importlib.import_module("router.main")
-        code: int = router_main.plan_command(list(args.rest))
-        return code
+        from router.main import plan_command
+
+        return plan_command(list(args.rest))
     settings = Settings.from_env()
     if args.command == "up":
         from healthbook.embedded import run_embedded

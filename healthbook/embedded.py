@@ -61,10 +61,8 @@ async def _run(settings: Settings, *, load_demo: bool) -> None:
         port = settings.ports[name]
         servers.append(server(app, host=settings.host, port=port))
         urls.append((name, f"http://{settings.host}:{port}/graphql"))
-    gateway = router_server(settings)
-    if gateway is not None:
-        servers.append(gateway)
-        urls.insert(0, ("router", f"http://{settings.host}:{settings.ports['router']}/graphql"))
+    servers.append(router_server(settings))
+    urls.insert(0, ("router", f"http://{settings.host}:{settings.ports['router']}/graphql"))
 
     stop = asyncio.Event()
     stop_on_signals(stop)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import importlib
 import logging
 import signal
 import threading
 from pathlib import Path
 
 import dramatiq
+from starlette.types import ASGIApp
 
-from healthbook.components import load_spec
+from healthbook.components import SUPERGRAPH_PATH, load_spec
+from healthbook.gateway import gateway_app
 from healthbook.servers import serve_together, server, stop_on_signals
 from healthbook.wiring import build_authenticator, build_bus, declare_actors
 from subgraphs.shared.app import create_subgraph_app
@@ -39,12 +40,8 @@ def serve(settings: Settings, component: str, *, port: int | None, supergraph: P
     if component == "worker":
         return _serve_worker(settings)
     if component == "router":
-        router_main = importlib.import_module("router.main")
-        router_main.serve(
-            supergraph or Path("schema/supergraph.graphql"),
-            settings.host,
-            settings.ports["router"],
-        )
+        app = gateway_app(settings, supergraph or SUPERGRAPH_PATH, local_subgraphs=False)
+        asyncio.run(_serve_app(app, settings.host, settings.ports["router"]))
         return 0
     if component == "scheduler":
         from healthbook.scheduler import run_scheduler
@@ -64,10 +61,14 @@ async def _serve_subgraph(settings: Settings, component: str) -> None:
     authenticator = build_authenticator(settings, _shared_cache(settings))
     resources = Resources.open(component, settings, bus=bus, authenticator=authenticator)
     app = create_subgraph_app(load_spec(component), resources)
+    log.info("serving", extra={"component": component, "port": settings.ports[component]})
+    await _serve_app(app, settings.host, settings.ports[component])
+
+
+async def _serve_app(app: ASGIApp, host: str, port: int) -> None:
     stop = asyncio.Event()
     stop_on_signals(stop)
-    log.info("serving", extra={"component": component, "port": settings.ports[component]})
-    await serve_together([server(app, host=settings.host, port=settings.ports[component])], stop)
+    await serve_together([server(app, host=host, port=port)], stop)
 
 
 def _serve_worker(settings: Settings) -> int:

@@ -7,7 +7,8 @@ from typing import Any
 import dramatiq
 
 from healthbook.components import SUPERGRAPH_PATH
-from healthbook.servers import Server
+from healthbook.gateway import gateway_app
+from healthbook.servers import Server, server
 from subgraphs.shared.auth import Anonymous, Authenticator
 from subgraphs.shared.bus import EventBus, build_broker
 from subgraphs.shared.cache import Cache
@@ -43,12 +44,7 @@ def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.A
     return actors
 
 
-def router_server(settings: Settings) -> Server | None:
-    """The router in front of the local subgraphs, once the router and a supergraph exist."""
-    wiring = optional_module("router.embedded")
-    if wiring is None:
-        return None
-    if not SUPERGRAPH_PATH.exists():
-        return None
-    built: Server = wiring.router_server(settings, SUPERGRAPH_PATH)
-    return built
+def router_server(settings: Settings) -> Server:
+    """The router in front of this host's subgraphs (the embedded mode)."""
+    app = gateway_app(settings, SUPERGRAPH_PATH, local_subgraphs=True)
+    return server(app, host=settings.host, port=settings.ports["router"])

@@ -6,14 +6,12 @@ import signal
 from pathlib import Path
 
 import httpx
-import orjson
 
 from healthbook.components import present_subgraphs
-from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 from tests.support.processes import free_ports, healthbook, wait_ready
 
 
-def test_up_serves_every_subgraph_healthy_and_stops_cleanly(tmp_path: Path) -> None:
+def test_up_serves_every_subgraph_behind_the_router_and_stops_cleanly(tmp_path: Path) -> None:
     ports = free_ports()
     env = {**ports, "HEALTHBOOK_DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "WARNING"}
     log = tmp_path / "up.log"
@@ -21,14 +19,20 @@ def test_up_serves_every_subgraph_healthy_and_stops_cleanly(tmp_path: Path) -> N
         for name in present_subgraphs():
             port = ports[f"{name.upper()}_PORT"]
             wait_ready(f"http://127.0.0.1:{port}/health/ready", process, log)
-        key = (tmp_path / "data" / "secrets" / "signing.key").read_text().strip()
-        body = orjson.dumps({"query": "{ _service { sdl } }"})
-        response = httpx.post(
+        wait_ready(f"http://127.0.0.1:{ports['ROUTER_PORT']}/health/ready", process, log)
+        router = f"http://127.0.0.1:{ports['ROUTER_PORT']}/graphql"
+        # Clients reach the subgraphs through the router only.
+        direct = httpx.post(
             f"http://127.0.0.1:{ports['IDENTITY_PORT']}/graphql",
-            content=body,
-            headers={"content-type": "application/json", SIGNATURE_HEADER: sign(body, key=key)},
+            json={"query": "{ _service { sdl } }"},
         )
-        assert "type User" in response.json()["data"]["_service"]["sdl"]
+        assert direct.status_code == 403
+        mutation = "mutation($i: RegisterInput!) { register(input: $i) { user { name role } } }"
+        variables = {"i": {"email": "eve@example.org", "password": "a long secret", "name": "Eve"}}
+        response = httpx.post(router, json={"query": mutation, "variables": variables}, timeout=30)
+        assert response.json() == {
+            "data": {"register": {"user": {"name": "Eve", "role": "PATIENT"}}}
+        }
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
     output = log.read_text()

@@ -1,0 +1,48 @@
+"""The router as Healthbook runs it: in front of this system's subgraphs, signing every call."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+
+from router.app import create_app
+from router.config import RouterConfig, env_name
+from router.subgraph_client import RequestSigner
+from subgraphs.shared.settings import COMPONENTS, Settings
+from subgraphs.shared.signing import SIGNATURE_HEADER, sign
+
+
+def request_signer(key: str) -> RequestSigner:
+    """Signs each outgoing subgraph request with the shared key (body for POST, query for GET)."""
+
+    def apply(request: httpx.Request) -> None:
+        signed = request.content if request.method != "GET" else request.url.query
+        request.headers[SIGNATURE_HEADER] = sign(signed, key=key)
+
+    return apply
+
+
+def router_config(settings: Settings, supergraph: Path, *, local_subgraphs: bool) -> RouterConfig:
+    """The router's own configuration, pointed at this host's subgraphs in the embedded mode."""
+    config = dataclasses.replace(
+        RouterConfig.from_env(),
+        supergraph_path=supergraph,
+        host=settings.host,
+        port=settings.ports["router"],
+    )
+    if local_subgraphs:
+        urls = {
+            env_name(name): f"http://127.0.0.1:{settings.ports[name]}/graphql"
+            for name in COMPONENTS
+        }
+        config = dataclasses.replace(config, subgraph_urls={**urls, **config.subgraph_urls})
+    return config
+
+
+def gateway_app(settings: Settings, supergraph: Path, *, local_subgraphs: bool) -> Starlette:
+    signer = request_signer(settings.signing_key) if settings.signing_key else None
+    config = router_config(settings, supergraph, local_subgraphs=local_subgraphs)
+    return create_app(config, signer=signer)
