@@ -1,0 +1,1 @@
+"""The doctors subgraph: profiles, onboarding, availability, open slots and search."""

@@ -1,0 +1,11 @@
+"""The doctors subgraph's composition root."""
+
+from __future__ import annotations
+
+from subgraphs.doctors.schema import DoctorType, Mutation, Query
+from subgraphs.shared.app import SubgraphSpec, schema_factory
+
+SPEC = SubgraphSpec(
+    name="doctors",
+    schema=schema_factory(query=Query, mutation=Mutation, types=[DoctorType]),
+)

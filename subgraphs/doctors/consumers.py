@@ -1,0 +1,71 @@
+"""Events the doctors subgraph consumes (each read through its own copy of the shape).
+
+- identity `UserRegistered` with role DOCTOR: a PENDING doctor profile.
+- identity `DoctorInvited`: an APPROVED doctor profile (an admin added them).
+- identity `UserProfileUpdated`: the doctor's name follows the user's.
+- appointments `AppointmentBooked|Confirmed|Rescheduled`: busy time (moved on reschedule);
+  `AppointmentCancelled|Rejected`: busy time freed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from subgraphs.doctors.service import busy, onboarding
+from subgraphs.doctors.service.publishing import Delivery
+from subgraphs.shared.events import EventEnvelope
+from subgraphs.shared.resources import Resources
+
+BUSY = frozenset({"AppointmentBooked", "AppointmentConfirmed", "AppointmentRescheduled"})
+FREE = frozenset({"AppointmentCancelled", "AppointmentRejected"})
+HANDLED_EVENTS: frozenset[str] = frozenset(
+    {"UserRegistered", "DoctorInvited", "UserProfileUpdated", *BUSY, *FREE}
+)
+
+
+def _text(payload: dict[str, Any], name: str) -> str | None:
+    value = payload.get(name)
+    return str(value) if value is not None else None
+
+
+async def handle(envelope: EventEnvelope, resources: Resources) -> None:
+    """Apply one event to the doctors store, at most once."""
+    payload = envelope.payload
+    delivery = Delivery(event_id=envelope.uuid, event_type=envelope.type)
+    db, cache = resources.database, resources.cache
+    if envelope.type in {"UserRegistered", "DoctorInvited"}:
+        invited = envelope.type == "DoctorInvited"
+        if not invited and str(payload.get("role", "")).upper() != "DOCTOR":
+            return
+        await onboarding.register_doctor(
+            db=db,
+            cache=cache,
+            user_id=uuid.UUID(str(payload["user_id"])),
+            email=_text(payload, "email"),
+            name=_text(payload, "name") or "",
+            time_zone=_text(payload, "time_zone"),
+            invited=invited,
+            delivery=delivery,
+        )
+    elif envelope.type == "UserProfileUpdated":
+        await onboarding.rename_doctor(
+            db=db,
+            cache=cache,
+            user_id=uuid.UUID(str(payload["user_id"])),
+            name=_text(payload, "name") or "",
+            delivery=delivery,
+        )
+    elif envelope.type in BUSY | FREE:
+        await busy.record_busy_time(
+            db=db,
+            cache=cache,
+            delivery=delivery,
+            appointment_id=uuid.UUID(str(payload["appointment_id"])),
+            doctor_id=uuid.UUID(str(payload["doctor_id"])),
+            start=datetime.fromisoformat(str(payload["start"])),
+            end=datetime.fromisoformat(str(payload["end"])),
+            active=envelope.type in BUSY,
+            event_time=envelope.time,
+        )

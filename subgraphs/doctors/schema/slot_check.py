@@ -1,0 +1,59 @@
+"""`SlotCheck`: the answer the appointments subgraph gets before it books or reschedules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+
+import strawberry
+
+from subgraphs.doctors.schema.types import id_of
+from subgraphs.doctors.service.reads import SlotCheck
+
+
+@strawberry.type(
+    name="SlotCheck",
+    description="Whether a range can be booked with a doctor now, and why not (`reason`).",
+)
+class SlotCheckType:
+    doctor_id: strawberry.ID
+    user_id: strawberry.ID | None = strawberry.field(
+        description="The doctor's identity user; null when the doctor is hidden from you."
+    )
+    approved: bool
+    available: bool = strawberry.field(
+        description="All of approved, offered, free, notice, window."
+    )
+    offered: bool = strawberry.field(description="[start, end) is exactly one published slot.")
+    free: bool = strawberry.field(description="No other appointment's busy time (with buffers).")
+    meets_notice: bool
+    within_window: bool
+    reason: str | None = strawberry.field(
+        description="First failing check: DOCTOR_NOT_APPROVED, OUTSIDE_AVAILABILITY, TOO_LATE, "
+        "TOO_FAR_AHEAD or SLOT_TAKEN; null when available."
+    )
+    time_zone: str
+    minimum_notice_minutes: int
+    booking_window_days: int
+    earliest_start: datetime
+    latest_start: datetime
+
+    @classmethod
+    def of(cls, check: SlotCheck) -> Self:
+        doctor, verdict = check.doctor, check.verdict
+        return cls(
+            doctor_id=id_of(doctor.id),
+            user_id=id_of(doctor.user_id) if check.visible else None,
+            approved=check.approved,
+            available=check.available,
+            offered=verdict.offered,
+            free=verdict.free,
+            meets_notice=verdict.meets_notice,
+            within_window=verdict.within_window,
+            reason=check.reason,
+            time_zone=doctor.time_zone,
+            minimum_notice_minutes=doctor.minimum_notice_minutes,
+            booking_window_days=doctor.booking_window_days,
+            earliest_start=verdict.earliest_start,
+            latest_start=verdict.latest_start,
+        )

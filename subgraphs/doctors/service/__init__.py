@@ -1,0 +1,1 @@
+"""Doctors' use cases: keyword-only async functions, one transaction each."""

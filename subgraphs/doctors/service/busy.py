@@ -1,0 +1,64 @@
+"""The busy-time projection: appointments' events keep `doctor_busy_times` up to date.
+
+Idempotent (the inbox skips a repeated event) and order-tolerant: each row remembers the
+time of the newest event applied, and an older event arriving late changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from subgraphs.doctors.models import BusyTime
+from subgraphs.doctors.service.publishing import Delivery, first_time
+from subgraphs.doctors.service.store import NAMESPACE
+from subgraphs.shared.cache import Cache
+from subgraphs.shared.database import Database
+
+
+async def record_busy_time(
+    *,
+    db: Database,
+    cache: Cache,
+    delivery: Delivery | None,
+    appointment_id: uuid.UUID,
+    doctor_id: uuid.UUID,
+    start: datetime,
+    end: datetime,
+    active: bool,
+    event_time: datetime,
+) -> bool:
+    """Mark [start, end) busy for the appointment (or free it when not `active`).
+
+    A rescheduled appointment simply moves its one row, which frees the previous range.
+    Returns whether anything changed.
+    """
+    changed = False
+    async with db.transaction() as session:
+        if not await first_time(session, delivery):
+            return False
+        row = await session.get(BusyTime, appointment_id)
+        if row is None:
+            session.add(
+                BusyTime(
+                    appointment_id=appointment_id,
+                    doctor_id=doctor_id,
+                    start=start.astimezone(UTC),
+                    end=end.astimezone(UTC),
+                    active=active,
+                    event_time=event_time,
+                )
+            )
+            changed = True
+        elif event_time >= row.event_time.astimezone(UTC):
+            row.doctor_id, row.start, row.end = (
+                doctor_id,
+                start.astimezone(UTC),
+                end.astimezone(UTC),
+            )
+            row.active, row.event_time = active, event_time
+            session.add(row)
+            changed = True
+    if changed:
+        await cache.invalidate(NAMESPACE)
+    return changed

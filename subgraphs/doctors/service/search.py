@@ -1,0 +1,188 @@
+"""Doctor search: SQL narrows by profile, slot computation by availability; results cached.
+
+The cache key carries the namespace generation, which every profile, availability and
+busy-time change bumps, so the next search after a change never sees an old result.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
+
+from subgraphs.doctors.domain import search as rules
+from subgraphs.doctors.domain.onboarding import DoctorStatus
+from subgraphs.doctors.domain.search import Page, SearchFilter, SortKey
+from subgraphs.doctors.domain.slots import Schedule, Slot, next_open_slot, open_slots
+from subgraphs.doctors.models import Doctor, DoctorTag
+from subgraphs.doctors.service.store import NAMESPACE, schedules_for, specialization_codes
+from subgraphs.doctors.service.views import DoctorView
+from subgraphs.shared.cache import Cache
+from subgraphs.shared.database import Database
+
+FAR_FUTURE = datetime.max.isoformat()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: list[DoctorView]
+    total: int
+    page: Page
+
+    @property
+    def has_next(self) -> bool:
+        return self.page.offset + len(self.items) < self.total
+
+    def to_json(self) -> bytes:
+        body = {"items": [v.to_json() for v in self.items], "total": self.total}
+        return json.dumps(body).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes, page: Page) -> SearchResult:
+        data: dict[str, Any] = json.loads(raw)
+        items = [DoctorView.from_json(item) for item in data["items"]]
+        return cls(items=items, total=int(data["total"]), page=page)
+
+
+def _has_tag(kind: str, value: str) -> ColumnElement[bool]:
+    return exists().where(
+        col(DoctorTag.doctor_id) == col(Doctor.id),
+        col(DoctorTag.kind) == kind,
+        col(DoctorTag.value) == value,
+    )
+
+
+def _statement(search: SearchFilter) -> SelectOfScalar[Doctor]:
+    statement = select(Doctor).where(col(Doctor.status) == DoctorStatus.APPROVED)
+    if search.specialization:
+        statement = statement.where(_has_tag("specialization", search.specialization))
+    if search.language:
+        statement = statement.where(_has_tag("language", search.language))
+    if search.insurance:
+        statement = statement.where(_has_tag("insurance", search.insurance))
+    if search.city:
+        statement = statement.where(col(Doctor.city_key) == search.city)
+    if search.text:
+        statement = statement.where(col(Doctor.name_key).contains(search.text, autoescape=True))
+    if search.accepting_new_patients is not None:
+        statement = statement.where(
+            col(Doctor.accepting_new_patients).is_(search.accepting_new_patients)
+        )
+    return statement
+
+
+def _matches(schedule: Schedule, search: SearchFilter, nxt: Slot | None, now: datetime) -> bool:
+    if search.available_within_days is not None:
+        limit = now + timedelta(days=search.available_within_days)
+        if nxt is None or nxt.start >= limit:
+            return False
+    if search.available_from is not None and search.available_to is not None:
+        zone = schedule.time_zone
+        start = datetime.combine(search.available_from, datetime.min.time(), tzinfo=zone)
+        end = datetime.combine(
+            search.available_to + timedelta(days=1), datetime.min.time(), tzinfo=zone
+        )
+        if not open_slots(schedule, start, end, now=now):
+            return False
+    return True
+
+
+async def _by_availability(
+    session: AsyncSession, search: SearchFilter, sort: SortKey, page: Page, now: datetime
+) -> SearchResult:
+    doctors = list(await session.exec(_statement(search)))
+    schedules = await schedules_for(session, doctors, since=now)
+    matching: list[DoctorView] = []
+    for doctor in doctors:
+        schedule = schedules[doctor.id]
+        nxt = next_open_slot(schedule, now=now)
+        if _matches(schedule, search, nxt, now):
+            matching.append(DoctorView.of(doctor).with_next(nxt))
+    if sort is SortKey.NEXT_AVAILABLE:
+        matching.sort(
+            key=lambda v: (
+                v.next_available is None,
+                v.next_available.start.isoformat() if v.next_available else FAR_FUTURE,
+                v.name.casefold(),
+                str(v.id),
+            )
+        )
+    elif sort is SortKey.FEE:
+        matching.sort(key=lambda v: (v.fee_cents, v.name.casefold(), str(v.id)))
+    else:
+        matching.sort(key=lambda v: (v.name.casefold(), str(v.id)))
+    items = matching[page.offset : page.offset + page.size]
+    return SearchResult(items=items, total=len(matching), page=page)
+
+
+async def _by_profile(
+    session: AsyncSession, search: SearchFilter, sort: SortKey, page: Page
+) -> SearchResult:
+    statement = _statement(search)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    order = (
+        (col(Doctor.fee_cents), col(Doctor.name_key), col(Doctor.id))
+        if sort is SortKey.FEE
+        else (col(Doctor.name_key), col(Doctor.id))
+    )
+    rows = await session.exec(statement.order_by(*order).offset(page.offset).limit(page.size))
+    return SearchResult(items=[DoctorView.of(r) for r in rows], total=int(total or 0), page=page)
+
+
+async def _known_specializations(db: Database, cache: Cache, generation: int) -> set[str]:
+    key = f"doctors:specializations:{generation}"
+    cached = await cache.get(key)
+    if cached is not None:
+        return set(json.loads(cached))
+    async with db.session() as session:
+        codes = await specialization_codes(session)
+    await cache.set(key, json.dumps(sorted(codes)).encode(), ttl_seconds=3600)
+    return codes
+
+
+async def search_doctors(
+    *,
+    db: Database,
+    cache: Cache | None,
+    ttl_seconds: int,
+    search: SearchFilter,
+    sort: SortKey,
+    page: Page,
+    now: datetime,
+) -> SearchResult:
+    """Approved doctors matching `search`, sorted and paged, with the total count.
+
+    `cache=None` searches the store every time (the benchmark's uncached figure).
+    """
+    if cache is None:
+        async with db.session() as session:
+            checked = rules.check_filter(
+                search, specializations=await specialization_codes(session)
+            )
+            return await _run(session, checked, sort, page, now)
+    generation = await cache.generation(NAMESPACE)
+    checked = rules.check_filter(
+        search, specializations=await _known_specializations(db, cache, generation)
+    )
+    key = rules.cache_key(checked, sort, page, generation=generation)
+    cached = await cache.get(key)
+    if cached is not None:
+        return SearchResult.from_json(cached, page)
+    async with db.session() as session:
+        result = await _run(session, checked, sort, page, now)
+    await cache.set(key, result.to_json(), ttl_seconds=ttl_seconds)
+    return result
+
+
+async def _run(
+    session: AsyncSession, search: SearchFilter, sort: SortKey, page: Page, now: datetime
+) -> SearchResult:
+    if search.needs_availability or sort is SortKey.NEXT_AVAILABLE:
+        return await _by_availability(session, search, sort, page, now)
+    return await _by_profile(session, search, sort, page)
