@@ -3,6 +3,7 @@ lie inside one rule in the doctor's local time, with the rule's length."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -104,7 +105,7 @@ def test_generated_rule_sets_never_yield_overlapping_or_out_of_rule_slots(
     begin = start.replace(tzinfo=UTC)
     end = begin + timedelta(days=days)
     slots = open_slots(schedule, begin, end, now=datetime(2026, 12, 1, tzinfo=UTC))
-    for earlier, later in zip(slots, slots[1:], strict=False):
+    for earlier, later in itertools.pairwise(slots):
         assert earlier.end <= later.start
     for slot in slots:
         assert begin <= slot.start < end
