@@ -37,8 +37,8 @@ def every_day(start: time, end: time, minutes: int = 30) -> tuple[WeeklyRule, ..
     )
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_rule_hours_stay_at_local_nine_across_berlin_spring_forward() -> None:
