@@ -32,6 +32,7 @@ from subgraphs.shared.errors import NotFound
 
 NAMESPACE = "doctors"
 CHUNK = 500
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def doctor_or_404(session: AsyncSession, doctor_id: uuid.UUID) -> Doctor:
@@ -118,7 +119,7 @@ async def schedules_for(
     exceptions: dict[uuid.UUID, list[AvailabilityException]] = defaultdict(list)
     adhoc: dict[uuid.UUID, list[AdHocSlot]] = defaultdict(list)
     busy: dict[uuid.UUID, list[Busy]] = defaultdict(list)
-    floor = (since or datetime.min.replace(tzinfo=UTC)) - timedelta(days=1)
+    floor = (since or EPOCH) - timedelta(days=1)
     ids = list(by_id)
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
