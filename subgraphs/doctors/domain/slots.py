@@ -56,9 +56,10 @@ class Schedule:
 
 @dataclass(frozen=True)
 class SlotVerdict:
-    """Whether [start, end) can be booked now, and why not."""
+    """Whether [start, end) can be booked now, and why not; `slot` is the offered slot."""
 
     offered: bool
+    slot: Slot | None
     free: bool
     meets_notice: bool
     within_window: bool
@@ -228,18 +229,31 @@ def open_on_date(schedule: Schedule, day: date, *, now: datetime) -> bool:
 def check_slot(
     schedule: Schedule,
     start: datetime,
-    end: datetime,
+    end: datetime | None,
     *,
     now: datetime,
     ignore_appointment: str | None = None,
 ) -> SlotVerdict:
-    """Whether exactly [start, end) is an offered, free slot, far enough ahead and not too far."""
+    """Whether exactly [start, end) is an offered, free slot, far enough ahead and not too far.
+
+    Without `end`, the offered slot that begins at `start` (whatever its length) is checked.
+    """
     earliest = now + schedule.policy.notice
     latest = now + schedule.policy.window
-    wanted = Slot(start.astimezone(UTC), end.astimezone(UTC))
-    offered = wanted in offered_slots(schedule, wanted.start, wanted.start + timedelta(seconds=1))
+    begin = start.astimezone(UTC)
+    candidates = offered_slots(schedule, begin, begin + timedelta(seconds=1))
+    match = next(
+        (
+            s
+            for s in candidates
+            if s.start == begin and (end is None or s.end == end.astimezone(UTC))
+        ),
+        None,
+    )
+    wanted = match or Slot(begin, end.astimezone(UTC) if end else begin + timedelta(minutes=1))
     return SlotVerdict(
-        offered=offered,
+        offered=match is not None,
+        slot=match,
         free=_is_free(schedule, wanted, _busy(schedule, ignore_appointment)),
         meets_notice=wanted.start >= earliest,
         within_window=wanted.start <= latest,

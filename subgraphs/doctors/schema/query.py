@@ -119,14 +119,15 @@ class Query:
 
     @strawberry.field(
         description="Internal (appointments): may [start, end) be booked with this doctor now? "
-        "`ignoreAppointmentId` leaves that appointment's busy time out (rescheduling)."
+        "Without `end`: the slot that begins at `start`. `ignoreAppointmentId` leaves that "
+        "appointment's busy time out (rescheduling). NOT_FOUND for unknown or hidden doctors."
     )
     async def slot_availability(
         self,
         info: Info,
         doctor_id: strawberry.ID,
         start: datetime,
-        end: datetime,
+        end: datetime | None = None,
         ignore_appointment_id: strawberry.ID | None = None,
     ) -> SlotCheckType:
         check = await reads.slot_check(

@@ -17,14 +17,18 @@ from subgraphs.doctors.service.reads import SlotCheck
 )
 class SlotCheckType:
     doctor_id: strawberry.ID
-    user_id: strawberry.ID | None = strawberry.field(
-        description="The doctor's identity user; null when the doctor is hidden from you."
-    )
-    approved: bool
+    doctor_user_id: strawberry.ID = strawberry.field(description="The doctor's identity user.")
+    approved: bool = strawberry.field(description="Approved (not pending/rejected/suspended).")
     available: bool = strawberry.field(
         description="All of approved, offered, free, notice, window."
     )
-    offered: bool = strawberry.field(description="[start, end) is exactly one published slot.")
+    offered: bool = strawberry.field(
+        description="A published slot begins at `start` (and ends at `end` if given); "
+        "schedule only: rules, ad-hoc slots, exceptions, not busy time."
+    )
+    slot_end: datetime | None = strawberry.field(
+        description="The end of that offered slot; null when none is offered."
+    )
     free: bool = strawberry.field(description="No other appointment's busy time (with buffers).")
     meets_notice: bool
     within_window: bool
@@ -43,10 +47,11 @@ class SlotCheckType:
         doctor, verdict = check.doctor, check.verdict
         return cls(
             doctor_id=id_of(doctor.id),
-            user_id=id_of(doctor.user_id) if check.visible else None,
+            doctor_user_id=id_of(doctor.user_id),
             approved=check.approved,
             available=check.available,
             offered=verdict.offered,
+            slot_end=verdict.slot.end if verdict.slot else None,
             free=verdict.free,
             meets_notice=verdict.meets_notice,
             within_window=verdict.within_window,

@@ -151,7 +151,6 @@ class SlotCheck:
     doctor: Doctor
     approved: bool
     verdict: SlotVerdict
-    visible: bool
 
     @property
     def available(self) -> bool:
@@ -167,16 +166,20 @@ async def slot_check(
     db: Database,
     doctor_id: uuid.UUID,
     start: datetime,
-    end: datetime,
+    end: datetime | None,
     now: datetime,
     ignore_appointment: uuid.UUID | None,
     principal: Principal | None,
 ) -> SlotCheck:
-    """Check one requested range against the doctor's published availability."""
-    check_range(start, end)
+    """Check one requested range (or the slot starting at `start`) against the doctor's
+    published availability. Pending and rejected doctors are NOT_FOUND except to admins and
+    themselves; suspended ones answer `approved: false`."""
+    check_range(start, end or start + timedelta(minutes=1))
     async with db.session() as session:
         doctor = await session.get(Doctor, doctor_id)
-        if doctor is None:
+        if doctor is None or not access.can_view(
+            DoctorStatus(doctor.status), doctor.user_id, principal, by_reference=True
+        ):
             raise NotFound("No such doctor.", doctorId=str(doctor_id))
         schedule = await schedule_for(session, doctor, since=start)
     verdict = check_slot(
@@ -186,10 +189,6 @@ async def slot_check(
         now=now,
         ignore_appointment=str(ignore_appointment) if ignore_appointment else None,
     )
-    status = DoctorStatus(doctor.status)
     return SlotCheck(
-        doctor=doctor,
-        approved=status is DoctorStatus.APPROVED,
-        verdict=verdict,
-        visible=access.can_view(status, doctor.user_id, principal),
+        doctor=doctor, approved=doctor.status == DoctorStatus.APPROVED, verdict=verdict
     )

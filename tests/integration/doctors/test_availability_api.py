@@ -12,6 +12,7 @@ from tests.integration.doctors.helpers import (
     approved_doctor,
     error_code,
     published,
+    registered_doctor,
     weekdays,
 )
 
@@ -32,8 +33,22 @@ AVAILABILITY = """query($id: ID!) { doctor(id: $id) { availability {
   rules { weekday start end } exceptions { id reason } slots { id start } } } }"""
 CHECK = """query($id: ID!, $start: DateTime!, $end: DateTime!, $ignore: ID) {
   slotAvailability(doctorId: $id, start: $start, end: $end, ignoreAppointmentId: $ignore) {
-    doctorId userId approved available offered free meetsNotice withinWindow reason
+    doctorId doctorUserId approved available offered slotEnd free meetsNotice withinWindow reason
     timeZone minimumNoticeMinutes bookingWindowDays } }"""
+
+APPOINTMENTS_QUERY = """
+query SlotAvailability($doctorId: ID!, $start: DateTime!, $end: DateTime,
+                       $ignoreAppointmentId: ID) {
+  slotAvailability(doctorId: $doctorId, start: $start, end: $end,
+                   ignoreAppointmentId: $ignoreAppointmentId) {
+    approved
+    offered
+    timeZone
+    doctorUserId
+    slotEnd
+  }
+}
+"""
 
 
 async def slots(api: Api, doctor_id: str, start: str, end: str) -> list[dict[str, Any]]:
@@ -175,7 +190,8 @@ async def test_slot_check_for_the_appointments_subgraph(api: Api) -> None:
     ]
     assert check["available"] is True
     assert check["reason"] is None
-    assert check["userId"] == str(doctor.user_id)
+    assert check["doctorUserId"] == str(doctor.user_id)
+    assert check["slotEnd"] == "2027-01-05T08:30:00+00:00"
     assert check["timeZone"] == "Europe/Berlin"
     assert (check["minimumNoticeMinutes"], check["bookingWindowDays"]) == (120, 90)
     await api.deliver(
@@ -221,7 +237,35 @@ async def test_slot_check_says_when_a_doctor_is_not_approved(api: Api) -> None:
         False,
         "DOCTOR_NOT_APPROVED",
     )
-    assert check["userId"] is None
+    assert check["doctorUserId"] == str(doctor.user_id)
+
+
+async def test_slot_check_hides_pending_doctors(api: Api) -> None:
+    pending = await registered_doctor(api)
+    variables = {"id": pending.id, "start": "2027-01-05T08:00:00Z", "end": "2027-01-05T08:30:00Z"}
+    assert error_code(await api.call(CHECK, variables)) == "NOT_FOUND"
+
+
+async def test_slot_check_answers_the_appointments_subgraphs_query(api: Api) -> None:
+    """The exact document `subgraphs/appointments/availability.py` sends (no `end`)."""
+    doctor = await approved_doctor(api, rules=weekdays("09:00", "12:00", 45))
+    variables = {
+        "doctorId": doctor.id,
+        "start": "2027-01-05T08:45:00+00:00",
+        "end": None,
+        "ignoreAppointmentId": None,
+    }
+    answer = (await api.data(APPOINTMENTS_QUERY, variables))["slotAvailability"]
+    assert answer == {
+        "approved": True,
+        "offered": True,
+        "timeZone": "Europe/Berlin",
+        "doctorUserId": str(doctor.user_id),
+        "slotEnd": "2027-01-05T09:30:00+00:00",
+    }
+    off_grid = {**variables, "start": "2027-01-05T08:50:00+00:00"}
+    answer = (await api.data(APPOINTMENTS_QUERY, off_grid))["slotAvailability"]
+    assert (answer["offered"], answer["slotEnd"]) == (False, None)
 
 
 async def test_bad_slot_ranges_are_bad_input(api: Api) -> None:
