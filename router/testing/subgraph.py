@@ -13,15 +13,20 @@ from typing import Any
 
 import orjson
 from graphql import (
+    DirectiveDefinitionNode,
     DocumentNode,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLUnionType,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    TypeDefinitionNode,
     build_schema,
     execute,
     parse,
+    print_ast,
     validate,
 )
 from starlette.requests import Request
@@ -126,23 +131,49 @@ class SubgraphSpec:
         return found
 
 
-def executable_schema(sdl: str, entity_types: list[str]) -> GraphQLSchema:
-    """A graphql-core schema for a Federation 2 subgraph SDL, with `_entities` and `_service`."""
+def executable_schema(sdl: str, entity_types: list[str] | None = None) -> GraphQLSchema:
+    """A graphql-core schema for a Federation 2 subgraph SDL, with `_entities` and `_service`.
+
+    SDLs that already print the federation machinery (Strawberry's) are taken as they are.
+    """
     document = parse(sdl)
-    has_query = any(
-        getattr(d, "name", None) is not None and d.name.value == "Query"  # type: ignore[attr-defined]
+    defined = {
+        d.name.value
         for d in document.definitions
-    )
-    query = "extend type Query" if has_query else "type Query"
-    extra = f"{query} {{ _service: _Service! }}\n"
-    if entity_types:
-        extra += f"union _Entity = {' | '.join(entity_types)}\n"
-        extra += "extend type Query { _entities(representations: [_Any!]!): [_Entity]! }\n"
-    schema = build_schema(_DEFINITIONS + sdl + "\n" + extra, assume_valid_sdl=True)
+        if isinstance(d, TypeDefinitionNode | DirectiveDefinitionNode)
+    }
+    definitions = [
+        d
+        for d in parse(_DEFINITIONS).definitions
+        if isinstance(d, TypeDefinitionNode | DirectiveDefinitionNode)
+        and d.name.value not in defined
+    ]
+    if entity_types is None:
+        entity_types = _keyed_types(document)
+    extra = ""
+    if "_Service" not in defined:
+        query = "extend type Query" if "Query" in defined else "type Query"
+        extra = f"{query} {{ _service: _Service! }}\n"
+        if entity_types:
+            extra += f"union _Entity = {' | '.join(entity_types)}\n"
+            extra += "extend type Query { _entities(representations: [_Any!]!): [_Entity]! }\n"
+    prelude = "\n".join(print_ast(d) for d in definitions)
+    schema = build_schema(prelude + "\n" + sdl + "\n" + extra, assume_valid_sdl=True)
     for type_ in schema.type_map.values():
         if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType):
             type_.resolve_type = _typename
     return schema
+
+
+def _keyed_types(document: DocumentNode) -> list[str]:
+    names: dict[str, None] = {}
+    for definition in document.definitions:
+        directives = getattr(definition, "directives", None) or ()
+        if isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode) and any(
+            d.name.value == "key" for d in directives
+        ):
+            names[definition.name.value] = None
+    return list(names)
 
 
 def _typename(value: Any, _info: GraphQLResolveInfo, _type: Any) -> str | None:
