@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -47,6 +47,8 @@ class PreparedOperation:
     condition_variables: tuple[str, ...]
     # Hash of the normalized (printed) document and the operation name.
     key: str
+    # Response shaping worked out per @skip/@include values (see router.response).
+    shapes: dict[tuple[bool, ...], Any] = field(default_factory=dict, compare=False)
 
     @property
     def kind(self) -> OperationType:

@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 Path = list[str | int]
-# Sends one GraphQL request body to the named subgraph and returns its decoded answer.
-SubgraphCall = Callable[[str, Json], Awaitable[Json]]
+# Sends one fetch's GraphQL request body to its subgraph and returns the decoded answer.
+SubgraphCall = Callable[[Fetch, Json], Awaitable[Json]]
 
 
 class FetchFailed(Exception):
@@ -83,76 +83,103 @@ async def _run(
     if not representations:
         return
     body["variables"] = {**fetch_variables, "representations": representations}
-    answer = await _ask(fetch, body, errors, call, path=targets[0][0][1])
+    paths: dict[int, Path] = {}
+    answer = await _ask(fetch, body, errors, call, path=lambda: _first_path(data, fetch, targets))
     if answer is None:
         return
+    if answer.get("errors"):
+        paths = _paths_at(data, fetch.path)  # before merging: the objects are still these
     entities = (answer.get("data") or {}).get("_entities")
     if isinstance(entities, list):
         for index, entity in enumerate(entities):
             if isinstance(entity, dict) and index < len(targets):
-                for obj, _path in targets[index]:
+                for obj in targets[index]:
                     _merge(obj, entity)
     for error in answer.get("errors") or ():
-        errors.append(_entity_error(error, fetch.subgraph, targets))
+        errors.append(_entity_error(error, fetch.subgraph, targets, paths))
+
+
+def _first_path(data: Json, fetch: Fetch, targets: list[list[Json]]) -> Path:
+    return _paths_at(data, fetch.path).get(id(targets[0][0]), list(fetch.path))
 
 
 async def _ask(
-    fetch: Fetch, body: Json, errors: list[Json], call: SubgraphCall, path: Path | None
+    fetch: Fetch,
+    body: Json,
+    errors: list[Json],
+    call: SubgraphCall,
+    path: Callable[[], Path] | None,
 ) -> Json | None:
     try:
-        return await call(fetch.subgraph, body)
+        return await call(fetch, body)
     except FetchFailed as failure:
         error: Json = {
             "message": f"Subgraph '{fetch.subgraph}' failed: {failure.reason}",
             "extensions": {"code": failure.code, "serviceName": fetch.subgraph},
         }
         if path is not None:
-            error["path"] = path
+            error["path"] = path()
         errors.append(error)
         return None
 
 
-def _objects_at(data: Json, path: tuple[str, ...]) -> list[tuple[Json, Path]]:
-    current: list[tuple[Any, Path]] = [(data, [])]
+def _objects_at(data: Json, path: tuple[str, ...]) -> list[Json]:
+    current: list[Any] = [data]
     for step in path:
-        following: list[tuple[Any, Path]] = []
+        following: list[Any] = []
         if step == "@":
-            for value, at in current:
+            for value in current:
                 if isinstance(value, list):
-                    following.extend(
-                        (item, [*at, i]) for i, item in enumerate(value) if item is not None
-                    )
+                    following.extend(item for item in value if item is not None)
         else:
-            for value, at in current:
+            for value in current:
                 if isinstance(value, dict):
                     child = value.get(step)
                     if child is not None:
-                        following.append((child, [*at, step]))
+                        following.append(child)
         current = following
-    return [(value, at) for value, at in current if isinstance(value, dict)]
+    return [value for value in current if isinstance(value, dict)]
 
 
-def _representations(data: Json, fetch: Fetch) -> tuple[list[list[tuple[Json, Path]]], list[Json]]:
+def _paths_at(data: Json, path: tuple[str, ...]) -> dict[int, Path]:
+    """The response path of every object at `path`, by object identity (for errors)."""
+    current: list[tuple[Any, Path]] = [(data, [])]
+    for step in path:
+        following: list[tuple[Any, Path]] = []
+        for value, at in current:
+            if step == "@" and isinstance(value, list):
+                following.extend((v, [*at, i]) for i, v in enumerate(value) if v is not None)
+            elif step != "@" and isinstance(value, dict) and value.get(step) is not None:
+                following.append((value[step], [*at, step]))
+        current = following
+    paths: dict[int, Path] = {}
+    for value, at in current:
+        paths.setdefault(id(value), at)
+    return paths
+
+
+def _representations(data: Json, fetch: Fetch) -> tuple[list[list[Json]], list[Json]]:
     """Deduplicated representations and, for each, the objects it stands for."""
     by_type: dict[str, Representation] = {r.typename: r for r in fetch.representations}
     index: dict[bytes, int] = {}
-    targets: list[list[tuple[Json, Path]]] = []
+    targets: list[list[Json]] = []
     representations: list[Json] = []
-    for obj, path in _objects_at(data, fetch.path):
+    for obj in _objects_at(data, fetch.path):
         spec = by_type.get(obj.get("__typename", ""))
         if spec is None:
             continue
         rep: Json = {"__typename": spec.as_typename}
         if not _project(obj, spec.key, rep, strict=True):
             continue
-        _project(obj, spec.requires, rep, strict=False)
+        if spec.requires:
+            _project(obj, spec.requires, rep, strict=False)
         encoded = orjson.dumps(rep)
         position = index.get(encoded)
         if position is None:
             position = index[encoded] = len(representations)
             representations.append(rep)
             targets.append([])
-        targets[position].append((obj, path))
+        targets[position].append(obj)
     return targets, representations
 
 
@@ -208,7 +235,9 @@ def _client_error(error: Any, subgraph: str) -> Json:
     return out
 
 
-def _entity_error(error: Any, subgraph: str, targets: list[list[tuple[Json, Path]]]) -> Json:
+def _entity_error(
+    error: Any, subgraph: str, targets: list[list[Json]], paths: dict[int, Path]
+) -> Json:
     out = _client_error(error, subgraph)
     path = out.pop("path", None)
     if (
@@ -218,5 +247,7 @@ def _entity_error(error: Any, subgraph: str, targets: list[list[tuple[Json, Path
         and isinstance(path[1], int)
         and 0 <= path[1] < len(targets)
     ):
-        out["path"] = [*targets[path[1]][0][1], *path[2:]]
+        at = paths.get(id(targets[path[1]][0]))
+        if at is not None:
+            out["path"] = [*at, *path[2:]]
     return out

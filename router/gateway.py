@@ -24,7 +24,7 @@ from graphql.language import DocumentNode
 from router.cache import LRUCache
 from router.document import PreparedOperation, RequestError, coerce_variables, prepare_operation
 from router.executor import Json, execute_plan
-from router.plan import QueryPlan
+from router.plan import Fetch, QueryPlan
 from router.planner import Planner
 from router.response import shape_response
 from router.selection import PlanningError
@@ -118,13 +118,20 @@ class Gateway:
             failure: Json = {"message": str(error), "extensions": {"code": "QUERY_PLANNING_FAILED"}}
             return Outcome(body={"errors": [failure]}, operation_name=prepared.name, rejected=True)
 
-        async def call(subgraph: str, body: Json) -> Json:
-            return await self.client.fetch(subgraph, body, headers)
+        async def call(fetch: Fetch, body: Json) -> Json:
+            return await self.client.fetch(fetch.subgraph, body, headers)
 
         data, errors = await execute_plan(plan, variables, call)
         data.update(self.introspect(prepared, variables))
+        conditions = tuple(bool(variables.get(v)) for v in prepared.condition_variables)
         shaped = shape_response(
-            self.schema, prepared.operation, prepared.fragments, variables, data, errors
+            self.schema,
+            prepared.operation,
+            prepared.fragments,
+            variables,
+            data,
+            errors,
+            prepared.shapes.setdefault(conditions, {}),
         )
         response: Json = {"errors": errors, "data": shaped} if errors else {"data": shaped}
         return Outcome(body=response, operation_name=prepared.name, plan=plan)

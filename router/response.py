@@ -3,31 +3,50 @@
 Walks the client's operation over the merged data: keeps exactly the fields asked for, in
 the asked order, answers `__typename`, and applies GraphQL null propagation: a null in a
 non-null position nulls the nearest nullable parent, with an error when none explains it.
+
+Which fields an object of a type gets is worked out once per operation (and `@skip` /
+`@include` values) and kept in a `ShapeCache` the caller holds for as long as the
+operation's document lives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
+    GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     is_abstract_type,
-    is_leaf_type,
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 
-__all__ = ["shape_response"]
+__all__ = ["ShapeCache", "shape_response"]
 
 Json = dict[str, Any]
 _INVALID: Any = object()  # null that must propagate to the nearest nullable position
+# A response path as a linked list, (key, parent), built only into a list for errors.
+_Path = tuple[str | int, Any] | None
+
+
+class _Field(NamedTuple):
+    key: str
+    name: str
+    type: GraphQLOutputType
+    nodes: list[FieldNode]
+    kind: int  # 0: a field, 1: __typename, 2: introspection answered beforehand
+
+
+ShapeCache = dict[tuple[str, tuple[int, ...]], list[_Field]]
 
 
 def shape_response(
@@ -37,9 +56,17 @@ def shape_response(
     variables: Mapping[str, Any],
     data: Json,
     errors: list[Json],
+    cache: ShapeCache | None = None,
 ) -> Json | None:
-    """The response `data` for the operation; appends null-propagation errors to `errors`."""
-    return _Shaper(schema, dict(fragments), dict(variables), errors).root(operation, data)
+    """The response `data` for the operation; appends null-propagation errors to `errors`.
+
+    `cache` must only be shared between calls for the same operation and `@skip`/`@include`
+    values.
+    """
+    shaper = _Shaper(
+        schema, dict(fragments), dict(variables), errors, {} if cache is None else cache
+    )
+    return shaper.root(operation, data)
 
 
 class _Shaper:
@@ -49,79 +76,79 @@ class _Shaper:
         fragments: dict[str, FragmentDefinitionNode],
         variables: dict[str, Any],
         errors: list[Json],
+        cache: ShapeCache,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
         self.errors = errors
         self.error_paths = [tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)]
-        self.memo: dict[tuple[str, tuple[int, ...]], dict[str, list[FieldNode]]] = {}
+        self.cache = cache
 
     def root(self, operation: OperationDefinitionNode, data: Json) -> Json | None:
         root_type = self.schema.get_root_type(operation.operation)
         assert root_type is not None
-        fields = collect_fields(
-            self.schema, self.fragments, self.variables, root_type, operation.selection_set
-        )
-        result = self.object(root_type, fields, data, [])
+        key = (f"#root:{root_type.name}", (id(operation),))
+        fields = self.cache.get(key)
+        if fields is None:
+            collected = collect_fields(
+                self.schema, self.fragments, self.variables, root_type, operation.selection_set
+            )
+            fields = self.cache[key] = _plan_fields(root_type, collected)
+        result = self.object(root_type, fields, data, None)
         return None if result is _INVALID else result
 
     def object(
-        self,
-        type_: GraphQLObjectType,
-        fields: dict[str, list[FieldNode]],
-        value: Json,
-        path: list[str | int],
+        self, type_: GraphQLObjectType, fields: list[_Field], value: Json, path: _Path
     ) -> Any:
         out: Json = {}
-        for key, nodes in fields.items():
-            name = nodes[0].name.value
-            if name == "__typename":
-                out[key] = type_.name
+        for f in fields:
+            if f.kind == 1:
+                out[f.key] = type_.name
                 continue
-            if name in ("__schema", "__type"):
-                out[key] = value.get(key)
+            if f.kind == 2:
+                out[f.key] = value.get(f.key)
                 continue
-            field_type = type_.fields[name].type
-            completed = self.complete(field_type, nodes, value.get(key), [*path, key], type_, name)
+            completed = self.complete(f.type, f, value.get(f.key), (f.key, path), type_)
             if completed is _INVALID:
-                if isinstance(field_type, GraphQLNonNull):
+                if isinstance(f.type, GraphQLNonNull):
                     return _INVALID
                 completed = None
-            out[key] = completed
+            out[f.key] = completed
         return out
 
     def complete(
         self,
         type_: GraphQLOutputType,
-        nodes: list[FieldNode],
+        field: _Field,
         value: Any,
-        path: list[str | int],
+        path: _Path,
         parent: GraphQLObjectType,
-        name: str,
     ) -> Any:
         if isinstance(type_, GraphQLNonNull):
-            completed = self.complete(type_.of_type, nodes, value, path, parent, name)
+            completed = self.complete(type_.of_type, field, value, path, parent)
             if completed is None:
-                self.null_error(path, f"{parent.name}.{name}")
+                self.null_error(path, f"{parent.name}.{field.name}")
                 return _INVALID
             return completed
         if value is None:
             return None
+        if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
+            return value
         if isinstance(type_, GraphQLList):
             if not isinstance(value, list):
                 return None
+            item_type = type_.of_type
+            non_null = isinstance(item_type, GraphQLNonNull)
             items: list[Any] = []
             for index, item in enumerate(value):
-                completed = self.complete(type_.of_type, nodes, item, [*path, index], parent, name)
+                completed = self.complete(item_type, field, item, (index, path), parent)
                 if completed is _INVALID:
-                    if isinstance(type_.of_type, GraphQLNonNull):
+                    if non_null:
                         return _INVALID
                     completed = None
                 items.append(completed)
             return items
-        if is_leaf_type(type_):
-            return value
         if not isinstance(value, dict):
             return None
         runtime: Any = type_
@@ -129,50 +156,66 @@ class _Shaper:
             runtime = self.schema.get_type(value.get("__typename") or "")
             if runtime is type_ or runtime is None:
                 # An @interfaceObject's object whose concrete type was not needed.
-                return self.unknown_member(type_, nodes, value, path)
+                return self.unknown_member(type_, field, value, path)
             if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(
                 type_,  # type: ignore[arg-type]
                 runtime,
             ):
                 return None
-        return self.object(runtime, self.sub_fields(runtime, nodes), value, path)
+        return self.object(runtime, self.sub_fields(runtime, field.nodes), value, path)
 
-    def unknown_member(
-        self, abstract: Any, nodes: list[FieldNode], value: Json, path: list[str | int]
-    ) -> Any:
+    def unknown_member(self, abstract: Any, field: _Field, value: Json, path: _Path) -> Any:
         """Complete the fields every member would get, when the member is not known."""
         members = list(self.schema.get_possible_types(abstract))
         if not members:
             return None
-        per_member = [self.sub_fields(m, nodes) for m in members]
-        common = {
-            k: v
-            for k, v in per_member[0].items()
-            if all(k in other for other in per_member[1:]) and v[0].name.value != "__typename"
-        }
+        per_member = [self.sub_fields(m, field.nodes) for m in members]
+        keys = [{f.key for f in fields} for fields in per_member[1:]]
+        common = [f for f in per_member[0] if f.kind != 1 and all(f.key in k for k in keys)]
         return self.object(members[0], common, value, path)
 
-    def sub_fields(
-        self, type_: GraphQLObjectType, nodes: list[FieldNode]
-    ) -> dict[str, list[FieldNode]]:
+    def sub_fields(self, type_: GraphQLObjectType, nodes: list[FieldNode]) -> list[_Field]:
         key = (type_.name, tuple(id(n) for n in nodes))
-        fields = self.memo.get(key)
+        fields = self.cache.get(key)
         if fields is None:
-            fields = self.memo[key] = collect_sub_fields(
+            collected = collect_sub_fields(
                 self.schema, self.fragments, self.variables, type_, nodes
             )
+            fields = self.cache[key] = _plan_fields(type_, collected)
         return fields
 
-    def null_error(self, path: list[str | int], coordinate: str) -> None:
-        here = tuple(path)
+    def null_error(self, path: _Path, coordinate: str) -> None:
+        here = _materialize(path)
         for known in self.error_paths:
             n = min(len(known), len(here))
-            if known[:n] == here[:n]:
+            if known[:n] == tuple(here[:n]):
                 return
         self.errors.append(
-            {
-                "message": f"Cannot return null for non-nullable field {coordinate}.",
-                "path": path,
-            }
+            {"message": f"Cannot return null for non-nullable field {coordinate}.", "path": here}
         )
-        self.error_paths.append(here)
+        self.error_paths.append(tuple(here))
+
+
+def _plan_fields(type_: GraphQLObjectType, collected: dict[str, list[FieldNode]]) -> list[_Field]:
+    fields: list[_Field] = []
+    for key, nodes in collected.items():
+        name = nodes[0].name.value
+        if name == "__typename":
+            fields.append(_Field(key, name, _STRING, nodes, 1))
+        elif name in ("__schema", "__type"):
+            fields.append(_Field(key, name, _STRING, nodes, 2))
+        else:
+            fields.append(_Field(key, name, type_.fields[name].type, nodes, 0))
+    return fields
+
+
+def _materialize(path: _Path) -> list[str | int]:
+    steps: list[str | int] = []
+    while path is not None:
+        steps.append(path[0])
+        path = path[1]
+    steps.reverse()
+    return steps
+
+
+_STRING = GraphQLString  # stands in for fields the shaper answers itself
