@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from router.batching import EntityRequest, combine, split
 from router.plan import Fetch, QueryPlan, Representation
 from router.selection import FieldSelection, FragmentSelection, Selection
 
@@ -48,15 +49,66 @@ async def execute_plan(
         return data, errors
     tasks: dict[int, asyncio.Task[None]] = {}
 
-    async def after_dependencies(fetch: Fetch) -> None:
-        if fetch.depends_on:
-            await asyncio.gather(*(tasks[d] for d in fetch.depends_on))
-        await _run(fetch, data, errors, variables, call)
+    async def after_dependencies(unit: list[Fetch]) -> None:
+        depends_on = {d for fetch in unit for d in fetch.depends_on}
+        if depends_on:
+            await asyncio.gather(*(tasks[d] for d in depends_on))
+        if len(unit) == 1:
+            await _run(unit[0], data, errors, variables, call)
+        else:
+            await _run_together(unit, data, errors, variables, call)
 
-    for fetch in plan.fetches:
-        tasks[fetch.id] = asyncio.ensure_future(after_dependencies(fetch))
-    await asyncio.gather(*tasks.values())
+    for unit in _units(plan):
+        task = asyncio.ensure_future(after_dependencies(unit))
+        for fetch in unit:
+            tasks[fetch.id] = task
+    await asyncio.gather(*set(tasks.values()))
     return data, errors
+
+
+def _units(plan: QueryPlan) -> list[list[Fetch]]:
+    """Fetches sent together: entity fetches to one subgraph at the same depth of the plan.
+
+    A fetch's depth is one more than the deepest fetch it waits for; fetches to one subgraph
+    at one depth go as one request once all of them can, which trades a little waiting for
+    far fewer subgraph requests (the gateways benchmark query: 7 instead of 13).
+    """
+    depth: dict[int, int] = {}
+    units: dict[tuple[Any, ...], list[Fetch]] = {}
+    for fetch in plan.fetches:  # in dependency order
+        depth[fetch.id] = 1 + max((depth[d] for d in fetch.depends_on), default=-1)
+        key = (fetch.subgraph, depth[fetch.id]) if fetch.is_entity_fetch else (fetch.id,)
+        units.setdefault(key, []).append(fetch)
+    return list(units.values())
+
+
+async def _run_together(
+    unit: list[Fetch],
+    data: Json,
+    errors: list[Json],
+    variables: Mapping[str, Any],
+    call: SubgraphCall,
+) -> None:
+    prepared = [(f, *_representations(data, f)) for f in unit]
+    prepared = [p for p in prepared if p[2]]
+    if len(prepared) <= 1:
+        for fetch, _, _ in prepared:
+            await _run(fetch, data, errors, variables, call)
+        return
+    combined = combine(
+        [
+            EntityRequest(f, reps, {v: variables[v] for v in f.variables if v in variables})
+            for f, _, reps in prepared
+        ]
+    )
+    first, first_targets = prepared[0][0], prepared[0][1]
+    answer = await _ask(
+        first, combined.body, errors, call, path=lambda: _first_path(data, first, first_targets)
+    )
+    if answer is None:
+        return
+    for (fetch, targets, _), part in zip(prepared, split(answer, combined), strict=True):
+        _apply_entities(data, fetch, targets, part, errors)
 
 
 async def _run(
@@ -83,10 +135,15 @@ async def _run(
     if not representations:
         return
     body["variables"] = {**fetch_variables, "representations": representations}
-    paths: dict[int, Path] = {}
     answer = await _ask(fetch, body, errors, call, path=lambda: _first_path(data, fetch, targets))
-    if answer is None:
-        return
+    if answer is not None:
+        _apply_entities(data, fetch, targets, answer, errors)
+
+
+def _apply_entities(
+    data: Json, fetch: Fetch, targets: list[list[Json]], answer: Json, errors: list[Json]
+) -> None:
+    paths: dict[int, Path] = {}
     if answer.get("errors"):
         paths = _paths_at(data, fetch.path)  # before merging: the objects are still these
     entities = (answer.get("data") or {}).get("_entities")

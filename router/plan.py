@@ -35,6 +35,10 @@ class Fetch:
     variables: tuple[str, ...] = ()
     representations: tuple[Representation, ...] = ()
     depends_on: tuple[int, ...] = ()
+    # For entity fetches: what goes inside `_entities { ... }`, and the variables' types, so
+    # that several entity fetches can be sent as one request (router.batching).
+    entity_selection: str = ""
+    variable_definitions: tuple[str, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -466,12 +466,14 @@ class _Build:
             if d.variable.name.value in group.variables
         }
         variables = tuple(sorted(definitions))
+        entity_selection = ""
         if group.root:
             header = group.root
             if definitions:
                 header += "(" + ", ".join(definitions[v] for v in variables) + ")"
             operation = f"{header} {print_selections(selections)}"
         else:
+            entity_selection = print_selections(selections)
             params = ", ".join(["$representations: [_Any!]!", *(definitions[v] for v in variables)])
             body = print_selections(
                 (
@@ -494,6 +496,8 @@ class _Build:
                 for t, r in group.reps.items()
             ),
             depends_on=tuple(sorted(number[d] for d in group.depends_on)),
+            entity_selection=entity_selection,
+            variable_definitions=tuple(definitions[v] for v in variables),
         )
 
 

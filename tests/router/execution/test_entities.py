@@ -66,3 +66,33 @@ async def test_required_fields_missing_from_the_client_selection_stay_hidden(
 ) -> None:
     body = await shop.execute('{ product(upc: "3") { shippingEstimate } }')
     assert body == {"data": {"product": {"shippingEstimate": "2 USD"}}}
+
+
+async def test_entity_fetches_at_the_same_depth_go_to_a_subgraph_as_one_request(
+    shop: Federation,
+) -> None:
+    body = await shop.execute("{ me { reviews { id } } topProducts(first: 2) { reviews { id } } }")
+    assert body == {
+        "data": {
+            "me": {"reviews": [{"id": "10"}, {"id": "12"}]},
+            "topProducts": [{"reviews": [{"id": "10"}, {"id": "13"}]}, {"reviews": [{"id": "11"}]}],
+        }
+    }
+    assert len(shop.subgraphs["reviews"].received) == 1
+
+
+async def test_errors_of_a_combined_request_reach_each_fetchs_paths(shop: Federation) -> None:
+    body = await shop.execute(
+        "{ me { reviews { broken } } topProducts(first: 1) { reviews { broken } } }"
+    )
+    assert sorted(map(str, (e["path"] for e in body["errors"]))) == sorted(
+        map(
+            str,
+            [
+                ["me", "reviews", 0, "broken"],
+                ["me", "reviews", 1, "broken"],
+                ["topProducts", 0, "reviews", 0, "broken"],
+                ["topProducts", 0, "reviews", 1, "broken"],
+            ],
+        )
+    )
