@@ -2,7 +2,8 @@
 # One image for every Healthbook process of the distributed mode:
 #   docker run IMAGE serve router|identity|doctors|appointments|notifications|worker|scheduler
 #   docker run IMAGE migrate
-# The supergraph is committed (schema/supergraph.graphql), so no Node tooling is needed here.
+# The supergraph is committed (schema/supergraph.graphql), so no Node tooling is needed here;
+# the image keeps it at /app/schema/supergraph.graphql (`serve router --supergraph ...`).
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG UV_VERSION=0.13.9
 
@@ -50,4 +51,4 @@ EXPOSE 4000 4001 4002 4003 4004
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "/usr/local/bin/healthbook-healthcheck"]
 ENTRYPOINT ["healthbook"]
-CMD ["serve", "router"]
+CMD ["serve", "router", "--supergraph", "/app/schema/supergraph.graphql"]

@@ -14,6 +14,14 @@ from subgraphs.shared.settings import COMPONENTS, Settings
 
 # Processes that open every store.
 ALL_STORES = ("worker", "scheduler", "migrate", "seed")
+# Where the image keeps the committed supergraph (WORKDIR /app + COPY schema/...).
+IMAGE_SUPERGRAPH = "/app/schema/supergraph.graphql"
+
+
+def serve_arguments(component: str) -> list[str]:
+    """The `healthbook` arguments that run `component` from the image."""
+    extra = ["--supergraph", IMAGE_SUPERGRAPH] if component == "router" else []
+    return ["serve", component, *extra]
 
 
 def private_key_pem() -> str:

@@ -15,7 +15,7 @@ from healthbook.cli import SERVABLE
 from subgraphs.shared.settings import COMPONENTS, DEFAULT_PORTS
 from tests.deploy import compose_file
 from tests.deploy.compose_file import command, depends_on, environment
-from tests.deploy.processes import check_environment, private_key_pem
+from tests.deploy.processes import check_environment, private_key_pem, serve_arguments
 
 COMPOSE = compose_file.load()
 SERVICES: dict[str, Any] = COMPOSE["services"]
@@ -63,7 +63,7 @@ def test_the_schema_check_catches_a_misspelt_key() -> None:
 @pytest.mark.parametrize("component", SERVABLE)
 def test_every_component_is_a_service_of_the_one_image(component: str) -> None:
     service = SERVICES[component]
-    assert command(service) == ["serve", component]
+    assert command(service) == serve_arguments(component)
     assert service["image"] == SERVICES["migrate"]["image"]
     assert service["build"] == "."
 

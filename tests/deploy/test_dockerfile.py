@@ -11,6 +11,7 @@ import pytest
 
 from subgraphs.shared.settings import DEFAULT_PORTS
 from tests.deploy.compose_file import REPO
+from tests.deploy.processes import IMAGE_SUPERGRAPH, serve_arguments
 
 DOCKERFILE = (REPO / "Dockerfile").read_text(encoding="utf-8")
 IGNORE = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
@@ -121,10 +122,13 @@ def test_the_healthcheck_asks_the_process_with_python() -> None:
     assert probe[1] == "/usr/local/bin/healthbook-healthcheck"
 
 
-def test_the_committed_supergraph_is_in_the_image() -> None:
+def test_the_committed_supergraph_is_in_the_image_where_the_router_reads_it() -> None:
     copied = [item.arguments for item in FINAL if item.keyword == "COPY"]
     assert "schema/supergraph.graphql schema/supergraph.graphql" in copied
     assert [item.arguments for item in FINAL if item.keyword == "WORKDIR"] == ["/app"]
+    assert IMAGE_SUPERGRAPH == "/app/schema/supergraph.graphql"
+    default = [json.loads(item.arguments) for item in FINAL if item.keyword == "CMD"]
+    assert default == [serve_arguments("router")]
 
 
 def test_no_secret_is_baked_into_the_image() -> None:

@@ -15,7 +15,7 @@ from healthbook.cli import SERVABLE
 from subgraphs.shared.settings import COMPONENTS, DEFAULT_PORTS
 from tests.deploy.compose_file import REPO
 from tests.deploy.gotemplate import TemplateError, render_chart
-from tests.deploy.processes import check_environment, private_key_pem
+from tests.deploy.processes import check_environment, private_key_pem, serve_arguments
 
 CHART = REPO / "helm/healthbook"
 KUBERNETES_VERSION = "1.30"
@@ -103,7 +103,7 @@ def test_an_existing_secret_replaces_the_charts_own() -> None:
 @pytest.mark.parametrize("component", SERVABLE)
 def test_every_component_is_a_deployment_of_the_image(component: str) -> None:
     container = _container(component)
-    assert container["args"] == ["serve", component]
+    assert container["args"] == serve_arguments(component)
     assert container["image"] == "healthbook:0.1.0"
 
 
