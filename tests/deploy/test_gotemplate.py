@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.gotemplate import Renderer, TemplateError, merge
+from tests.deploy.gotemplate import Renderer, TemplateError
+from tests.deploy.helm_chart import merge
 
 
 def _render(source: str, dot: Any, **more: str) -> str:

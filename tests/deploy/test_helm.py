@@ -14,7 +14,8 @@ from healthbook import configuration
 from healthbook.cli import SERVABLE
 from subgraphs.shared.settings import COMPONENTS, DEFAULT_PORTS
 from tests.deploy.compose_file import REPO
-from tests.deploy.gotemplate import TemplateError, render_chart
+from tests.deploy.gotemplate import TemplateError
+from tests.deploy.helm_chart import render_chart
 from tests.deploy.processes import check_environment, private_key_pem, serve_arguments
 
 CHART = REPO / "helm/healthbook"
