@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import dramatiq
+from opentelemetry import trace
 
+from subgraphs.shared import telemetry
 from subgraphs.shared.bus import event_actor, event_queue
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.modules import optional_module
@@ -20,6 +22,7 @@ from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import COMPONENTS
 from workers.runtime import Runtime
 
+_TRACER = telemetry.tracer("healthbook.workers")
 Handler = Callable[[EventEnvelope, Resources], Awaitable[None]]
 
 
@@ -65,7 +68,18 @@ def declare(
             envelope = EventEnvelope.from_dict(body)
             if envelope.type not in _consumer.handled_events:
                 return
-            await _consumer.handle(envelope, runtime.resources(_consumer.component))
+            # Continue the trace of the request that caused the event.
+            parent = telemetry.extract({"traceparent": envelope.traceparent or ""})
+            with _TRACER.start_as_current_span(
+                f"consume {envelope.type}",
+                context=parent,
+                kind=trace.SpanKind.CONSUMER,
+                attributes={
+                    "messaging.message.id": envelope.id,
+                    "healthbook.consumer": _consumer.component,
+                },
+            ):
+                await _consumer.handle(envelope, runtime.resources(_consumer.component))
 
         actors.append(
             dramatiq.Actor(
