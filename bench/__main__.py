@@ -34,7 +34,8 @@ def main() -> None:
     print(
         f"gateways benchmark: {settings.concurrency} closed-loop workers, {settings.warmup:g} s "
         f"warm-up + {settings.seconds:g} s per target, {os.cpu_count()} CPUs "
-        f"({platform.processor() or platform.machine()}), request deduplication off everywhere"
+        f"({platform.processor() or platform.machine()}); client request deduplication off, "
+        "subgraph request deduplication on in hive-gateway and router (see bench/README.md)"
     )
     print(markdown(rows))
 

@@ -67,6 +67,7 @@ def create_app(
                 timeouts={g.name: config.timeout_for(g.name) for g in graphs},
                 signer=signer,
                 observer=metrics.observe_fetch,
+                deduplicate=config.deduplicate_subgraph_requests,
             )
             state.gateway = Gateway(
                 loaded,

@@ -10,6 +10,8 @@
 - `ROUTER_DOCUMENT_CACHE_SIZE`, `ROUTER_PLAN_CACHE_SIZE`: LRU cache sizes (`1000`).
 - `ROUTER_EXPOSE_QUERY_PLAN`: let the request header `X-Healthbook-Plan: 1` add
   `extensions.queryPlan` (default: on when `HEALTHBOOK_ENV` is `development`, its default).
+- `ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS`: a subgraph query identical to one in flight
+  (same body and forwarded headers) shares its answer (`true`, like Hive Gateway).
 - `ROUTER_READY_CHECKS_SUBGRAPHS`: `/health/ready` also needs every subgraph to answer
   (`false`).
 """
@@ -51,6 +53,7 @@ class RouterConfig:
     plan_cache_size: int = 1000
     expose_query_plan: bool = True
     ready_checks_subgraphs: bool = False
+    deduplicate_subgraph_requests: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RouterConfig:
@@ -84,6 +87,7 @@ class RouterConfig:
             plan_cache_size=_int(env, "ROUTER_PLAN_CACHE_SIZE", 1000, low=1),
             expose_query_plan=_bool(env, "ROUTER_EXPOSE_QUERY_PLAN", development),
             ready_checks_subgraphs=_bool(env, "ROUTER_READY_CHECKS_SUBGRAPHS", False),
+            deduplicate_subgraph_requests=_bool(env, "ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS", True),
         )
 
     def url_for(self, subgraph: str, default: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import sys
 import time
@@ -42,6 +43,7 @@ class SubgraphClient:
         timeouts: Mapping[str, float] | None = None,
         signer: RequestSigner | None = None,
         observer: FetchObserver | None = None,
+        deduplicate: bool = True,
     ) -> None:
         self.http = http
         self.urls = dict(urls)
@@ -49,13 +51,47 @@ class SubgraphClient:
         self.timeouts = dict(timeouts or {})
         self.signer = signer
         self.observer = observer
+        self.deduplicate = deduplicate
+        self._in_flight: dict[
+            tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[bytes]
+        ] = {}
 
     async def fetch(self, subgraph: str, body: Json, headers: Mapping[str, str]) -> Json:
-        """POST `body` to the subgraph; its decoded GraphQL response, or `FetchFailed`."""
+        """POST `body` to the subgraph; its decoded GraphQL response, or `FetchFailed`.
+
+        With `deduplicate`, a query identical to one already in flight to the same subgraph
+        (same body, same forwarded headers) waits for that one's answer instead of being
+        sent again; each caller decodes its own copy. Mutations are always sent.
+        """
+        content = orjson.dumps(body)
+        if not self.deduplicate or str(body.get("query", "")).lstrip().startswith("mutation"):
+            return _decode(subgraph, await self._send(subgraph, content, headers))
+        key = (subgraph, content, tuple(sorted(headers.items())))
+        in_flight = self._in_flight.get(key)
+        if in_flight is not None:
+            return _decode(subgraph, await asyncio.shield(in_flight))
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            answer = await self._send(subgraph, content, headers)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: waiters re-raise it, nobody else must
+            raise
+        else:
+            future.set_result(answer)
+        finally:
+            del self._in_flight[key]
+        return _decode(subgraph, answer)
+
+    async def _send(self, subgraph: str, content: bytes, headers: Mapping[str, str]) -> bytes:
         request = self.http.build_request(
             "POST",
             self.urls[subgraph],
-            content=orjson.dumps(body),
+            content=content,
             headers={
                 "content-type": "application/json",
                 "accept": "application/graphql-response+json, application/json",
@@ -75,12 +111,16 @@ class SubgraphClient:
         finally:
             if self.observer is not None:
                 self.observer(subgraph, time.perf_counter() - started)
-        try:
-            answer: Any = orjson.loads(response.content)
-        except orjson.JSONDecodeError:
-            answer = None
-        if not isinstance(answer, dict) or not ("data" in answer or "errors" in answer):
-            raise FetchFailed(
-                subgraph, f"answered HTTP {response.status_code} without a GraphQL body"
-            )
-        return answer
+        if response.status_code != 200 and not response.content.startswith(b"{"):
+            raise FetchFailed(subgraph, f"answered HTTP {response.status_code}")
+        return response.content
+
+
+def _decode(subgraph: str, content: bytes) -> Json:
+    try:
+        answer: Any = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        answer = None
+    if not isinstance(answer, dict) or not ("data" in answer or "errors" in answer):
+        raise FetchFailed(subgraph, "answered without a GraphQL body")
+    return answer

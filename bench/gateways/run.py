@@ -1,9 +1,14 @@
 """The gateways benchmark: the same workload through our router, Hive Gateway, and direct.
 
 Every target gets the same closed loop (same concurrency, duration, warm-up, request
-body); every answer is checked against `workload/expected-response.json`. Neither gateway
-deduplicates requests (Hive Gateway's inbound in-flight deduplication is off by default and
-left off; our router has none).
+body); every answer is checked against `workload/expected-response.json`.
+
+Request deduplication: neither gateway deduplicates client requests (Hive Gateway's
+`inboundInflightRequestDeduplication` is off by default and left off; our router has none).
+Both deduplicate identical subgraph queries in flight by default (Hive Gateway's HTTP
+executor `deduplicateInflightRequests`, our `ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS`);
+`router-no-dedupe` is our router with it off. `direct` replays the router's subgraph calls
+for one query, every time, without deduplication.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from router.testing.servers import free_port
 
 __all__ = ["Row", "Settings", "run"]
 
-TARGETS = ("direct", "router", "hive-gateway")
+TARGETS = ("direct", "router", "router-no-dedupe", "hive-gateway")
 
 
 @dataclass(frozen=True)
@@ -147,8 +152,10 @@ def _target(name: str, supergraph_file: Path) -> Iterator[Process | None]:
     port = free_port()
     if name == "direct":
         yield None
-    elif name == "router":
+    elif name in ("router", "router-no-dedupe"):
         argv = python_process("router", "--supergraph", str(supergraph_file), "--port", str(port))
+        if name == "router-no-dedupe":
+            argv.append("--no-dedupe")
         with started(argv, f"http://127.0.0.1:{port}/health/ready") as process:
             yield process
     elif name == "hive-gateway":

@@ -18,11 +18,16 @@ def main() -> None:
     parser.add_argument("what", choices=["subgraphs", "router"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--supergraph", type=Path)
+    parser.add_argument("--no-dedupe", action="store_true", help="router: no request dedupe")
     args = parser.parse_args()
     if args.what == "subgraphs":
         app = create_subgraphs_app()
     else:
-        config = RouterConfig(expose_query_plan=False, max_connections=200)
+        config = RouterConfig(
+            expose_query_plan=False,
+            max_connections=200,
+            deduplicate_subgraph_requests=not args.no_dedupe,
+        )
         app = create_app(config, supergraph=load_supergraph(args.supergraph))
     uvicorn.run(
         app,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
+from router.gateway import Gateway, GraphQLRequest
+from router.subgraph_client import SubgraphClient
 from tests.router.execution.federation import Federation
 
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
@@ -59,3 +63,23 @@ async def test_mutation_results_are_completed_from_other_subgraphs(shop: Federat
         'mutation { setName(id: "3", name: "Rear Admiral") { name reviews { body } } }'
     )
     assert body == {"data": {"setName": {"name": "Rear Admiral", "reviews": [{"body": "Meh"}]}}}
+
+
+async def test_identical_queries_in_flight_share_one_subgraph_call(shop: Federation) -> None:
+    async with httpx.AsyncClient() as http:
+        graphs = {g.name: g.url for g in shop.supergraph.graphs.values()}
+        gateway = Gateway(shop.supergraph, SubgraphClient(http, graphs))
+        request = GraphQLRequest(query="{ me { name reviews { id } } }")
+        bodies = await asyncio.gather(*(gateway.execute(request, headers={}) for _ in range(5)))
+    assert all(b.body == bodies[0].body for b in bodies)
+    assert bodies[0].body["data"]["me"]["name"] == "Ada Lovelace"
+    assert len(shop.subgraphs["accounts"].received) == 1
+
+
+async def test_mutations_are_never_deduplicated(shop: Federation) -> None:
+    async with httpx.AsyncClient() as http:
+        graphs = {g.name: g.url for g in shop.supergraph.graphs.values()}
+        gateway = Gateway(shop.supergraph, SubgraphClient(http, graphs))
+        request = GraphQLRequest(query='mutation { appendLog(text: "x") }')
+        await asyncio.gather(*(gateway.execute(request, headers={}) for _ in range(3)))
+    assert len(shop.subgraphs["accounts"].received) == 3
