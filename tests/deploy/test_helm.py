@@ -255,3 +255,20 @@ def test_the_code_accepts_each_pods_environment(component: str) -> None:
     else:
         container = _container(component)
     check_environment(component, _env(container, secret))
+
+
+def test_the_ingress_publishes_only_the_router() -> None:
+    assert not [m for m in MANIFESTS if m["kind"] == "Ingress"], "off unless asked for"
+    values = {
+        **VALUES,
+        "ingress": {"enabled": True, "host": "api.example.org", "tlsSecret": "api-tls"},
+    }
+    ingress = _find("Ingress", "demo-healthbook", render_chart(CHART, values))
+    kubernetes.validate(ingress, KUBERNETES_VERSION, strict=True)
+    rule = ingress["spec"]["rules"][0]
+    assert rule["host"] == "api.example.org"
+    backend = rule["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": "demo-healthbook-router", "port": {"name": "http"}}
+    assert ingress["spec"]["tls"] == [{"hosts": ["api.example.org"], "secretName": "api-tls"}]
+    with pytest.raises(TemplateError, match=r"ingress\.host is required"):
+        render_chart(CHART, {**VALUES, "ingress": {"enabled": True}})
