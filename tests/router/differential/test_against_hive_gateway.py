@@ -15,13 +15,14 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from graphql import print_schema
+from graphql import StringValueNode, print_schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import queries
 
 from router.app import create_app
 from router.config import RouterConfig
+from router.supergraph import read_supergraph
 from router.testing.nodetools import running_hive_gateway
 from router.testing.servers import running, subgraphs_app
 from tests.router.scenarios import Operation, Scenario, all_scenarios
@@ -116,3 +117,51 @@ def test_generated_queries_answer_like_hive_gateway(
 ) -> None:
     query = data.draw(queries(gateways.api_sdl, allow_x00=False, codec="ascii"))
     assert_same(gateways, Operation(query))
+
+
+@pytest.fixture(scope="module")
+def benchmark_gateways(
+    node_tooling: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateways]:
+    """The gateways benchmark's Federation 1 style supergraph (join v0.3) and subgraphs."""
+    from bench.gateways.subgraphs import SUBGRAPHS, WORKLOAD, create_subgraphs_app
+
+    with running(create_subgraphs_app()) as base:
+        sdl = (WORKLOAD / "supergraph.graphql").read_text().replace("http://127.0.0.1:4200", base)
+        supergraph_file = tmp_path_factory.mktemp("benchmark") / "supergraph.graphql"
+        supergraph_file.write_text(sdl)
+        overrides = {name.upper(): f"{base}/{name}" for name in SUBGRAPHS}
+        supergraph = read_supergraph(sdl, overrides)
+        app = create_app(RouterConfig(), supergraph=supergraph)
+        with running(app) as ours, running_hive_gateway(supergraph_file) as hive:
+            scenario = Scenario(name="gateways-benchmark", build=list)
+            yield Gateways(scenario, f"{ours}/graphql", hive, print_schema(supergraph.api_schema))
+
+
+def test_the_gateways_benchmark_query_answers_like_hive_gateway(
+    benchmark_gateways: Gateways,
+) -> None:
+    from bench.gateways.subgraphs import WORKLOAD
+
+    assert_same(benchmark_gateways, Operation((WORKLOAD / "query.graphql").read_text()))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_generated_queries_on_the_benchmark_supergraph_answer_like_hive_gateway(
+    benchmark_gateways: Gateways, data: st.DataObject
+) -> None:
+    # Unknown ids make the benchmark's subgraphs fail (as the Rust ones panic): keep to known.
+    ids = st.sampled_from(["1", "2", "3"]).map(lambda v: StringValueNode(value=v))
+    query = data.draw(
+        queries(
+            benchmark_gateways.api_sdl, allow_x00=False, codec="ascii", custom_scalars={}
+        ).filter(lambda q: "user(" not in q)
+        | ids.map(lambda node: f'{{ user(id: "{node.value}") {{ id name reviews {{ body }} }} }}')
+    )
+    assert_same(benchmark_gateways, Operation(query))
