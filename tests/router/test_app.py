@@ -148,3 +148,19 @@ def test_the_plan_header_is_ignored_unless_enabled() -> None:
             f"{base}/graphql", json={"query": "{ me { id } }"}, headers={"x-healthbook-plan": "1"}
         )
         assert "extensions" not in response.json()
+
+
+def test_readiness_can_require_every_subgraph_to_answer() -> None:
+    shop = next(s for s in all_scenarios() if s.name == "shop")
+
+    def down(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/reviews":
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, json={"data": {"__typename": "Query"}})
+
+    config = RouterConfig(ready_checks_subgraphs=True)
+    app = create_app(config, supergraph=shop.supergraph(), transport=httpx.MockTransport(down))
+    with running(app) as base:
+        response = httpx.get(f"{base}/health/ready")
+    assert response.status_code == 503
+    assert response.json() == {"status": "degraded", "unreachable": ["reviews"]}

@@ -28,7 +28,7 @@ class Federation:
         variables: dict[str, Any] | None = None,
         *,
         headers: Mapping[str, str] | None = None,
-        timeout: float = 30.0,
+        timeouts: Mapping[str, float] | None = None,
         signer: RequestSigner | None = None,
         urls: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
@@ -36,7 +36,7 @@ class Federation:
         async with httpx.AsyncClient() as http:
             graphs = {g.name: g.url for g in self.supergraph.graphs.values()}
             client = SubgraphClient(
-                http, {**graphs, **(urls or {})}, timeout=timeout, signer=signer
+                http, {**graphs, **(urls or {})}, timeouts=timeouts, signer=signer
             )
             gateway = Gateway(self.supergraph, client)
             request = GraphQLRequest(query=query, variables=variables)

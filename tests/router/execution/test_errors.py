@@ -80,7 +80,9 @@ async def test_a_slow_subgraph_times_out_into_partial_data(shop: Federation) -> 
         **shop.subgraphs["accounts"].resolvers,
         "Query.me": slow,
     }
-    body = await shop.execute('{ me { id } product(upc: "1") { name } }', timeout=0.3)
+    body = await shop.execute(
+        '{ me { id } product(upc: "1") { name } }', timeouts={"accounts": 0.3}
+    )
     assert body["data"] == {"me": None, "product": {"name": "Table"}}
     assert body["errors"][0]["extensions"] == {
         "code": "SUBREQUEST_TIMEOUT",
