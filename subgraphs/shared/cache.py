@@ -18,6 +18,10 @@ class Cache(Protocol):
     async def get(self, key: str) -> bytes | None: ...
     async def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None: ...
     async def delete(self, key: str) -> None: ...
+    async def increment(self, key: str, *, ttl_seconds: int) -> int:
+        """Atomically add one to a counter (created at 0 with this TTL) and return it."""
+        ...
+
     async def generation(self, namespace: str) -> int: ...
     async def invalidate(self, namespace: str) -> int: ...
     async def ping(self) -> None: ...
@@ -55,6 +59,17 @@ class MemoryCache:
     async def delete(self, key: str) -> None:
         self._entries.pop(key, None)
 
+    async def increment(self, key: str, *, ttl_seconds: int) -> int:
+        with self._lock:
+            now = time.monotonic()
+            entry = self._entries.get(key)
+            if entry is None or entry[0] < now:
+                expires, value = now + ttl_seconds, 1
+            else:
+                expires, value = entry[0], int(entry[1]) + 1
+            self._entries[key] = (expires, str(value).encode())
+            return value
+
     async def generation(self, namespace: str) -> int:
         return self._generations.get(namespace, 0)
 
@@ -90,6 +105,13 @@ class RedisCache:
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
+
+    async def increment(self, key: str, *, ttl_seconds: int) -> int:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._prefix + key, 0, ex=ttl_seconds, nx=True)
+            pipe.incr(self._prefix + key)
+            _, value = await pipe.execute()
+        return int(value)
 
     async def generation(self, namespace: str) -> int:
         value = await self._redis.get(f"{self._prefix}gen:{namespace}")
