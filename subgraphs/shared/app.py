@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
@@ -26,6 +26,7 @@ class SubgraphSpec:
     name: str
     schema: Callable[[GraphQLMetrics], Schema]
     routes: Callable[[Resources], Sequence[BaseRoute]] = lambda _: ()
+    on_start: Callable[[Resources], Awaitable[None]] | None = None
 
 
 def schema_factory(
@@ -62,6 +63,8 @@ def create_subgraph_app(spec: SubgraphSpec, resources: Resources) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         tasks: list[asyncio.Task[None]] = []
+        if spec.on_start is not None:
+            await spec.on_start(resources)
         if resources.bus is not None:
             relay = OutboxRelay(
                 resources.database, resources.bus, poll_seconds=settings.outbox_poll_seconds

@@ -1,0 +1,20 @@
+"""Identity's GraphQL schema: the `User` entity, account and admin operations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.identity.schema.account import AccountMutations
+from subgraphs.identity.schema.admin import AdminMutations
+from subgraphs.identity.schema.queries import Query
+from subgraphs.identity.schema.types import UserType
+
+
+@strawberry.type
+class Mutation(AccountMutations, AdminMutations):
+    pass
+
+
+TYPES = [UserType]
+
+__all__ = ["TYPES", "Mutation", "Query", "UserType"]

@@ -1,0 +1,71 @@
+"""Identity's queries: the caller's own account, and users and the audit trail for admins."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.identity import service
+from subgraphs.identity.schema.helpers import page, user_id
+from subgraphs.identity.schema.inputs import AuditEventFilter, UserFilter
+from subgraphs.identity.schema.types import (
+    AuditEventPage,
+    AuditEventType,
+    Info,
+    UserPage,
+    UserType,
+)
+from subgraphs.shared.auth import IsAuthenticated, Role, has_role
+
+AdminOnly = has_role(Role.ADMIN)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in user.", permission_classes=[IsAuthenticated])
+    async def me(self, info: Info) -> UserType:
+        principal = info.context.require()
+        db = info.context.resources.database
+        return UserType.from_model(await service.get_user(db=db, user_id=principal.user_id))
+
+    @strawberry.field(description="A user by id (admins).", permission_classes=[AdminOnly])
+    async def user(self, info: Info, id: strawberry.ID) -> UserType:
+        db = info.context.resources.database
+        return UserType.from_model(await service.get_user(db=db, user_id=user_id(id, field="id")))
+
+    @strawberry.field(
+        description="Users by name, filtered, paginated (admins).", permission_classes=[AdminOnly]
+    )
+    async def users(
+        self, info: Info, filter: UserFilter | None = None, offset: int = 0, limit: int = 20
+    ) -> UserPage:
+        given = filter or UserFilter()
+        query = service.UserQuery(search=given.search, role=given.role, active=given.active)
+        start, size = page(offset, limit)
+        rows, total = await service.list_users(
+            db=info.context.resources.database, query=query, offset=start, limit=size
+        )
+        return UserPage(
+            items=[UserType.from_model(r) for r in rows], total=total, offset=start, limit=size
+        )
+
+    @strawberry.field(
+        description="The authentication audit trail, newest first (admins).",
+        permission_classes=[AdminOnly],
+    )
+    async def audit_events(
+        self, info: Info, filter: AuditEventFilter | None = None, offset: int = 0, limit: int = 50
+    ) -> AuditEventPage:
+        given = filter or AuditEventFilter()
+        query = service.AuditQuery(
+            user_id=user_id(given.user_id) if given.user_id else None,
+            action=given.action,
+            outcome=given.outcome,
+            since=given.since,
+            until=given.until,
+        )
+        start, size = page(offset, limit)
+        rows, total = await service.list_audit(
+            db=info.context.resources.database, query=query, offset=start, limit=size
+        )
+        items = [AuditEventType.from_model(r) for r in rows]
+        return AuditEventPage(items=items, total=total, offset=start, limit=size)
