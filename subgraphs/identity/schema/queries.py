@@ -21,6 +21,10 @@ AdminOnly = has_role(Role.ADMIN)
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="Whether the identity service answers (a GraphQL probe).")
+    def identity_ready(self) -> bool:
+        return True
+
     @strawberry.field(description="The signed-in user.", permission_classes=[IsAuthenticated])
     async def me(self, info: Info) -> UserType:
         principal = info.context.require()
