@@ -10,8 +10,10 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
+from subgraphs.identity.keys import private_pem
 from subgraphs.shared.database import Database
 from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 from tests.support import services
@@ -53,6 +55,7 @@ async def test_serve_runs_a_subgraph_on_postgres_rabbitmq_and_redis(
         "IDENTITY_DATABASE_URL": identity_url,
         "OUTBOX_POLL_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
+        "JWT_PRIVATE_KEY": private_pem(Ed25519PrivateKey.generate()).decode(),
     }
     migrate_log = tmp_path / "migrate.log"
     with healthbook(["migrate", "identity"], env, migrate_log) as migrating:
@@ -88,7 +91,12 @@ async def test_serve_runs_a_subgraph_on_postgres_rabbitmq_and_redis(
             for _ in range(100):
                 async with database.engine.connect() as connection:
                     status = (
-                        await connection.execute(text("SELECT status FROM outbox_messages"))
+                        await connection.execute(
+                            text(
+                                "SELECT status FROM outbox_messages "
+                                "WHERE event_type = 'UserRegistered'"
+                            )
+                        )
                     ).scalar_one()
                 if status == "SENT":
                     break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +16,13 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
     pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def collect_dropped_coroutines() -> Iterator[None]:
+    """Collect them here, where their warnings are expected, not in a later test."""
+    yield
+    gc.collect()
 
 
 def batch(count: int, *, first_guess: str = "a wrong guess", email: str = "ann@example.org") -> str:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+import uuid
 from collections.abc import Iterator
 
 import dramatiq
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from subgraphs.identity import passwords, service
-from subgraphs.shared import inbox
+from subgraphs.identity.events import UserRegistered
+from subgraphs.shared import inbox, outbox
 from subgraphs.shared.bus import EventBus, build_broker
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
@@ -32,11 +32,21 @@ from workers.runtime import Runtime
 CONSUMER = "notifications"  # the component whose store records the effect
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        passwords, "DEFAULT", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+async def announce(database: Database, email: str) -> None:
+    """A committed change with exactly one event (a user registered) in its outbox."""
+    event = UserRegistered(
+        user_id=uuid.uuid4(),
+        email=email,
+        name=email.split("@")[0],
+        role="PATIENT",
+        phone=None,
+        language="en",
+        time_zone="UTC",
+        city=None,
+        notification_channels=["EMAIL"],
     )
+    async with database.transaction() as session:
+        outbox.record(session, event, source="identity")
 
 
 class Effects:
@@ -119,7 +129,7 @@ async def test_event_reaches_consumer_exactly_once_on_the_in_process_broker(
     broker = build_broker(settings)
     bus, _ = wire(settings, broker, effects)
 
-    await service.register(db=identity, email="ann@example.org", password="long enough", name="Ann")
+    await announce(identity, "ann@example.org")
     assert len(await pending(identity)) == 1
     assert await OutboxRelay(identity, bus).run_once() == 1
     assert await pending(identity) == []
@@ -156,9 +166,7 @@ async def test_event_survives_a_rabbitmq_outage_and_is_handled_once(
         relay = OutboxRelay(identity, bus)
         try:
             proxy.cut()
-            await service.register(
-                db=identity, email="bob@example.org", password="long enough", name="Bob"
-            )
+            await announce(identity, "bob@example.org")
             with pytest.raises(RelayUnavailable):
                 await relay.run_once()
             (row,) = await pending(identity)
@@ -185,9 +193,7 @@ async def test_duplicate_delivery_over_rabbitmq_is_applied_once(
     broker = build_broker(settings)
     bus, _ = wire(settings, broker, effects)
     try:
-        await service.register(
-            db=identity, email="cy@example.org", password="long enough", name="Cy"
-        )
+        await announce(identity, "cy@example.org")
         assert await OutboxRelay(identity, bus).run_once() == 1
         async with identity.session() as session:
             row = (await session.exec(select(OutboxMessage))).one()

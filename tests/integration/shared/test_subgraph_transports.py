@@ -88,7 +88,8 @@ def test_the_callers_trace_continues_into_recorded_events(
     async def recorded() -> list[OutboxMessage]:
         resources = Resources.open("identity", settings)
         async with resources.database.session() as session:
-            rows = list((await session.exec(select(OutboxMessage))).all())
+            query = select(OutboxMessage).where(OutboxMessage.event_type == "UserRegistered")
+            rows = list((await session.exec(query)).all())
         await resources.close()
         return rows
 
