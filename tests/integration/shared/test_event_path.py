@@ -23,6 +23,7 @@ from subgraphs.shared.outbox import OutboxMessage, OutboxStatus
 from subgraphs.shared.relay import OutboxRelay, RelayUnavailable
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import Settings
+from subgraphs.shared.telemetry import configure_tracing, current_trace_id, tracer
 from tests.conftest import MakeStore
 from tests.support.proxy import tcp_proxy
 from tests.support.rabbitmq import private_vhost
@@ -54,11 +55,13 @@ class Effects:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.trace_ids: set[str | None] = set()
         self.lock = threading.Lock()
 
     async def handle(self, envelope: EventEnvelope, resources: Resources) -> None:
         with self.lock:
             self.calls += 1
+            self.trace_ids.add(current_trace_id())
         async with resources.database.transaction() as session:
             await inbox.first_delivery(
                 session, event_id=envelope.uuid, event_type=envelope.type, consumer=CONSUMER
@@ -128,8 +131,11 @@ async def test_event_reaches_consumer_exactly_once_on_the_in_process_broker(
     settings = consumer_settings(settings, consumer_store)
     broker = build_broker(settings)
     bus, _ = wire(settings, broker, effects)
+    configure_tracing(service_name="tests", namespace="tests", otlp_endpoint="")
 
-    await announce(identity, "ann@example.org")
+    with tracer("tests").start_as_current_span("register") as span:
+        await announce(identity, "ann@example.org")
+    request_trace = format(span.get_span_context().trace_id, "032x")
     assert len(await pending(identity)) == 1
     assert await OutboxRelay(identity, bus).run_once() == 1
     assert await pending(identity) == []
@@ -144,12 +150,14 @@ async def test_event_reaches_consumer_exactly_once_on_the_in_process_broker(
             row.source,
             row.occurred_at.isoformat(),
             row.payload,
+            row.traceparent,
         )
     )
     await drain(broker, "notifications.events")
 
     assert effects.calls == 2
     assert await applied(consumer_store) == 1
+    assert effects.trace_ids == {request_trace}  # the consumer continued the request's trace
 
 
 @pytest.mark.rabbitmq
