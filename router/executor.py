@@ -16,9 +16,9 @@ import orjson
 
 from router.batching import EntityRequest, combine, split
 from router.plan import Fetch, QueryPlan, Representation
-from router.selection import FieldSelection, FragmentSelection, Selection
+from router.selection import INTERNAL_PREFIX, FieldSelection, FragmentSelection, Selection
 
-__all__ = ["FetchFailed", "SubgraphCall", "execute_plan"]
+__all__ = ["FetchFailed", "SubgraphCall", "execute_plan", "typename_of"]
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def _representations(data: Json, fetch: Fetch) -> tuple[list[list[Json]], list[J
     targets: list[list[Json]] = []
     representations: list[Json] = []
     for obj in _objects_at(data, fetch.path):
-        spec = by_type.get(obj.get("__typename", ""))
+        spec = by_type.get(typename_of(obj))
         if spec is None:
             continue
         rep: Json = {"__typename": spec.as_typename}
@@ -240,13 +240,24 @@ def _representations(data: Json, fetch: Fetch) -> tuple[list[list[Json]], list[J
     return targets, representations
 
 
+_MISSING: Any = object()
+
+
+def typename_of(obj: Json) -> str:
+    """The object's `__typename`, wherever the plan had it fetched."""
+    name = obj.get(INTERNAL_PREFIX + "__typename") or obj.get("__typename")
+    return name if isinstance(name, str) else ""
+
+
 def _project(obj: Json, selections: tuple[Selection, ...], out: Json, *, strict: bool) -> bool:
     for selection in selections:
         if isinstance(selection, FragmentSelection):
-            if obj.get("__typename") == selection.type_condition:
+            if typename_of(obj) == selection.type_condition:
                 _project(obj, selection.selections, out, strict=strict)
             continue
-        value = obj.get(selection.response_key)
+        value = obj.get(INTERNAL_PREFIX + selection.name, _MISSING)
+        if value is _MISSING:
+            value = obj.get(selection.response_key)
         if value is None and strict:
             return False
         out[selection.name] = _project_value(value, selection)

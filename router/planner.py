@@ -141,17 +141,18 @@ class _Build:
         target: SelectionBuilder,
         path: tuple[str, ...],
         provided: FieldSetTree | None,
+        internal: bool = False,
     ) -> None:
         for key, nodes in fields.items():
             name = nodes[0].name.value
             if name.startswith("__"):
                 continue
             if self.local(group.graph, parent.name, name, provided):
-                self.complete_field(group, parent, key, nodes, target, path, provided)
+                self.complete_field(group, parent, key, nodes, target, path, provided, internal)
                 continue
             graph = self.choose_graph(parent, name, nodes, prefer=None, source=group.graph)
             dep, dep_target = self.entity_group(group, parent, target, path, graph, name)
-            self.complete_field(dep, parent, key, nodes, dep_target, path, None)
+            self.complete_field(dep, parent, key, nodes, dep_target, path, None, internal)
 
     def local(
         self, graph: str, type_name: str, field_name: str, provided: FieldSetTree | None
@@ -174,6 +175,7 @@ class _Build:
         target: SelectionBuilder,
         path: tuple[str, ...],
         provided: FieldSetTree | None,
+        internal: bool = False,
     ) -> None:
         for touched in self.touched:
             touched.add(group.id)
@@ -181,11 +183,12 @@ class _Build:
         name = node.name.value
         field_def = parent.fields[name]
         named = get_named_type(field_def.type)
-        sub = target.field(
+        key, sub = target.add_field(
             name,
             alias=key,
             arguments=self.arguments(node, group),
             composite=is_composite_type(named),
+            internal=internal,
         )
         if sub is None:
             return
@@ -195,7 +198,7 @@ class _Build:
             sub_provided: FieldSetTree | None = field_set_tree(join.provides)
         else:
             sub_provided = provided.get(name) if provided else None
-        self.plan_selection(group, named, nodes, sub, sub_path, sub_provided)
+        self.plan_selection(group, named, nodes, sub, sub_path, sub_provided, internal)
 
     def plan_selection(
         self,
@@ -205,22 +208,25 @@ class _Build:
         target: SelectionBuilder,
         path: tuple[str, ...],
         provided: FieldSetTree | None,
+        internal: bool = False,
     ) -> None:
         if isinstance(type_, GraphQLObjectType):
             fields = collect_sub_fields(self.schema, self.fragments, self.variables, type_, nodes)
-            self.plan_fields(group, type_, fields, target, path, provided)
+            self.plan_fields(group, type_, fields, target, path, provided, internal)
             return
         assert is_abstract_type(type_)
         abstract: GraphQLAbstractType = type_
         if self.own.is_interface_object(abstract.name, group.graph):
             self.plan_interface_object(group, type_, nodes, target, path, provided)
             return
-        target.field("__typename")
+        target.field("__typename", internal=True)
         for runtime in self.own.possible_types(abstract, group.graph):
             fields = collect_sub_fields(self.schema, self.fragments, self.variables, runtime, nodes)
             if all(n[0].name.value == "__typename" for n in fields.values()):
                 continue
-            self.plan_fields(group, runtime, fields, target.fragment(runtime.name), path, provided)
+            self.plan_fields(
+                group, runtime, fields, target.fragment(runtime.name), path, provided, internal
+            )
 
     def plan_interface_object(
         self,
@@ -261,7 +267,7 @@ class _Build:
         if owner is None:
             raise PlanningError(f"no subgraph resolves the concrete types of {interface.name}")
         dep, dep_target = self.jump(group, interface, target, path, owner, None)  # type: ignore[arg-type]
-        dep_target.field("__typename")
+        dep_target.field("__typename", internal=True)
         for runtime_name, fields in elsewhere.items():
             member = self.schema.get_type(runtime_name)
             assert isinstance(member, GraphQLObjectType)
@@ -391,15 +397,15 @@ class _Build:
         assert key is not None
         join = self.own.join_in(parent.name, field_name, graph) if field_name else None
         key_selections = self.field_set_selections(parent, key)
-        target.field("__typename")
-        target.add(key_selections)
+        target.field("__typename", internal=True)
+        target.add(key_selections, internal=True)
         depends_on = {group.id}
         requires: tuple[Selection, ...] = ()
         if join is not None and join.requires:
             requires = self.field_set_selections(parent, join.requires)
             required = collect_fields(self.schema, {}, {}, parent, parse_field_set(join.requires))
             self.touched.append(set())
-            self.plan_fields(group, parent, required, target, path, None)
+            self.plan_fields(group, parent, required, target, path, None, internal=True)
             depends_on |= self.touched.pop()
         dep = self.find_group(graph, path, depends_on)
         known_as = self.own.entity_type_in(parent.name, graph) or parent.name

@@ -30,6 +30,8 @@ from graphql import (
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 
+from router.executor import typename_of
+
 __all__ = ["ShapeCache", "shape_response"]
 
 Json = dict[str, Any]
@@ -153,7 +155,7 @@ class _Shaper:
             return None
         runtime: Any = type_
         if is_abstract_type(type_):
-            runtime = self.schema.get_type(value.get("__typename") or "")
+            runtime = self.schema.get_type(typename_of(value))
             if runtime is type_ or runtime is None:
                 # An @interfaceObject's object whose concrete type was not needed.
                 return self.unknown_member(type_, field, value, path)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "INTERNAL_PREFIX",
     "FieldSelection",
     "FragmentSelection",
     "PlanningError",
@@ -13,6 +14,11 @@ __all__ = [
     "SelectionBuilder",
     "print_selections",
 ]
+
+
+# Fields the planner adds itself (keys, required fields, __typename) take this alias when
+# the client already uses their name as the response key of another field.
+INTERNAL_PREFIX = "__hb_"
 
 
 class PlanningError(Exception):
@@ -64,20 +70,44 @@ class SelectionBuilder:
         self._fragments: dict[str, SelectionBuilder] = {}
 
     def field(
-        self, name: str, *, alias: str | None = None, arguments: str = "", composite: bool = False
+        self,
+        name: str,
+        *,
+        alias: str | None = None,
+        arguments: str = "",
+        composite: bool = False,
+        internal: bool = False,
     ) -> SelectionBuilder | None:
         """Add a field (or find the one already there); its sub-selections when composite."""
+        return self.add_field(
+            name, alias=alias, arguments=arguments, composite=composite, internal=internal
+        )[1]
+
+    def add_field(
+        self,
+        name: str,
+        *,
+        alias: str | None = None,
+        arguments: str = "",
+        composite: bool = False,
+        internal: bool = False,
+    ) -> tuple[str, SelectionBuilder | None]:
+        """Like `field`, also telling the response key used: an `internal` field whose name
+        the client uses for something else is aliased `__hb_<name>`."""
         key = alias or name
         existing = self._fields.get(key)
+        if existing is not None and (existing.name != name or existing.arguments != arguments):
+            if not internal:
+                raise PlanningError(
+                    f"the response key {key!r} is used for {existing.name}{existing.arguments} "
+                    f"and for {name}{arguments}; the router cannot send both to one subgraph"
+                )
+            key = alias = INTERNAL_PREFIX + name
+            existing = self._fields.get(key)
         if existing is None:
             alias = None if alias == name else alias
             existing = self._fields[key] = _FieldBuilder(name, alias, arguments, composite)
-        elif existing.name != name or existing.arguments != arguments:
-            raise PlanningError(
-                f"the response key {key!r} is used for {existing.name}{existing.arguments} and "
-                f"for {name}{arguments}; the router cannot send both to one subgraph"
-            )
-        return existing.selections
+        return key, existing.selections
 
     def fragment(self, type_condition: str) -> SelectionBuilder:
         builder = self._fragments.get(type_condition)
@@ -85,20 +115,21 @@ class SelectionBuilder:
             builder = self._fragments[type_condition] = SelectionBuilder()
         return builder
 
-    def add(self, selections: Iterable[Selection]) -> None:
+    def add(self, selections: Iterable[Selection], *, internal: bool = False) -> None:
         """Merge frozen selections in (key fields, required fields)."""
         for selection in selections:
             if isinstance(selection, FragmentSelection):
-                self.fragment(selection.type_condition).add(selection.selections)
+                self.fragment(selection.type_condition).add(selection.selections, internal=internal)
                 continue
             sub = self.field(
                 selection.name,
                 alias=selection.alias,
                 arguments=selection.arguments,
                 composite=selection.selections is not None,
+                internal=internal,
             )
             if sub is not None and selection.selections is not None:
-                sub.add(selection.selections)
+                sub.add(selection.selections, internal=internal)
 
     def is_empty(self) -> bool:
         return not self._fields and all(f.is_empty() for f in self._fragments.values())

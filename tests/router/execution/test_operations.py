@@ -44,3 +44,36 @@ async def test_invalid_variables_are_refused_before_any_fetch(shop: Federation) 
     assert "data" not in body
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert shop.subgraphs["accounts"].received == []
+
+
+async def test_client_aliases_may_take_the_names_of_keys_the_router_needs(
+    shop: Federation,
+) -> None:
+    # Not in the differential suite: Hive Gateway 2.15.1 sends the conflicting fields to
+    # the subgraph and answers `me: null` with a "Fields 'id' conflict" error.
+    body = await shop.execute("{ me { id: username reviews { upc: body product { name } } } }")
+    assert body == {
+        "data": {
+            "me": {
+                "id": "ada",
+                "reviews": [
+                    {"upc": "Love it", "product": {"name": "Table"}},
+                    {"upc": "Sturdy", "product": {"name": "Chair"}},
+                ],
+            }
+        }
+    }
+
+
+async def test_client_aliases_may_take_the_names_of_required_fields(shop: Federation) -> None:
+    body = await shop.execute(
+        "{ topProducts(first: 2) { price: name weight: upc shippingEstimate } }"
+    )
+    assert body == {
+        "data": {
+            "topProducts": [
+                {"price": "Table", "weight": "1", "shippingEstimate": "89 USD"},
+                {"price": "Couch", "weight": "2", "shippingEstimate": "1299 USD"},
+            ]
+        }
+    }
