@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("seed", help="load demo data into the stores that are empty")
 
+    admin = commands.add_parser("create-admin", help="create an administrator account")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Administrator")
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
     schema = commands.add_parser("schema", help="export subgraph SDL / compose the supergraph")
     schema.add_argument("action", choices=("export", "compose", "check"))
 
@@ -86,4 +93,9 @@ def _run(args: argparse.Namespace) -> int:
         migrate(settings, None)
         asyncio.run(seed(settings))
         return 0
+    if args.command == "create-admin":
+        from healthbook.admin import create_admin, read_password
+
+        password = read_password(from_stdin=args.password_stdin)
+        return create_admin(settings, email=args.email, name=args.name, password=password)
     raise AssertionError(args.command)

@@ -26,7 +26,7 @@ def free_ports() -> dict[str, str]:
 
 @contextmanager
 def healthbook(
-    args: list[str], env: Mapping[str, str], log: Path
+    args: list[str], env: Mapping[str, str], log: Path, *, stdin: str | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `python -m healthbook ARGS` with `env` added; stop it with SIGINT (then SIGKILL)."""
     full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
@@ -35,9 +35,13 @@ def healthbook(
             [sys.executable, "-m", "healthbook", *args],
             cwd=REPO_ROOT,
             env=full_env,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+        if stdin is not None and process.stdin is not None:
+            process.stdin.write(stdin.encode())
+            process.stdin.close()
         try:
             yield process
         finally:
