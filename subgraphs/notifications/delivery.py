@@ -1,0 +1,191 @@
+"""Delivering one notification on its channel, at most once however often the job runs.
+
+An attempt first claims the row (a conditional UPDATE: only a PENDING or FAILED row whose
+claim has lapsed), sends outside any transaction, then records SENT with the provider's
+message id, or FAILED with the error and raises so that the job is retried with back-off.
+A retry of a SENT row does nothing. When the retries are exhausted, :func:`mark_dead`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from sqlalchemy import or_, update
+from sqlmodel import col
+
+from subgraphs.notifications.channels import Channels, PermanentDeliveryError
+from subgraphs.notifications.domain import Channel, DeliveryStatus, short_error
+from subgraphs.notifications.email_message import build_email
+from subgraphs.notifications.models import Notification
+from subgraphs.shared.database import Database
+from subgraphs.shared.pubsub import PubSub
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE: Final = timedelta(minutes=2)
+REDACTED: Final = "[redacted after delivery]"
+
+
+def user_channel(user_id: uuid.UUID) -> str:
+    """The pub/sub channel of a user's in-app notifications."""
+    return f"notifications.user.{user_id}"
+
+
+class Outcome(StrEnum):
+    SENT = "SENT"
+    ALREADY_DONE = "ALREADY_DONE"
+    DEAD = "DEAD"
+    MISSING = "MISSING"
+
+
+class DeliveryFailed(RuntimeError):
+    """This attempt failed; the job should be retried later."""
+
+
+class DeliveryBusy(DeliveryFailed):
+    """Another attempt holds the row right now."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    outcome: Outcome
+    provider_message_id: str | None = None
+
+
+async def deliver(
+    *,
+    db: Database,
+    notification_id: uuid.UUID,
+    channels: Channels,
+    pubsub: PubSub,
+    now: datetime,
+    lease: timedelta = DEFAULT_LEASE,
+) -> Attempt:
+    """One delivery attempt; raises :class:`DeliveryFailed` when it should be retried."""
+    row = await _claim(db, notification_id, now=now, lease=lease)
+    if isinstance(row, Attempt):
+        return row
+    try:
+        provider_id = await _send(row, channels)
+    except PermanentDeliveryError as error:
+        await _finish(db, row.id, DeliveryStatus.DEAD, now=now, error=short_error(error))
+        log.warning("notification undeliverable", extra=_log_fields(row))
+        return Attempt(Outcome.DEAD)
+    except Exception as error:
+        await _finish(db, row.id, DeliveryStatus.FAILED, now=now, error=short_error(error))
+        log.info("notification delivery failed; will retry", extra=_log_fields(row))
+        raise DeliveryFailed(short_error(error)) from error
+    await _finish(
+        db, row.id, DeliveryStatus.SENT, now=now, provider_id=provider_id, redact=row.sensitive
+    )
+    if row.channel is Channel.IN_APP:
+        await _announce(pubsub, row)
+    return Attempt(Outcome.SENT, provider_id)
+
+
+async def mark_dead(
+    *, db: Database, notification_id: uuid.UUID, now: datetime, error: str | None = None
+) -> bool:
+    """Give up on a notification whose retries are exhausted (a SENT one stays SENT)."""
+    async with db.transaction() as session:
+        result = await session.exec(
+            update(Notification)
+            .where(
+                col(Notification.id) == notification_id,
+                col(Notification.status) != DeliveryStatus.SENT,
+            )
+            .values(
+                status=DeliveryStatus.DEAD,
+                claimed_until=None,
+                updated_at=now,
+                last_error=(error or "retries exhausted")[:500],
+            )
+        )
+    return bool(result.rowcount)
+
+
+async def _claim(
+    db: Database, notification_id: uuid.UUID, *, now: datetime, lease: timedelta
+) -> Notification | Attempt:
+    async with db.transaction() as session:
+        result = await session.exec(
+            update(Notification)
+            .where(
+                col(Notification.id) == notification_id,
+                col(Notification.status).in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+                or_(
+                    col(Notification.claimed_until).is_(None),
+                    col(Notification.claimed_until) <= now,
+                ),
+            )
+            .values(
+                claimed_until=now + lease,
+                attempts=col(Notification.attempts) + 1,
+                updated_at=now,
+            )
+        )
+        row = await session.get(Notification, notification_id)
+    if row is None:
+        return Attempt(Outcome.MISSING)
+    if result.rowcount == 1:
+        return row
+    if row.status in (DeliveryStatus.SENT, DeliveryStatus.DEAD):
+        return Attempt(Outcome.ALREADY_DONE, row.provider_message_id)
+    raise DeliveryBusy("another attempt is delivering this notification")
+
+
+async def _send(row: Notification, channels: Channels) -> str | None:
+    if row.channel is Channel.EMAIL:
+        message = build_email(
+            notification_id=row.id,
+            sender=channels.sender,
+            to=row.recipient,
+            subject=row.subject,
+            text=row.body,
+            html=row.html,
+            ics=row.ics,
+            created_at=row.created_at,
+        )
+        return await channels.email.send(message)
+    if row.channel is Channel.SMS:
+        return await channels.sms.send(to=row.recipient, body=row.body, reference=str(row.id))
+    return None
+
+
+async def _finish(
+    db: Database,
+    notification_id: uuid.UUID,
+    status: DeliveryStatus,
+    *,
+    now: datetime,
+    error: str | None = None,
+    provider_id: str | None = None,
+    redact: bool = False,
+) -> None:
+    values: dict[str, object] = {"status": status, "claimed_until": None, "updated_at": now}
+    if status is DeliveryStatus.SENT:
+        values.update(sent_at=now, provider_message_id=provider_id, last_error=None)
+        if redact:
+            values.update(body=REDACTED, html=None)
+    else:
+        values["last_error"] = error
+    async with db.transaction() as session:
+        await session.exec(
+            update(Notification).where(col(Notification.id) == notification_id).values(**values)
+        )
+
+
+async def _announce(pubsub: PubSub, row: Notification) -> None:
+    try:
+        await pubsub.publish(user_channel(row.user_id), {"id": str(row.id)})
+    except Exception:  # live updates are best effort: the notification is stored either way
+        log.warning("could not publish an in-app notification", extra=_log_fields(row))
+
+
+def _log_fields(row: Notification) -> dict[str, str]:
+    return {"notification_id": str(row.id), "channel": row.channel.value, "template": row.template}

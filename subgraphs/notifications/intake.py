@@ -1,0 +1,168 @@
+"""Applying one incoming event: update the projections, plan messages and reminders.
+
+One event, one transaction, recorded as handled in that same transaction (at-least-once
+delivery from the bus becomes exactly-once effect here).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.notifications import domain, planning, projections
+from subgraphs.notifications.domain import Channel
+from subgraphs.notifications.models import Notification
+from subgraphs.notifications.payloads import AccountLink, AppointmentFacts, DoctorFacts, UserContact
+from subgraphs.notifications.planning import PlanConfig
+from subgraphs.shared.database import Database
+from subgraphs.shared.events import EventEnvelope
+from subgraphs.shared.inbox import first_delivery
+
+CONSUMER = "notifications"
+USER_EVENTS = frozenset(
+    {
+        "UserRegistered",
+        "UserProfileUpdated",
+        "UserRoleChanged",
+        "UserDeactivated",
+        "UserReactivated",
+    }
+)
+DOCTOR_EVENTS = frozenset(
+    {
+        "DoctorRegistered",
+        "DoctorApproved",
+        "DoctorRejected",
+        "DoctorSuspended",
+        "DoctorProfileUpdated",
+    }
+)
+ACCOUNT_LINK_EVENTS = {
+    "PasswordResetRequested": "password_reset",
+    "DoctorInvited": "doctor_invited",
+}
+APPOINTMENT_EVENTS = frozenset(
+    {*domain.APPOINTMENT_TEMPLATES, "AppointmentCompleted", "AppointmentMarkedNoShow"}
+)
+HANDLED = frozenset({*USER_EVENTS, *DOCTOR_EVENTS, *ACCOUNT_LINK_EVENTS, *APPOINTMENT_EVENTS})
+
+
+async def apply_event(
+    *,
+    db: Database,
+    envelope: EventEnvelope,
+    now: datetime,
+    config: PlanConfig,
+    enqueue_soon: bool,
+) -> list[tuple[uuid.UUID, Channel]]:
+    """Apply `envelope` once; returns the deliveries to enqueue after the commit."""
+    if envelope.type not in HANDLED:
+        return []
+    async with db.transaction() as session:
+        first = await first_delivery(
+            session, event_id=envelope.uuid, event_type=envelope.type, consumer=CONSUMER
+        )
+        if not first:
+            return []
+        rows = await _apply(session, envelope, now=now, config=config)
+        for row in rows:
+            row.enqueued_at = now if enqueue_soon else None
+    return [(row.id, row.channel) for row in rows]
+
+
+async def _apply(
+    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, config: PlanConfig
+) -> list[Notification]:
+    kind, payload = envelope.type, envelope.payload
+    if kind in ("UserRegistered", "UserProfileUpdated"):
+        await projections.upsert_recipient(session, UserContact.parse(payload), now=now)
+        return []
+    if kind in USER_EVENTS:
+        contact = UserContact.parse(payload)
+        changes: dict[str, object] = (
+            {"role": contact.role or "PATIENT"}
+            if kind == "UserRoleChanged"
+            else {"active": kind == "UserReactivated"}
+        )
+        await projections.set_recipient_field(session, contact.user_id, now=now, **changes)
+        return []
+    if kind in DOCTOR_EVENTS:
+        return await _doctor_event(session, kind, DoctorFacts.parse(payload), envelope, now)
+    if kind in ACCOUNT_LINK_EVENTS:
+        return await _account_link(session, ACCOUNT_LINK_EVENTS[kind], payload, envelope, now)
+    return await _appointment_event(session, envelope, now=now, config=config)
+
+
+async def _doctor_event(
+    session: AsyncSession, kind: str, facts: DoctorFacts, envelope: EventEnvelope, now: datetime
+) -> list[Notification]:
+    await projections.upsert_doctor(session, facts, now=now)
+    template = {"DoctorApproved": "doctor_approved", "DoctorRejected": "doctor_rejected"}.get(kind)
+    if template is None:
+        return []
+    who = await projections.audience(session, facts.user_id)
+    reason = facts.reason or ""
+    reason_line = f"Reason: {reason}\n\n" if reason else ""
+    return planning.notify(
+        session,
+        who=who,
+        template=template,
+        role="user",
+        values={"reason": reason, "reason_line": reason_line},
+        now=now,
+        event_id=envelope.uuid,
+    )
+
+
+async def _account_link(
+    session: AsyncSession,
+    template: str,
+    payload: dict[str, object],
+    envelope: EventEnvelope,
+    now: datetime,
+) -> list[Notification]:
+    link = AccountLink.parse(payload)
+    if link.email or link.name:
+        await projections.upsert_recipient(
+            session,
+            UserContact(link.user_id, link.email, link.name, None, None, None, None),
+            now=now,
+        )
+    who = await projections.audience(session, link.user_id)
+    expires = link.expires_at.strftime("%Y-%m-%d %H:%M UTC") if link.expires_at else "-"
+    return planning.notify(
+        session,
+        who=who,
+        template=template,
+        role="user",
+        values={"link": link.link, "expires": expires},
+        now=now,
+        event_id=envelope.uuid,
+    )
+
+
+async def _appointment_event(
+    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, config: PlanConfig
+) -> list[Notification]:
+    facts = AppointmentFacts.parse(envelope.payload)
+    appointment = await projections.apply_appointment(session, facts, occurred_at=envelope.time)
+    await planning.replan_reminders(session, appointment, now=now, config=config)
+    if envelope.type not in domain.APPOINTMENT_TEMPLATES:
+        return []
+    template, method = domain.APPOINTMENT_TEMPLATES[envelope.type]
+    return await planning.appointment_notifications(
+        session,
+        appointment=appointment,
+        template=template,
+        method=method,
+        start=facts.start,
+        end=facts.end,
+        now=now,
+        config=config,
+        previous_start=facts.previous_start,
+        cancelled_by=facts.cancelled_by,
+        reason=facts.reason,
+        event_id=envelope.uuid,
+    )

@@ -1,0 +1,137 @@
+"""The notifications store: what was sent to whom, reminders to send, and local projections
+of the users, doctors and appointments it hears about on the event bus."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from subgraphs.notifications.domain import Channel, DeliveryStatus, ReminderStatus
+
+TABLES = (
+    "notifications",
+    "notification_reminders",
+    "notification_preferences",
+    "notification_recipients",
+    "notification_doctors",
+    "notification_appointments",
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Notification(SQLModel, table=True):
+    """One message to one recipient on one channel, and how its delivery went."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user_channel", "user_id", "channel", "created_at"),
+        Index("ix_notifications_status", "status", "enqueued_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(index=True)
+    channel: Channel = Field(max_length=10)
+    template: str = Field(max_length=60)
+    language: str = Field(max_length=10)
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    ics: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    sensitive: bool = False
+    appointment_id: uuid.UUID | None = Field(default=None, index=True)
+    source_event_id: uuid.UUID | None = None
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, max_length=10)
+    attempts: int = 0
+    provider_message_id: str | None = Field(default=None, max_length=200)
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_until: datetime | None = None
+    enqueued_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    read_at: datetime | None = None
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder of one appointment for one user, due at a time; dispatched at most once."""
+
+    __tablename__ = "notification_reminders"
+    __table_args__ = (Index("ix_notification_reminders_due", "status", "due_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    appointment_id: uuid.UUID = Field(index=True)
+    user_id: uuid.UUID
+    lead_minutes: int
+    due_at: datetime
+    status: ReminderStatus = Field(default=ReminderStatus.SCHEDULED, max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    dispatched_at: datetime | None = None
+
+
+class Preferences(SQLModel, table=True):
+    """A user's choices: channels on or off, reminder lead times, language."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: uuid.UUID = Field(primary_key=True)
+    email_enabled: bool = True
+    sms_enabled: bool = True
+    in_app_enabled: bool = True
+    reminder_lead_minutes: list[int] = Field(sa_column=Column(JSON, nullable=False))
+    language: str | None = Field(default=None, max_length=10)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Recipient(SQLModel, table=True):
+    """This store's copy of a user's contact details (from identity's events)."""
+
+    __tablename__ = "notification_recipients"
+
+    user_id: uuid.UUID = Field(primary_key=True)
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=10)
+    phone: str | None = Field(default=None, max_length=40)
+    language: str = Field(default="en", max_length=10)
+    time_zone: str = Field(default="UTC", max_length=60)
+    active: bool = True
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DoctorCard(SQLModel, table=True):
+    """This store's copy of a doctor's public details (from the doctors events)."""
+
+    __tablename__ = "notification_doctors"
+
+    doctor_id: uuid.UUID = Field(primary_key=True)
+    user_id: uuid.UUID = Field(index=True)
+    name: str = Field(max_length=200)
+    time_zone: str = Field(default="UTC", max_length=60)
+    city: str = Field(default="", max_length=120)
+    clinic_address: str = Field(default="", max_length=300)
+    clinic_phone: str = Field(default="", max_length=40)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AppointmentCopy(SQLModel, table=True):
+    """This store's copy of an appointment: enough to remind and to version calendar entries."""
+
+    __tablename__ = "notification_appointments"
+
+    appointment_id: uuid.UUID = Field(primary_key=True)
+    doctor_id: uuid.UUID
+    doctor_user_id: uuid.UUID
+    patient_id: uuid.UUID = Field(index=True)
+    start: datetime
+    end: datetime
+    status: str = Field(max_length=20)
+    time_zone: str = Field(default="UTC", max_length=60)
+    calendar_sequence: int = 0
+    last_event_at: datetime

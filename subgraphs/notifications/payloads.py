@@ -1,0 +1,150 @@
+"""This consumer's own copy of the event payload shapes it reads (never the publishers' code)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from subgraphs.shared.errors import BadUserInput
+
+
+class MalformedEvent(BadUserInput):
+    """An event payload lacks a field this consumer needs."""
+
+
+def _text(payload: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    value = payload.get(key, default)
+    if value is None:
+        raise MalformedEvent(f"event payload lacks {key}")
+    return str(value)
+
+
+def _optional(payload: Mapping[str, Any], key: str) -> str | None:
+    value = payload.get(key)
+    return None if value in (None, "") else str(value)
+
+
+def _uuid(payload: Mapping[str, Any], key: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(_text(payload, key))
+    except ValueError:
+        raise MalformedEvent(f"event payload field {key} is not a UUID") from None
+
+
+def _time(payload: Mapping[str, Any], key: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(_text(payload, key))
+    except ValueError:
+        raise MalformedEvent(f"event payload field {key} is not an ISO-8601 time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class UserContact:
+    """`UserRegistered` / `UserProfileUpdated`: how to reach a user."""
+
+    user_id: uuid.UUID
+    email: str | None
+    name: str | None
+    role: str | None
+    phone: str | None
+    language: str | None
+    time_zone: str | None
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any]) -> UserContact:
+        return cls(
+            user_id=_uuid(payload, "user_id"),
+            email=_optional(payload, "email"),
+            name=_optional(payload, "name"),
+            role=_optional(payload, "role"),
+            phone=_optional(payload, "phone"),
+            language=_optional(payload, "language"),
+            time_zone=_optional(payload, "time_zone"),
+        )
+
+
+@dataclass(frozen=True)
+class DoctorFacts:
+    """The doctors events: a doctor's public card."""
+
+    doctor_id: uuid.UUID
+    user_id: uuid.UUID
+    name: str
+    time_zone: str
+    city: str
+    clinic_address: str
+    clinic_phone: str
+    reason: str | None
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any]) -> DoctorFacts:
+        return cls(
+            doctor_id=_uuid(payload, "doctor_id"),
+            user_id=_uuid(payload, "user_id"),
+            name=_text(payload, "name", ""),
+            time_zone=_text(payload, "time_zone", "UTC"),
+            city=_text(payload, "city", ""),
+            clinic_address=_text(payload, "clinic_address", ""),
+            clinic_phone=_text(payload, "clinic_phone", ""),
+            reason=_optional(payload, "reason"),
+        )
+
+
+@dataclass(frozen=True)
+class AppointmentFacts:
+    """The appointments events: one appointment as it is after the event."""
+
+    appointment_id: uuid.UUID
+    doctor_id: uuid.UUID
+    doctor_user_id: uuid.UUID
+    patient_id: uuid.UUID
+    start: datetime
+    end: datetime
+    status: str
+    time_zone: str
+    previous_start: datetime | None
+    cancelled_by: str | None
+    reason: str | None
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any]) -> AppointmentFacts:
+        return cls(
+            appointment_id=_uuid(payload, "appointment_id"),
+            doctor_id=_uuid(payload, "doctor_id"),
+            doctor_user_id=_uuid(payload, "doctor_user_id"),
+            patient_id=_uuid(payload, "patient_id"),
+            start=_time(payload, "start"),
+            end=_time(payload, "end"),
+            status=_text(payload, "status"),
+            time_zone=_text(payload, "time_zone", "UTC"),
+            previous_start=_time(payload, "previous_start")
+            if payload.get("previous_start")
+            else None,
+            cancelled_by=_optional(payload, "cancelled_by"),
+            reason=_optional(payload, "reason"),
+        )
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """`PasswordResetRequested` / `DoctorInvited`: a one-time link for the account's owner."""
+
+    user_id: uuid.UUID
+    email: str | None
+    name: str | None
+    link: str
+    expires_at: datetime | None
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any]) -> AccountLink:
+        return cls(
+            user_id=_uuid(payload, "user_id"),
+            email=_optional(payload, "email"),
+            name=_optional(payload, "name"),
+            link=_text(payload, "link"),
+            expires_at=_time(payload, "expires_at") if payload.get("expires_at") else None,
+        )

@@ -1,0 +1,135 @@
+"""This store's copies of users, doctors and appointments, kept from their events.
+
+Each function runs inside the consumer's transaction; upserts tolerate events arriving out
+of order (an appointment keeps the state of the newest event it has seen).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.notifications import domain
+from subgraphs.notifications.models import AppointmentCopy, DoctorCard, Preferences, Recipient
+from subgraphs.notifications.payloads import AppointmentFacts, DoctorFacts, UserContact
+
+
+async def upsert_recipient(
+    session: AsyncSession, contact: UserContact, *, now: datetime
+) -> Recipient:
+    """Create or update the contact details of a user (absent fields keep their value)."""
+    row = await session.get(Recipient, contact.user_id)
+    if row is None:
+        row = Recipient(
+            user_id=contact.user_id,
+            email=contact.email or "",
+            name=contact.name or "",
+            role=contact.role or "PATIENT",
+        )
+    for name in ("email", "name", "role", "phone", "time_zone"):
+        value = getattr(contact, name)
+        if value is not None:
+            setattr(row, name, value)
+    if contact.language:
+        row.language = domain.language_or_default(contact.language)
+    row.updated_at = now
+    session.add(row)
+    return row
+
+
+async def set_recipient_field(
+    session: AsyncSession, user_id: uuid.UUID, *, now: datetime, **values: object
+) -> None:
+    """Change a known user's role or active flag; unknown users are remembered as bare rows."""
+    row = await session.get(Recipient, user_id)
+    if row is None:
+        row = Recipient(user_id=user_id, email="", name="", role="PATIENT")
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    session.add(row)
+
+
+async def upsert_doctor(session: AsyncSession, facts: DoctorFacts, *, now: datetime) -> DoctorCard:
+    row = await session.get(DoctorCard, facts.doctor_id) or DoctorCard(
+        doctor_id=facts.doctor_id, user_id=facts.user_id, name=facts.name
+    )
+    row.user_id = facts.user_id
+    for name in ("name", "time_zone", "city", "clinic_address", "clinic_phone"):
+        value = getattr(facts, name)
+        if value:
+            setattr(row, name, value)
+    row.updated_at = now
+    session.add(row)
+    return row
+
+
+async def apply_appointment(
+    session: AsyncSession, facts: AppointmentFacts, *, occurred_at: datetime
+) -> AppointmentCopy:
+    """Record the appointment's state if this event is the newest; bump the calendar sequence."""
+    row = await session.get(AppointmentCopy, facts.appointment_id)
+    if row is None:
+        row = AppointmentCopy(
+            appointment_id=facts.appointment_id,
+            doctor_id=facts.doctor_id,
+            doctor_user_id=facts.doctor_user_id,
+            patient_id=facts.patient_id,
+            start=facts.start,
+            end=facts.end,
+            status=facts.status,
+            time_zone=facts.time_zone,
+            calendar_sequence=0,
+            last_event_at=occurred_at,
+        )
+    else:
+        row.calendar_sequence += 1
+        if occurred_at >= row.last_event_at:
+            row.start, row.end, row.status = facts.start, facts.end, facts.status
+            row.time_zone = facts.time_zone
+            row.last_event_at = occurred_at
+    session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One person a message goes to, with what the channels and templates need."""
+
+    user_id: uuid.UUID
+    recipient: Recipient | None
+    preferences: Preferences | None
+
+    @property
+    def name(self) -> str:
+        return self.recipient.name if self.recipient and self.recipient.name else ""
+
+    def language(self) -> str:
+        chosen = self.preferences.language if self.preferences else None
+        spoken = self.recipient.language if self.recipient else None
+        return domain.language_or_default(chosen, spoken)
+
+    def choice(self) -> domain.ChannelChoice:
+        prefs, person = self.preferences, self.recipient
+        return domain.ChannelChoice(
+            email_enabled=prefs.email_enabled if prefs else True,
+            sms_enabled=prefs.sms_enabled if prefs else True,
+            in_app_enabled=prefs.in_app_enabled if prefs else True,
+            email=person.email if person and person.email else None,
+            phone=person.phone if person and person.phone else None,
+            active=person.active if person else True,
+        )
+
+    def lead_minutes(self, default: tuple[int, ...]) -> list[int]:
+        return list(self.preferences.reminder_lead_minutes) if self.preferences else list(default)
+
+
+async def audience(session: AsyncSession, user_id: uuid.UUID) -> Audience:
+    return Audience(
+        user_id=user_id,
+        recipient=await session.get(Recipient, user_id),
+        preferences=await session.get(Preferences, user_id),
+    )

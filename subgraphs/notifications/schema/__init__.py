@@ -1,0 +1,140 @@
+"""The notifications subgraph's root types: a user's inbox and preferences, admin tracking."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+
+import strawberry
+
+from subgraphs.notifications import delivery, service
+from subgraphs.notifications.schema.types import (
+    Info,
+    MarkNotificationsReadPayload,
+    NotificationCount,
+    NotificationFilter,
+    NotificationPage,
+    NotificationPreferences,
+    NotificationPreferencesInput,
+    NotificationType,
+    parse_id,
+)
+from subgraphs.notifications.wiring import plan_config
+from subgraphs.shared.auth import IsAuthenticated, Role, has_role
+from subgraphs.shared.errors import BadUserInput
+
+__all__ = ["Mutation", "NotificationType", "Query", "Subscription"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="Your in-app notifications."
+    )
+    async def my_notifications(
+        self, info: Info, page: int = 1, page_size: int = 20, unread_only: bool = False
+    ) -> NotificationPage:
+        user = info.context.require().user_id
+        found = await service.my_notifications(
+            db=info.context.resources.database,
+            user_id=user,
+            number=page,
+            size=page_size,
+            unread_only=unread_only,
+        )
+        return NotificationPage.from_page(found)
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="Your unread count.")
+    async def unread_notification_count(self, info: Info) -> int:
+        user = info.context.require().user_id
+        return await service.unread_count(db=info.context.resources.database, user_id=user)
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description="How you are notified.")
+    async def notification_preferences(self, info: Info) -> NotificationPreferences:
+        resources = info.context.resources
+        view = await service.preferences(
+            db=resources.database,
+            user_id=info.context.require().user_id,
+            config=plan_config(resources),
+        )
+        return NotificationPreferences.from_view(view)
+
+    @strawberry.field(
+        permission_classes=[has_role(Role.ADMIN)], description="Every notification (admins)."
+    )
+    async def notifications(
+        self,
+        info: Info,
+        filter: NotificationFilter | None = None,
+        page: int = 1,
+        page_size: int = 20,
+    ) -> NotificationPage:
+        where = (filter or NotificationFilter()).to_filter()
+        found = await service.list_notifications(
+            db=info.context.resources.database, where=where, number=page, size=page_size
+        )
+        return NotificationPage.from_page(found)
+
+    @strawberry.field(
+        permission_classes=[has_role(Role.ADMIN)], description="Counts by channel and status."
+    )
+    async def notification_stats(
+        self, info: Info, filter: NotificationFilter | None = None
+    ) -> list[NotificationCount]:
+        where = (filter or NotificationFilter()).to_filter()
+        rows = await service.stats(db=info.context.resources.database, where=where)
+        return [NotificationCount(channel=c, status=s, count=n) for c, s, n in rows]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Mark the given in-app notifications (or all of them) read.",
+    )
+    async def mark_notifications_read(
+        self, info: Info, ids: list[strawberry.ID] | None = None, all: bool = False
+    ) -> MarkNotificationsReadPayload:
+        if (ids is None) == (not all):
+            raise BadUserInput("Give either ids or all: true.", field="ids")
+        user, db = info.context.require().user_id, info.context.resources.database
+        chosen = None if all else [parse_id(value, "ids") for value in ids or []]
+        updated = await service.mark_read(db=db, user_id=user, ids=chosen, now=_now())
+        unread = await service.unread_count(db=db, user_id=user)
+        return MarkNotificationsReadPayload(updated=updated, unread_count=unread)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Change preferences.")
+    async def update_notification_preferences(
+        self, info: Info, input: NotificationPreferencesInput
+    ) -> NotificationPreferences:
+        resources = info.context.resources
+        view = await service.update_preferences(
+            db=resources.database,
+            user_id=info.context.require().user_id,
+            config=plan_config(resources),
+            now=_now(),
+            **vars(input),
+        )
+        return NotificationPreferences.from_view(view)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated], description="Your in-app notifications, live."
+    )
+    async def notification_received(self, info: Info) -> AsyncGenerator[NotificationType, None]:
+        user = info.context.require().user_id
+        resources = info.context.resources
+        async with resources.pubsub.subscription(delivery.user_channel(user)) as stream:
+            async for message in stream:
+                found = await service.notifications_by_ids(
+                    db=resources.database, ids=[parse_id(str(message.get("id")))]
+                )
+                for row in found:
+                    if row.user_id == user:
+                        yield NotificationType.from_model(row)

@@ -1,0 +1,193 @@
+"""The notifications GraphQL types and their mapping from the store's rows."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Self
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from subgraphs.notifications import service
+from subgraphs.notifications.domain import Channel, DeliveryStatus
+from subgraphs.notifications.models import Notification
+from subgraphs.shared.errors import BadUserInput
+from subgraphs.shared.graphql import Context
+
+Info = strawberry.Info[Context, None]
+
+NotificationChannel = strawberry.enum(
+    Channel, name="NotificationChannel", description="Where a notification is delivered."
+)
+NotificationStatus = strawberry.enum(
+    DeliveryStatus,
+    name="NotificationStatus",
+    description="PENDING until sent; FAILED between retries; DEAD once given up.",
+)
+
+
+def parse_id(value: strawberry.ID | str, field: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise BadUserInput(f"{field} is not a valid id.", field=field) from None
+
+
+def _loader(info: Info) -> DataLoader[uuid.UUID, Notification | None]:
+    loaders = info.context.loaders
+    if "notification" not in loaders:
+        db = info.context.resources.database
+
+        async def load(ids: list[uuid.UUID]) -> list[Notification | None]:
+            found = {row.id: row for row in await service.notifications_by_ids(db=db, ids=ids)}
+            return [found.get(key) for key in ids]
+
+        loaders["notification"] = DataLoader(load_fn=load)
+    loader: DataLoader[uuid.UUID, Notification | None] = loaders["notification"]
+    return loader
+
+
+@strawberry.federation.type(
+    name="Notification", keys=["id"], description="One message to one user on one channel."
+)
+class NotificationType:
+    id: strawberry.ID
+    user_id: strawberry.ID
+    channel: Channel
+    template: str = strawberry.field(
+        description="What the message is about, e.g. appointment_booked."
+    )
+    status: DeliveryStatus
+    title: str = strawberry.field(description="Subject (email) or title (SMS, in-app).")
+    body: str = strawberry.field(
+        description="The text; redacted once sent when it held a secret link."
+    )
+    recipient: str = strawberry.field(description="Email address, phone number or user id.")
+    attempts: int
+    provider_message_id: str | None
+    last_error: str | None
+    appointment_id: strawberry.ID | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+    read_at: datetime | None
+
+    @strawberry.field(description="Whether the user has read it (in-app).")
+    def read(self) -> bool:
+        return self.read_at is not None
+
+    @classmethod
+    def from_model(cls, row: Notification) -> Self:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            user_id=strawberry.ID(str(row.user_id)),
+            channel=row.channel,
+            template=row.template,
+            status=row.status,
+            title=row.subject,
+            body=row.body,
+            recipient=row.recipient,
+            attempts=row.attempts,
+            provider_message_id=row.provider_message_id,
+            last_error=row.last_error,
+            appointment_id=strawberry.ID(str(row.appointment_id)) if row.appointment_id else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            sent_at=row.sent_at,
+            read_at=row.read_at,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        principal = info.context.require()
+        row = await _loader(info).load(parse_id(id))
+        if row is None or not (principal.is_admin or row.user_id == principal.user_id):
+            return None
+        return cls.from_model(row)
+
+
+@strawberry.type(description="One page of notifications, newest first.")
+class NotificationPage:
+    items: list[NotificationType]
+    total: int
+    page: int
+    page_size: int
+
+    @strawberry.field
+    def has_next_page(self) -> bool:
+        return self.page * self.page_size < self.total
+
+    @classmethod
+    def from_page(cls, page: service.Page) -> Self:
+        return cls(
+            items=[NotificationType.from_model(row) for row in page.items],
+            total=page.total,
+            page=page.number,
+            page_size=page.size,
+        )
+
+
+@strawberry.type(description="How a user wants to be notified.")
+class NotificationPreferences:
+    email_enabled: bool
+    sms_enabled: bool
+    in_app_enabled: bool
+    reminder_lead_minutes: list[int] = strawberry.field(
+        description="Minutes before each appointment a reminder goes out, longest first."
+    )
+    language: str | None = strawberry.field(description="Templates' language; null: the profile's.")
+
+    @classmethod
+    def from_view(cls, view: service.PreferencesView) -> Self:
+        return cls(
+            email_enabled=view.email_enabled,
+            sms_enabled=view.sms_enabled,
+            in_app_enabled=view.in_app_enabled,
+            reminder_lead_minutes=view.reminder_lead_minutes,
+            language=view.language,
+        )
+
+
+@strawberry.input(description="Preferences to change; omitted fields stay as they are.")
+class NotificationPreferencesInput:
+    email_enabled: bool | None = None
+    sms_enabled: bool | None = None
+    in_app_enabled: bool | None = None
+    reminder_lead_minutes: list[int] | None = None
+    language: str | None = None
+
+
+@strawberry.input(description="Admin filter over every notification; empty matches all.")
+class NotificationFilter:
+    channel: Channel | None = None
+    status: DeliveryStatus | None = None
+    template: str | None = None
+    user_id: strawberry.ID | None = None
+    recipient: str | None = strawberry.field(default=None, description="Substring match.")
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+    def to_filter(self) -> service.Filter:
+        return service.Filter(
+            channel=self.channel,
+            status=self.status,
+            template=self.template,
+            user_id=parse_id(self.user_id, "userId") if self.user_id else None,
+            recipient=self.recipient,
+            created_after=self.created_after,
+            created_before=self.created_before,
+        )
+
+
+@strawberry.type(description="How many notifications have one channel and status.")
+class NotificationCount:
+    channel: Channel
+    status: DeliveryStatus
+    count: int
+
+
+@strawberry.type
+class MarkNotificationsReadPayload:
+    updated: int
+    unread_count: int

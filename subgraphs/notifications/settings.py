@@ -1,0 +1,165 @@
+"""The notifications subgraph's own configuration: SMTP, the SMS provider, reminders, scheduler."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from subgraphs.shared.settings import ConfigError, Env, Variable
+
+_USERS: Final = ("notifications", "worker", "scheduler")
+
+VARIABLES: Final[tuple[Variable, ...]] = (
+    Variable("SMTP_HOST", "SMTP server that sends email", "127.0.0.1", True, _USERS),
+    Variable(
+        "SMTP_PORT",
+        "SMTP server port (the embedded mode's local server listens here)",
+        "1025",
+        components=_USERS,
+    ),
+    Variable("SMTP_SECURITY", "none, starttls or tls", "none", components=_USERS),
+    Variable("SMTP_USERNAME", "SMTP login; empty means no authentication", components=_USERS),
+    Variable("SMTP_PASSWORD", "SMTP password", components=_USERS),
+    Variable(
+        "SMTP_FROM",
+        "sender address of every email",
+        "Healthbook <no-reply@healthbook.local>",
+        components=_USERS,
+    ),
+    Variable("SMTP_TIMEOUT_SECONDS", "SMTP connect and command timeout", "15", components=_USERS),
+    Variable(
+        "SMS_PROVIDER",
+        "sink (a local file) or twilio (Twilio's Messages REST API)",
+        "sink",
+        components=_USERS,
+    ),
+    Variable(
+        "SMS_API_URL",
+        "base URL of the SMS provider's REST API",
+        "https://api.twilio.com",
+        components=_USERS,
+    ),
+    Variable("SMS_ACCOUNT_SID", "SMS provider account id (Twilio: AC…)", components=_USERS),
+    Variable("SMS_AUTH_TOKEN", "SMS provider secret", components=_USERS),
+    Variable("SMS_FROM", "sender number of every SMS (E.164)", "+15005550006", components=_USERS),
+    Variable(
+        "SMS_SINK_FILE",
+        "where the sink provider appends SMS as JSON lines; default <data dir>/sms-sink.jsonl",
+        components=_USERS,
+    ),
+    Variable(
+        "REMINDER_LEAD_MINUTES",
+        "default reminder lead times, comma separated",
+        "1440,120",
+        components=_USERS,
+    ),
+    Variable(
+        "SCHEDULER_INTERVAL_SECONDS",
+        "how often the dispatcher looks for due reminders",
+        "5",
+        components=("scheduler",),
+    ),
+    Variable(
+        "NOTIFICATION_REQUEUE_SECONDS",
+        "a pending notification not picked up after this long is enqueued again",
+        "300",
+        components=("scheduler",),
+    ),
+)
+
+SECURITY_MODES: Final = ("none", "starttls", "tls")
+_DECLARED: Final = {item.name: item for item in VARIABLES}
+
+
+@dataclass(frozen=True)
+class _Env(Env):
+    """`Env` over this module's declarations (defaults and help texts)."""
+
+    def text(self, name: str) -> str:
+        raw = self.values.get(name)
+        if raw:
+            return raw
+        return _DECLARED[name].default or ""
+
+    def required(self, name: str) -> str:
+        value = self.text(name)
+        if not value:
+            raise ConfigError(f"{name} is required: {_DECLARED[name].help}")
+        return value
+
+
+SMS_PROVIDERS: Final = ("sink", "twilio")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    username: str
+    password: str
+    sender: str
+    timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    provider: str
+    api_url: str
+    account_sid: str
+    auth_token: str
+    sender: str
+    sink_file: str
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    """Everything the notifications code reads from the environment, read once."""
+
+    smtp: SmtpSettings
+    sms: SmsSettings
+    reminder_lead_minutes: tuple[int, ...]
+    scheduler_interval_seconds: float
+    requeue_seconds: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> NotificationSettings:
+        env = _Env(dict(os.environ) if environ is None else dict(environ))
+        smtp = SmtpSettings(
+            host=env.required("SMTP_HOST"),
+            port=env.integer("SMTP_PORT", minimum=1, maximum=65535),
+            security=env.choice("SMTP_SECURITY", SECURITY_MODES),
+            username=env.text("SMTP_USERNAME"),
+            password=env.text("SMTP_PASSWORD"),
+            sender=env.required("SMTP_FROM"),
+            timeout_seconds=env.number("SMTP_TIMEOUT_SECONDS", minimum=0.1),
+        )
+        provider = env.choice("SMS_PROVIDER", SMS_PROVIDERS)
+        sms = SmsSettings(
+            provider=provider,
+            api_url=env.required("SMS_API_URL").rstrip("/"),
+            account_sid=env.required("SMS_ACCOUNT_SID") if provider == "twilio" else "",
+            auth_token=env.required("SMS_AUTH_TOKEN") if provider == "twilio" else "",
+            sender=env.required("SMS_FROM"),
+            sink_file=env.text("SMS_SINK_FILE"),
+        )
+        return cls(
+            smtp=smtp,
+            sms=sms,
+            reminder_lead_minutes=parse_lead_minutes(env.text("REMINDER_LEAD_MINUTES")),
+            scheduler_interval_seconds=env.number("SCHEDULER_INTERVAL_SECONDS", minimum=0.01),
+            requeue_seconds=env.integer("NOTIFICATION_REQUEUE_SECONDS", minimum=1),
+        )
+
+
+def parse_lead_minutes(raw: str) -> tuple[int, ...]:
+    """`"1440,120"` → (1440, 120); REMINDER_LEAD_MINUTES is named on bad input."""
+    try:
+        values = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        raise ConfigError(f"REMINDER_LEAD_MINUTES must be whole minutes, got {raw!r}") from None
+    if any(not 1 <= value <= 60 * 24 * 14 for value in values):
+        raise ConfigError("REMINDER_LEAD_MINUTES must each be between 1 and 20160 minutes")
+    return values

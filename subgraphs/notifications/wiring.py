@@ -1,0 +1,54 @@
+"""What the notifications code takes from a component's `Resources`, built once per process.
+
+Tests replace any of these by putting their own object in `resources.extras` first.
+"""
+
+from __future__ import annotations
+
+from subgraphs.notifications.channels import Channels
+from subgraphs.notifications.jobs import Enqueue, broker_enqueue
+from subgraphs.notifications.planning import PlanConfig
+from subgraphs.notifications.settings import NotificationSettings
+from subgraphs.shared.resources import Resources
+
+SETTINGS_KEY = "notifications.settings"
+CHANNELS_KEY = "notifications.channels"
+ENQUEUE_KEY = "notifications.enqueue"
+
+
+def settings_of(resources: Resources) -> NotificationSettings:
+    found = resources.extras.get(SETTINGS_KEY)
+    if not isinstance(found, NotificationSettings):
+        found = NotificationSettings.from_env()
+        resources.extras[SETTINGS_KEY] = found
+    return found
+
+
+def channels_of(resources: Resources) -> Channels:
+    found = resources.extras.get(CHANNELS_KEY)
+    if not isinstance(found, Channels):
+        found = Channels.from_settings(settings_of(resources), data_dir=resources.settings.data_dir)
+        resources.extras[CHANNELS_KEY] = found
+    return found
+
+
+def enqueue_of(resources: Resources) -> Enqueue | None:
+    """How to enqueue deliveries from this process: the bus's broker, or None (the sweep will)."""
+    found = resources.extras.get(ENQUEUE_KEY)
+    if found is not None:
+        enqueue: Enqueue = found
+        return enqueue
+    if resources.bus is not None:
+        enqueue = broker_enqueue(resources.bus.broker)
+        resources.extras[ENQUEUE_KEY] = enqueue
+        return enqueue
+    return None
+
+
+def plan_config(resources: Resources) -> PlanConfig:
+    settings = settings_of(resources)
+    _, _, address = settings.smtp.sender.rpartition("<")
+    return PlanConfig(
+        organizer=address.rstrip(">").strip() or "no-reply@healthbook.local",
+        default_lead_minutes=settings.reminder_lead_minutes,
+    )

@@ -1,0 +1,33 @@
+"""The notifications configuration: defaults, and failures that name the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from subgraphs.notifications.settings import NotificationSettings
+from subgraphs.shared.settings import ConfigError
+
+
+def test_defaults_send_to_a_local_smtp_server_and_an_sms_sink() -> None:
+    settings = NotificationSettings.from_env({})
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.security) == (
+        "127.0.0.1",
+        1025,
+        "none",
+    )
+    assert settings.sms.provider == "sink"
+    assert settings.reminder_lead_minutes == (1440, 120)
+
+
+def test_the_twilio_provider_needs_its_credentials() -> None:
+    with pytest.raises(ConfigError, match="SMS_ACCOUNT_SID"):
+        NotificationSettings.from_env({"SMS_PROVIDER": "twilio"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SMTP_SECURITY", "ssl3"), ("SMTP_PORT", "0"), ("REMINDER_LEAD_MINUTES", "two hours")],
+)
+def test_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        NotificationSettings.from_env({name: value})

@@ -1,0 +1,74 @@
+"""Notification delivery actors: one per channel, with retries and back-off, then DEAD.
+
+Each delivery job carries a notification id. Failing attempts raise, so Dramatiq's
+`Retries` middleware re-enqueues them with exponential back-off (JOB_MAX_RETRIES,
+JOB_MIN_BACKOFF_MS, JOB_MAX_BACKOFF_MS); once retries are exhausted the message goes to the
+dead-letter queue and `on_retry_exhausted` calls `notifications.delivery_exhausted`, which
+marks the row DEAD for the admins to see.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import dramatiq
+
+from subgraphs.notifications import delivery, jobs
+from subgraphs.notifications.domain import Channel
+from subgraphs.notifications.wiring import channels_of
+from workers.runtime import Runtime
+
+COMPONENT = "notifications"
+
+
+def declare(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.Actor[Any, Any]]:
+    """Declare the delivery actors (one queue per channel) and the exhausted-retries actor."""
+    actors: list[dramatiq.Actor[Any, Any]] = []
+    for channel in Channel:
+
+        async def deliver(notification_id: str, _channel: Channel = channel) -> None:
+            resources = runtime.resources(COMPONENT)
+            await delivery.deliver(
+                db=resources.database,
+                notification_id=uuid.UUID(notification_id),
+                channels=channels_of(resources),
+                pubsub=resources.pubsub,
+                now=datetime.now(UTC),
+            )
+
+        deliver.__name__ = f"deliver_{channel.value.lower()}"
+        actors.append(
+            dramatiq.Actor(
+                deliver,
+                broker=broker,
+                actor_name=jobs.ACTORS[channel],
+                queue_name=jobs.QUEUES[channel],
+                priority=0,
+                options={"on_retry_exhausted": jobs.EXHAUSTED_ACTOR},
+            )
+        )
+
+    async def delivery_exhausted(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
+        resources = runtime.resources(COMPONENT)
+        error = str(message.get("options", {}).get("traceback", "")).strip().splitlines()
+        await delivery.mark_dead(
+            db=resources.database,
+            notification_id=uuid.UUID(str(message["args"][0])),
+            now=datetime.now(UTC),
+            error=f"retries exhausted after {retry_info.get('retries', 0) + 1} attempts"
+            + (f"; {error[-1]}" if error else ""),
+        )
+
+    actors.append(
+        dramatiq.Actor(
+            delivery_exhausted,
+            broker=broker,
+            actor_name=jobs.EXHAUSTED_ACTOR,
+            queue_name=jobs.EXHAUSTED_QUEUE,
+            priority=0,
+            options={"max_retries": 20},
+        )
+    )
+    return actors
