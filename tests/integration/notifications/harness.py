@@ -13,9 +13,8 @@ import dramatiq
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.brokers.stub import StubBroker
 
-from healthbook.wiring import build_bus, declare_actors
 from subgraphs.notifications.jobs import EXHAUSTED_QUEUE, QUEUES
-from subgraphs.shared.bus import EventBus, event_queue
+from subgraphs.shared.bus import EventBus, build_broker, event_queue
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.pubsub import PubSub
@@ -23,6 +22,7 @@ from subgraphs.shared.resources import Shared
 from subgraphs.shared.settings import Settings
 from tests.integration.notifications.conftest import SENDER
 from tests.support.fake_sms import FakeSmsProvider
+from workers import events, notifications
 from workers.runtime import Runtime
 
 
@@ -75,10 +75,12 @@ class RunningWorker:
 
 @asynccontextmanager
 async def running_worker(settings: Settings, pubsub: PubSub) -> AsyncIterator[RunningWorker]:
-    """Declare every actor on the broker of `settings` and run an in-process worker."""
-    bus = build_bus(settings)
+    """Declare the notifications actors on the broker of `settings`; run an in-process worker."""
+    consumers = events.load_consumers(("notifications",))  # only this store is migrated here
+    bus = EventBus(build_broker(settings), events.event_routes(consumers))
     runtime = Runtime(settings, shared=Shared(pubsub=pubsub), bus=bus)
-    declare_actors(bus.broker, runtime)
+    events.declare(bus.broker, runtime, consumers)
+    notifications.declare(bus.broker, runtime)
     worker = dramatiq.Worker(bus.broker, worker_threads=2, worker_timeout=50)
     worker.start()
     running = RunningWorker(bus)
