@@ -13,6 +13,7 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     SelectionSetNode,
+    get_named_type,
     parse,
 )
 from graphql.language import OperationDefinitionNode
@@ -171,6 +172,41 @@ class Ownership:
             if abstract.name in self.supergraph.implements.get(t.name, {}).get(graph, frozenset())
             or (not self.supergraph.implements and self.in_graph(t.name, graph))
         ]
+
+    def reachable(self, type_name: str, source: str, target: str) -> bool:
+        if self.pick_key(type_name, source, target) is not None:
+            return True
+        return any(
+            self.pick_key(type_name, source, mid) and self.pick_key(type_name, mid, target)
+            for mid in self.graph_order
+            if mid not in (source, target)
+        )
+
+    def pick_key(self, type_name: str, source: str, target: str) -> str | None:
+        """A key `target` resolves entities by whose fields `source` can provide."""
+        known_as = self.entity_type_in(type_name, target)
+        if known_as is None:
+            return None
+        for key in self.entity_keys(known_as, target):
+            if self.fetchable(type_name, field_set_tree(key), source):
+                return key
+        return None
+
+    def fetchable(self, type_name: str, tree: FieldSetTree, graph: str) -> bool:
+        own_keys = self.key_field_names(type_name, graph)
+        if not self.in_graph(type_name, graph):
+            return False
+        for name, sub in tree.fields:
+            join = self.join_in(type_name, name, graph)
+            if (join is None or join.requires) and name not in own_keys:
+                return False
+            if sub is not None:
+                type_ = self.supergraph.schema.get_type(type_name)
+                assert isinstance(type_, GraphQLObjectType)
+                sub_type = get_named_type(type_.fields[name].type)
+                if not self.fetchable(sub_type.name, sub, graph):
+                    return False
+        return True
 
     def interface_object_graphs(self, type_name: str) -> list[str]:
         return [j.graph for j in self.type_joins(type_name) if j.is_interface_object]

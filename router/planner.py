@@ -11,7 +11,6 @@ merged, so each subgraph gets one `_entities` call per place in the response.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -35,39 +34,20 @@ from graphql import (
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 from graphql.language import Visitor
 
+from router.fetch_groups import FetchGroup, RepresentationBuilder, to_fetches
 from router.ownership import FieldSetTree, Ownership, field_set_tree, parse_field_set
-from router.plan import Fetch, QueryPlan, Representation
+from router.plan import Fetch, QueryPlan
 from router.selection import (
     FieldSelection,
     PlanningError,
     Selection,
     SelectionBuilder,
-    print_selections,
 )
 from router.supergraph import Supergraph
 
 __all__ = ["Planner", "PlanningError"]
 
 Fields = Mapping[str, list[FieldNode]]
-
-
-@dataclass
-class _Rep:
-    as_typename: str
-    key: SelectionBuilder = field(default_factory=SelectionBuilder)
-    requires: SelectionBuilder = field(default_factory=SelectionBuilder)
-
-
-@dataclass
-class _Group:
-    id: int
-    graph: str
-    path: tuple[str, ...]
-    root: str | None
-    selection: SelectionBuilder = field(default_factory=SelectionBuilder)
-    reps: dict[str, _Rep] = field(default_factory=dict)
-    depends_on: set[int] = field(default_factory=set)
-    variables: set[str] = field(default_factory=set)
 
 
 class Planner:
@@ -101,7 +81,7 @@ class _Build:
         self.operation = operation
         self.fragments = fragments
         self.variables = variables
-        self.groups: list[_Group] = []
+        self.groups: list[FetchGroup] = []
         self.touched: list[set[int]] = []
 
     # -- the operation's root ------------------------------------------------------------
@@ -114,7 +94,7 @@ class _Build:
         fields = collect_fields(
             self.schema, self.fragments, self.variables, root_type, self.operation.selection_set
         )
-        last: _Group | None = None
+        last: FetchGroup | None = None
         for key, nodes in fields.items():
             name = nodes[0].name.value
             if name.startswith("__"):
@@ -135,7 +115,7 @@ class _Build:
 
     def plan_fields(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent: GraphQLObjectType,
         fields: Fields,
         target: SelectionBuilder,
@@ -168,7 +148,7 @@ class _Build:
 
     def complete_field(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent: GraphQLObjectType,
         key: str,
         nodes: list[FieldNode],
@@ -202,7 +182,7 @@ class _Build:
 
     def plan_selection(
         self,
-        group: _Group,
+        group: FetchGroup,
         type_: Any,
         nodes: list[FieldNode],
         target: SelectionBuilder,
@@ -230,7 +210,7 @@ class _Build:
 
     def plan_interface_object(
         self,
-        group: _Group,
+        group: FetchGroup,
         interface: GraphQLInterfaceType,
         nodes: list[FieldNode],
         target: SelectionBuilder,
@@ -291,7 +271,9 @@ class _Build:
         """Among the subgraphs that resolve the field, the one needing fewest further fetches."""
         joins = self.own.resolvers(parent.name, name)
         if source is not None:
-            joins = tuple(j for j in joins if self.reachable(parent.name, source, j.graph or ""))
+            joins = tuple(
+                j for j in joins if self.own.reachable(parent.name, source, j.graph or "")
+            )
         if not joins:
             raise PlanningError(f"no subgraph can resolve {parent.name}.{name} here")
         order = self.own.graph_order
@@ -326,74 +308,39 @@ class _Build:
                 total += 1
         return total
 
-    def reachable(self, type_name: str, source: str, target: str) -> bool:
-        if self.pick_key(type_name, source, target) is not None:
-            return True
-        return any(
-            self.pick_key(type_name, source, mid) and self.pick_key(type_name, mid, target)
-            for mid in self.own.graph_order
-            if mid not in (source, target)
-        )
-
-    def pick_key(self, type_name: str, source: str, target: str) -> str | None:
-        """A key `target` resolves entities by whose fields `source` can provide."""
-        known_as = self.own.entity_type_in(type_name, target)
-        if known_as is None:
-            return None
-        for key in self.own.entity_keys(known_as, target):
-            if self.fetchable(type_name, field_set_tree(key), source):
-                return key
-        return None
-
-    def fetchable(self, type_name: str, tree: FieldSetTree, graph: str) -> bool:
-        own_keys = self.own.key_field_names(type_name, graph)
-        if not self.own.in_graph(type_name, graph):
-            return False
-        for name, sub in tree.fields:
-            join = self.own.join_in(type_name, name, graph)
-            if (join is None or join.requires) and name not in own_keys:
-                return False
-            if sub is not None:
-                type_ = self.schema.get_type(type_name)
-                assert isinstance(type_, GraphQLObjectType)
-                sub_type = get_named_type(type_.fields[name].type)
-                if not self.fetchable(sub_type.name, sub, graph):
-                    return False
-        return True
-
     # -- entity fetches ------------------------------------------------------------------
 
     def entity_group(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent: GraphQLObjectType,
         target: SelectionBuilder,
         path: tuple[str, ...],
         graph: str,
         field_name: str,
-    ) -> tuple[_Group, SelectionBuilder]:
-        key = self.pick_key(parent.name, group.graph, graph)
+    ) -> tuple[FetchGroup, SelectionBuilder]:
+        key = self.own.pick_key(parent.name, group.graph, graph)
         if key is None:
             mid = next(
                 m
                 for m in self.own.graph_order
                 if m not in (group.graph, graph)
-                and self.pick_key(parent.name, group.graph, m)
-                and self.pick_key(parent.name, m, graph)
+                and self.own.pick_key(parent.name, group.graph, m)
+                and self.own.pick_key(parent.name, m, graph)
             )
             group, target = self.jump(group, parent, target, path, mid, None)
         return self.jump(group, parent, target, path, graph, field_name)
 
     def jump(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent: GraphQLObjectType,
         target: SelectionBuilder,
         path: tuple[str, ...],
         graph: str,
         field_name: str | None,
-    ) -> tuple[_Group, SelectionBuilder]:
-        key = self.pick_key(parent.name, group.graph, graph)
+    ) -> tuple[FetchGroup, SelectionBuilder]:
+        key = self.own.pick_key(parent.name, group.graph, graph)
         assert key is not None
         join = self.own.join_in(parent.name, field_name, graph) if field_name else None
         key_selections = self.field_set_selections(parent, key)
@@ -409,12 +356,12 @@ class _Build:
             depends_on |= self.touched.pop()
         dep = self.find_group(graph, path, depends_on)
         known_as = self.own.entity_type_in(parent.name, graph) or parent.name
-        rep = dep.reps.setdefault(parent.name, _Rep(as_typename=known_as))
+        rep = dep.reps.setdefault(parent.name, RepresentationBuilder(as_typename=known_as))
         rep.key.add(key_selections)
         rep.requires.add(requires)
         return dep, dep.selection.fragment(rep.as_typename)
 
-    def find_group(self, graph: str, path: tuple[str, ...], depends_on: set[int]) -> _Group:
+    def find_group(self, graph: str, path: tuple[str, ...], depends_on: set[int]) -> FetchGroup:
         """An entity fetch to `graph` at `path` that may wait for `depends_on`, or a new one."""
         for candidate in self.groups:
             if candidate.root or candidate.graph != graph or candidate.path != path:
@@ -439,8 +386,8 @@ class _Build:
 
     def new_group(
         self, graph: str, path: tuple[str, ...], root: str | None, depends_on: set[int]
-    ) -> _Group:
-        group = _Group(id=len(self.groups), graph=graph, path=path, root=root)
+    ) -> FetchGroup:
+        group = FetchGroup(id=len(self.groups), graph=graph, path=path, root=root)
         group.depends_on = set(depends_on)
         self.groups.append(group)
         return group
@@ -452,7 +399,7 @@ class _Build:
 
     # -- output --------------------------------------------------------------------------
 
-    def arguments(self, node: FieldNode, group: _Group) -> str:
+    def arguments(self, node: FieldNode, group: FetchGroup) -> str:
         if not node.arguments:
             return ""
         for argument in node.arguments:
@@ -460,51 +407,7 @@ class _Build:
         return "(" + ", ".join(print_ast(a) for a in node.arguments) + ")"
 
     def fetches(self) -> tuple[Fetch, ...]:
-        order = _topological(self.groups)
-        number = {g.id: i for i, g in enumerate(order)}
-        return tuple(self.fetch(g, number) for g in order)
-
-    def fetch(self, group: _Group, number: dict[int, int]) -> Fetch:
-        selections = group.selection.freeze()
-        definitions = {
-            d.variable.name.value: print_ast(d)
-            for d in self.operation.variable_definitions or ()
-            if d.variable.name.value in group.variables
-        }
-        variables = tuple(sorted(definitions))
-        entity_selection = ""
-        if group.root:
-            header = group.root
-            if definitions:
-                header += "(" + ", ".join(definitions[v] for v in variables) + ")"
-            operation = f"{header} {print_selections(selections)}"
-        else:
-            entity_selection = print_selections(selections)
-            params = ", ".join(["$representations: [_Any!]!", *(definitions[v] for v in variables)])
-            body = print_selections(
-                (
-                    FieldSelection(
-                        "_entities",
-                        arguments="(representations: $representations)",
-                        selections=selections,
-                    ),
-                )
-            )
-            operation = f"query({params}) {body}"
-        return Fetch(
-            id=number[group.id],
-            subgraph=self.names[group.graph],
-            path=group.path,
-            operation=operation,
-            variables=variables,
-            representations=tuple(
-                Representation(t, r.as_typename, r.key.freeze(), r.requires.freeze())
-                for t, r in group.reps.items()
-            ),
-            depends_on=tuple(sorted(number[d] for d in group.depends_on)),
-            entity_selection=entity_selection,
-            variable_definitions=tuple(definitions[v] for v in variables),
-        )
+        return to_fetches(self.groups, self.operation, self.names)
 
 
 class _VariableCollector(Visitor):
@@ -540,18 +443,3 @@ def _list_depth(type_: GraphQLOutputType) -> int:
             type_ = type_.of_type
         else:
             return depth
-
-
-def _topological(groups: list[_Group]) -> list[_Group]:
-    done: set[int] = set()
-    order: list[_Group] = []
-    pending = list(groups)
-    while pending:
-        ready = [g for g in pending if g.depends_on <= done]
-        if not ready:
-            raise PlanningError("the fetches depend on each other in a cycle")
-        for g in ready:
-            done.add(g.id)
-            order.append(g)
-        pending = [g for g in pending if g.id not in done]
-    return order
