@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import sys
+from typing import TYPE_CHECKING
 
 import dramatiq
 
@@ -16,11 +18,15 @@ from healthbook.servers import Server, serve_together, server, stop_on_signals
 from healthbook.stores import migrate, seed
 from healthbook.wiring import build_authenticator, build_bus, declare_actors, router_server
 from subgraphs.shared.app import create_subgraph_app
+from subgraphs.shared.bus import EventBus
 from subgraphs.shared.logs import configure_logging
 from subgraphs.shared.resources import Resources, Shared
 from subgraphs.shared.settings import Settings
 from subgraphs.shared.telemetry import configure_tracing
 from workers.runtime import Runtime
+
+if TYPE_CHECKING:
+    from subgraphs.notifications.smtp_sink import SmtpSink
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +72,56 @@ async def _run(settings: Settings, *, load_demo: bool) -> None:
 
     stop = asyncio.Event()
     stop_on_signals(stop)
+    mailbox = _local_mailbox(settings)
+    if mailbox is not None:
+        urls.append(
+            ("mail (SMTP)", f"smtp://127.0.0.1:{mailbox.port}  → {settings.data_dir}/mail.mbox")
+        )
+    scheduler = _scheduler(settings, shared, bus, stop)
     serving = asyncio.create_task(serve_together(servers, stop))
     if await _all_started(servers, serving):
         _announce(settings, urls, demo=load_demo)
     try:
         await serving
     finally:
+        stop.set()
+        if scheduler is not None:
+            await asyncio.gather(scheduler, return_exceptions=True)
         worker.stop()
         await runtime.close()
+        if mailbox is not None:
+            mailbox.stop()
     print("Healthbook stopped.", file=sys.stderr)
+
+
+def _local_mailbox(settings: Settings) -> SmtpSink | None:
+    """The local SMTP server the embedded mode delivers email to (unless SMTP_HOST is set)."""
+    if "notifications" not in present_subgraphs() or os.environ.get("SMTP_HOST"):
+        return None
+    from subgraphs.notifications.settings import NotificationSettings
+    from subgraphs.notifications.smtp_sink import SmtpSink
+
+    port = NotificationSettings.from_env().smtp.port
+    return SmtpSink(port=port, mbox=settings.data_dir / "mail.mbox").start()
+
+
+def _scheduler(
+    settings: Settings, shared: Shared, bus: EventBus, stop: asyncio.Event
+) -> asyncio.Task[None] | None:
+    """The reminder dispatcher, in this process."""
+    if "notifications" not in present_subgraphs():
+        return None
+    from healthbook.notifications_scheduler import serve as dispatch
+
+    resources = Resources.open("notifications", settings, shared=shared, bus=bus)
+
+    async def run() -> None:
+        try:
+            await dispatch(resources, stop)
+        finally:
+            await resources.close()
+
+    return asyncio.create_task(run(), name="scheduler")
 
 
 async def _all_started(servers: list[Server], serving: asyncio.Task[None]) -> bool:

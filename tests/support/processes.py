@@ -20,8 +20,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_ports() -> dict[str, str]:
-    """Environment setting every component's port to a free one."""
-    return {f"{name.upper()}_PORT": str(free_port()) for name in DEFAULT_PORTS}
+    """Environment setting every component's port (and the local SMTP server's) to a free one."""
+    ports = {f"{name.upper()}_PORT": str(free_port()) for name in DEFAULT_PORTS}
+    return {**ports, "SMTP_PORT": str(free_port())}
 
 
 @contextmanager
