@@ -8,6 +8,10 @@ call has a short timeout and fails as SERVICE_UNAVAILABLE (nothing is written), 
 booking is never accepted on stale availability. Double booking is not the doctors
 subgraph's job: this store enforces it (see `models.py`).
 
+One query, `slotAvailability(doctorId, start, ignoreAppointmentId)`, answers whether the
+doctor is approved, whether a bookable slot starts at `start` (published, free, notice,
+window) and where it ends, the doctor's user id and time zone, or why not.
+
 Doctors own each doctor's minimum notice and booking window too; this subgraph's own
 APPOINTMENTS_MIN_NOTICE_MINUTES / APPOINTMENTS_BOOKING_WINDOW_DAYS are deployment-wide
 bounds applied in addition.
@@ -20,8 +24,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final, Protocol
 
 import httpx
@@ -32,23 +36,16 @@ from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 
 log = logging.getLogger(__name__)
 
-PROBE: Final = timedelta(minutes=1)
-
-SLOT_CHECK_QUERY: Final = """
-query SlotCheck($doctorId: ID!, $start: DateTime!, $end: DateTime!, $ignore: ID) {
-  slotAvailability(doctorId: $doctorId, start: $start, end: $end, ignoreAppointmentId: $ignore) {
-    userId
+SLOT_AVAILABILITY_QUERY: Final = """
+query SlotAvailability($doctorId: ID!, $start: DateTime!, $ignore: ID) {
+  slotAvailability(doctorId: $doctorId, start: $start, ignoreAppointmentId: $ignore) {
+    doctorUserId
     approved
+    available
+    slotEnd
+    reason
     timeZone
-    earliestStart
-    latestStart
   }
-}
-"""
-
-OPEN_SLOTS_QUERY: Final = """
-query OpenSlots($doctorId: ID!, $from: DateTime!, $to: DateTime!) {
-  availableSlots(doctorId: $doctorId, from: $from, to: $to) { start end }
 }
 """
 
@@ -60,18 +57,22 @@ class SlotAnswer:
     approved: bool
     """The doctor is approved (not pending, rejected or suspended): bookable at all."""
     offered: bool
-    """A bookable slot (published, free, after the doctor's notice, inside their window)
-    starts exactly at the requested start."""
+    """A bookable slot starts exactly at the requested start: published, free of other
+    appointments' busy time, after the doctor's notice and inside their window."""
     time_zone: str
-    doctor_user_id: uuid.UUID | None
+    doctor_user_id: uuid.UUID
     slot_end: datetime | None
     """When that slot ends; None when nothing is offered."""
     refusal: str | None = None
-    """Why not, when the doctor's own policy tells: TOO_LATE or TOO_FAR_AHEAD."""
+    """Why not, in the doctors subgraph's words: DOCTOR_NOT_APPROVED, OUTSIDE_AVAILABILITY,
+    TOO_LATE, TOO_FAR_AHEAD or SLOT_TAKEN."""
 
 
 class AvailabilityChecker(Protocol):
-    """Asks whether `doctor_id` offers a slot starting at `start` (None: no such doctor)."""
+    """Asks whether `doctor_id` offers a slot starting at `start`.
+
+    None when the doctor does not exist or is hidden (not approved) from an anonymous caller.
+    """
 
     async def check(
         self,
@@ -83,12 +84,9 @@ class AvailabilityChecker(Protocol):
 
 
 class HttpAvailabilityChecker:
-    """The doctors subgraph over HTTP: signed, bounded in time, failing as SERVICE_UNAVAILABLE.
-
-    Two internal queries: `slotAvailability` (is the doctor approved, their user, zone and
-    booking bounds) and, for an approved doctor, `availableSlots` over one minute from the
-    start, which yields the slot beginning there (and so its end) if it is bookable.
-    """
+    """The doctors subgraph's internal `slotAvailability` query over HTTP: signed, bounded in
+    time, failing as SERVICE_UNAVAILABLE. Without an `end`, it answers for the slot that
+    starts at `start` and tells where that slot ends."""
 
     def __init__(
         self,
@@ -110,89 +108,48 @@ class HttpAvailabilityChecker:
         start: datetime,
         ignore_appointment_id: uuid.UUID | None = None,
     ) -> SlotAnswer | None:
-        async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
-            found = await self._query(
-                client,
-                SLOT_CHECK_QUERY,
-                {
-                    "doctorId": str(doctor_id),
-                    "start": start.isoformat(),
-                    "end": (start + PROBE).isoformat(),
-                    "ignore": str(ignore_appointment_id) if ignore_appointment_id else None,
-                },
-            )
-            if found is None:
-                return None
-            answer = parse_check(found["slotAvailability"], start)
-            if not answer.approved or answer.refusal is not None:
-                return answer
-            slots = await self._query(
-                client,
-                OPEN_SLOTS_QUERY,
-                {
-                    "doctorId": str(doctor_id),
-                    "from": start.isoformat(),
-                    "to": (start + PROBE).isoformat(),
-                },
-            )
-        return with_slot(answer, slots["availableSlots"] if slots else [], start)
-
-    async def _query(
-        self, client: httpx.AsyncClient, query: str, variables: dict[str, Any]
-    ) -> dict[str, Any] | None:
-        """The `data` of one signed request; None when the doctor does not exist."""
-        body = orjson.dumps({"query": query, "variables": variables})
+        variables = {
+            "doctorId": str(doctor_id),
+            "start": start.isoformat(),
+            "ignore": str(ignore_appointment_id) if ignore_appointment_id else None,
+        }
+        body = orjson.dumps({"query": SLOT_AVAILABILITY_QUERY, "variables": variables})
         headers = {"content-type": "application/json"}
         if self.signing_key:
             headers[SIGNATURE_HEADER] = sign(body, key=self.signing_key)
         try:
-            response = await client.post(self.url, content=body, headers=headers)
+            async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
+                response = await client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as error:
             raise _unavailable(type(error).__name__) from None
         if response.status_code != 200:
             raise _unavailable(f"HTTP {response.status_code}")
         try:
-            return data_of(response.json())
+            return parse_answer(response.json())
         except (ValueError, KeyError, TypeError) as error:
             raise _unavailable(f"unexpected answer ({type(error).__name__})") from None
 
 
-def data_of(document: Any) -> dict[str, Any] | None:
-    """A GraphQL response's data; None for NOT_FOUND; ValueError for any other error."""
+def parse_answer(document: Any) -> SlotAnswer | None:
+    """The answer in a GraphQL response; None for NOT_FOUND; ValueError for other errors."""
     errors = document.get("errors") or []
     if any((error.get("extensions") or {}).get("code") == "NOT_FOUND" for error in errors):
         return None
-    if errors or not isinstance(document.get("data"), dict):
+    if errors:
         raise ValueError("the doctors subgraph answered with errors")
-    data: dict[str, Any] = document["data"]
-    return data
-
-
-def parse_check(check: dict[str, Any], start: datetime) -> SlotAnswer:
-    """The doctor's standing and, from their notice and window, a refusal if `start` misses."""
-    user_id = check.get("userId")
-    refusal = None
-    if start < datetime.fromisoformat(check["earliestStart"]):
-        refusal = "TOO_LATE"
-    elif start > datetime.fromisoformat(check["latestStart"]):
-        refusal = "TOO_FAR_AHEAD"
+    check = document["data"]["slotAvailability"]
+    if check is None:
+        return None
+    slot_end = check.get("slotEnd")
+    available = bool(check["available"])
     return SlotAnswer(
-        approved=bool(check["approved"]) and user_id is not None,
-        offered=False,
+        approved=bool(check["approved"]),
+        offered=available and bool(slot_end),
         time_zone=str(check["timeZone"]),
-        doctor_user_id=uuid.UUID(str(user_id)) if user_id else None,
-        slot_end=None,
-        refusal=refusal,
+        doctor_user_id=uuid.UUID(str(check["doctorUserId"])),
+        slot_end=datetime.fromisoformat(slot_end) if slot_end else None,
+        refusal=None if available else check.get("reason"),
     )
-
-
-def with_slot(answer: SlotAnswer, slots: list[dict[str, Any]], start: datetime) -> SlotAnswer:
-    """The answer, offered with its end when one of `slots` starts exactly at `start`."""
-    for slot in slots:
-        if datetime.fromisoformat(slot["start"]) == start:
-            end = datetime.fromisoformat(slot["end"])
-            return replace(answer, offered=True, slot_end=end)
-    return answer
 
 
 def _unavailable(detail: str) -> ServiceUnavailable:

@@ -27,7 +27,7 @@ from subgraphs.appointments.domain import (
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
-from subgraphs.shared.errors import BadUserInput, Forbidden, NotFound
+from subgraphs.shared.errors import BadUserInput, Forbidden
 from subgraphs.shared.pubsub import PubSub
 
 
@@ -68,7 +68,6 @@ async def book(
     check_bookable_time(start, now=now, policy=deps.policy)
     slot = await _offered_slot(deps, doctor_id=doctor_id, start=start)
     assert slot.slot_end is not None
-    assert slot.doctor_user_id is not None
     appointment = Appointment.book(
         actor=actor,
         doctor_id=doctor_id,
@@ -252,16 +251,19 @@ async def _offered_slot(
     slot = await deps.availability.check(
         doctor_id=doctor_id, start=start, ignore_appointment_id=ignore_appointment_id
     )
-    if slot is None:
-        raise NotFound("No such doctor.", field="doctorId")
-    if not slot.approved or slot.doctor_user_id is None:
-        raise DoctorNotBookable("This doctor does not take bookings.", field="doctorId")
+    if slot is None or not slot.approved:
+        raise DoctorNotBookable(
+            "This doctor does not exist or does not take bookings.", field="doctorId"
+        )
+    if slot.offered and slot.slot_end is not None and slot.slot_end > start:
+        return slot
     if slot.refusal == "TOO_LATE":
         raise TooLate("This doctor needs more notice for a booking.", field="start")
     if slot.refusal == "TOO_FAR_AHEAD":
         raise OutsideAvailability("This doctor's calendar is not open that far.", field="start")
-    if slot.offered and slot.slot_end is not None and slot.slot_end > start:
-        return slot
+    if slot.refusal == "SLOT_TAKEN":
+        raise SlotTaken("This time is no longer available.", field="start")
+    # Not offered: say SLOT_TAKEN when our own store holds the time, else OUTSIDE_AVAILABILITY.
     async with deps.db.session() as session:
         busy = await store.doctor_busy(
             session, doctor_id=doctor_id, start=start, end=start + timedelta(microseconds=1)

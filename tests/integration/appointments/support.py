@@ -65,7 +65,7 @@ class FakeAvailability:
         doctor = self.doctors.get(doctor_id)
         if doctor is None:
             return None
-        offered = doctor.offers(start)
+        offered = doctor.offers(start) and doctor.refusal is None
         return SlotAnswer(
             approved=doctor.approved,
             offered=offered,

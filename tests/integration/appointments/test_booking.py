@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from subgraphs.appointments.domain import (
 )
 from subgraphs.appointments.models import AppointmentChangeRow
 from subgraphs.shared.database import Database
-from subgraphs.shared.errors import NotFound, ServiceUnavailable
+from subgraphs.shared.errors import ServiceUnavailable
 from subgraphs.shared.outbox import OutboxMessage
 from tests.integration.appointments.support import (
     Clock,
@@ -95,6 +96,7 @@ async def test_refusals_name_the_reason_and_write_nothing(
         (availability.add(), at(120, 9), OutsideAvailability),
         (availability.add(refusal="TOO_LATE"), at(2, 9), TooLate),
         (availability.add(refusal="TOO_FAR_AHEAD"), at(2, 9), OutsideAvailability),
+        (availability.add(refusal="SLOT_TAKEN"), at(2, 9), SlotTaken),
     ]
     for doctor, start, error in cases:
         with pytest.raises(error):
@@ -106,11 +108,11 @@ async def test_refusals_name_the_reason_and_write_nothing(
                 reason=None,
                 idempotency_key="k",
             )
-    with pytest.raises(NotFound):
+    with pytest.raises(DoctorNotBookable):
         await service.book(
             deps=deps,
             actor=patient(),
-            doctor_id=__import__("uuid").uuid4(),
+            doctor_id=uuid.uuid4(),
             start=at(2, 9),
             reason=None,
             idempotency_key="k",
@@ -132,7 +134,7 @@ async def test_an_unavailable_doctors_subgraph_refuses_cleanly(db: Database) -> 
         await service.book(
             deps=deps,
             actor=patient(),
-            doctor_id=__import__("uuid").uuid4(),
+            doctor_id=uuid.uuid4(),
             start=at(2, 9),
             reason=None,
             idempotency_key="k",

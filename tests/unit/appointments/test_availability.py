@@ -21,34 +21,26 @@ DOCTOR = uuid.uuid4()
 DOCTOR_USER = uuid.uuid4()
 START = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
+Handler = Callable[[httpx.Request], httpx.Response]
 
-def standing(**fields: object) -> dict[str, Any]:
+
+def answer(**fields: object) -> dict[str, Any]:
     check = {
-        "userId": str(DOCTOR_USER),
+        "doctorUserId": str(DOCTOR_USER),
         "approved": True,
+        "available": True,
+        "slotEnd": (START + timedelta(minutes=20)).isoformat(),
+        "reason": None,
         "timeZone": "Europe/Lisbon",
-        "earliestStart": (START - timedelta(days=1)).isoformat(),
-        "latestStart": (START + timedelta(days=60)).isoformat(),
         **fields,
     }
     return {"data": {"slotAvailability": check}}
 
 
-def open_slots(*starts: datetime) -> dict[str, Any]:
-    slots = [
-        {"start": s.isoformat(), "end": (s + timedelta(minutes=20)).isoformat()} for s in starts
-    ]
-    return {"data": {"availableSlots": slots}}
-
-
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def doctors(check: dict[str, Any], slots: dict[str, Any], seen: list[httpx.Request]) -> Handler:
+def replying(document: dict[str, Any], seen: list[httpx.Request]) -> Handler:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        query = orjson.loads(request.content)["query"]
-        return httpx.Response(200, json=check if "slotAvailability" in query else slots)
+        return httpx.Response(200, json=document)
 
     return handler
 
@@ -59,63 +51,38 @@ def checker(handler: Handler, *, key: str = KEY) -> HttpAvailabilityChecker:
     )
 
 
-async def test_requests_are_signed_carry_no_credentials_and_find_the_slot_end() -> None:
+async def test_the_request_is_signed_carries_no_credentials_and_learns_the_slot_end() -> None:
     seen: list[httpx.Request] = []
-    handler = doctors(standing(), open_slots(START - timedelta(minutes=20), START), seen)
-    slot = await checker(handler).check(doctor_id=DOCTOR, start=START)
-    assert len(seen) == 2
-    for request in seen:
-        assert verify(request.headers[SIGNATURE_HEADER], request.content, key=KEY)
-        assert "authorization" not in request.headers
-        assert orjson.loads(request.content)["variables"]["doctorId"] == str(DOCTOR)
+    ignore = uuid.uuid4()
+    slot = await checker(replying(answer(), seen)).check(
+        doctor_id=DOCTOR, start=START, ignore_appointment_id=ignore
+    )
+    [request] = seen
+    assert verify(request.headers[SIGNATURE_HEADER], request.content, key=KEY)
+    assert "authorization" not in request.headers
+    variables = orjson.loads(request.content)["variables"]
+    assert variables == {"doctorId": str(DOCTOR), "start": START.isoformat(), "ignore": str(ignore)}
     assert slot is not None
     assert (slot.approved, slot.offered, slot.doctor_user_id) == (True, True, DOCTOR_USER)
-    assert slot.slot_end == START + timedelta(minutes=20)
-    assert slot.time_zone == "Europe/Lisbon"
-
-
-async def test_without_a_key_nothing_is_signed_and_a_missing_slot_is_not_offered() -> None:
-    seen: list[httpx.Request] = []
-    slot = await checker(doctors(standing(), open_slots(), seen), key="").check(
-        doctor_id=DOCTOR, start=START
+    assert (slot.slot_end, slot.time_zone, slot.refusal) == (
+        START + timedelta(minutes=20),
+        "Europe/Lisbon",
+        None,
     )
-    assert all(SIGNATURE_HEADER not in request.headers for request in seen)
-    assert slot is not None
-    assert not slot.offered
-    assert slot.slot_end is None
 
 
-async def test_an_unapproved_doctor_is_not_asked_for_slots() -> None:
+async def test_without_a_key_nothing_is_signed_and_refusals_come_through() -> None:
     seen: list[httpx.Request] = []
-    handler = doctors(standing(approved=False, userId=None), open_slots(START), seen)
-    slot = await checker(handler).check(doctor_id=DOCTOR, start=START)
+    document = answer(available=False, slotEnd=None, reason="TOO_LATE")
+    slot = await checker(replying(document, seen), key="").check(doctor_id=DOCTOR, start=START)
+    assert SIGNATURE_HEADER not in seen[0].headers
     assert slot is not None
-    assert not slot.approved
-    assert len(seen) == 1
+    assert (slot.offered, slot.slot_end, slot.refusal) == (False, None, "TOO_LATE")
 
 
-@pytest.mark.parametrize(
-    ("bounds", "refusal"),
-    [
-        ({"earliestStart": (START + timedelta(hours=1)).isoformat()}, "TOO_LATE"),
-        ({"latestStart": (START - timedelta(hours=1)).isoformat()}, "TOO_FAR_AHEAD"),
-    ],
-)
-async def test_the_doctors_notice_and_window_are_honoured(
-    bounds: dict[str, str], refusal: str
-) -> None:
-    slot = await checker(doctors(standing(**bounds), open_slots(START), [])).check(
-        doctor_id=DOCTOR, start=START
-    )
-    assert slot is not None
-    assert slot.refusal == refusal
-
-
-async def test_an_unknown_doctor_is_none() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        error = {"message": "No such doctor.", "extensions": {"code": "NOT_FOUND"}}
-        return httpx.Response(200, json={"data": None, "errors": [error]})
-
+async def test_an_unknown_or_hidden_doctor_is_none() -> None:
+    error = {"message": "No such doctor.", "extensions": {"code": "NOT_FOUND"}}
+    handler = replying({"data": None, "errors": [error]}, [])
     assert await checker(handler).check(doctor_id=DOCTOR, start=START) is None
 
 
@@ -127,6 +94,7 @@ async def test_an_unknown_doctor_is_none() -> None:
         httpx.Response(503),
         httpx.Response(200, json={"errors": [{"message": "boom"}]}),
         httpx.Response(200, content=b"not json"),
+        httpx.Response(200, json={"data": {"slotAvailability": {"approved": True}}}),
     ],
 )
 async def test_a_down_slow_or_confused_doctors_subgraph_is_service_unavailable(
@@ -139,4 +107,4 @@ async def test_a_down_slow_or_confused_doctors_subgraph_is_service_unavailable(
 
     with pytest.raises(ServiceUnavailable) as caught:
         await checker(handler).check(doctor_id=DOCTOR, start=START)
-    assert caught.value.extensions["code"] == "SERVICE_UNAVAILABLE"
+    assert caught.value.extensions == {"code": "SERVICE_UNAVAILABLE", "service": "doctors"}
