@@ -46,7 +46,7 @@ class WeeklyRule:
     slot_minutes: int
     valid_from: date | None = None
     valid_until: date | None = None
-    id: uuid.UUID = field(default_factory=uuid.uuid4, compare=False)
+    id: uuid.UUID | None = field(default=None, compare=False)  # None until stored
 
     def applies_on(self, day: date) -> bool:
         if day.weekday() != self.weekday:

@@ -100,8 +100,9 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _days(start: datetime, end: datetime, zone: ZoneInfo) -> Iterator[date]:
-    day = start.astimezone(zone).date() - timedelta(days=1)
-    last = end.astimezone(zone).date() + timedelta(days=1)
+    """The local dates whose slots may start in [start, end)."""
+    day = start.astimezone(zone).date()
+    last = end.astimezone(zone).date()
     while day <= last:
         yield day
         day += timedelta(days=1)
@@ -118,17 +119,29 @@ def _windows(schedule: Schedule, day: date) -> list[tuple[time, time, int]]:
     return [(r.start, r.end, r.slot_minutes) for r in schedule.rules if r.applies_on(day)]
 
 
+def _steady_offset(day: date, zone: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset all day long, None when it changes during `day`."""
+    first = datetime.combine(day, time(0)).replace(tzinfo=zone).utcoffset()
+    last = datetime.combine(day, time(23, 59, 59)).replace(tzinfo=zone).utcoffset()
+    return first if first is not None and first == last else None
+
+
 def _day_slots(schedule: Schedule, day: date) -> Iterator[Slot]:
     zone = schedule.time_zone
+    steady = _steady_offset(day, zone)
     for start, end, minutes in _windows(schedule, day):
         length = timedelta(minutes=minutes)
         wall = datetime.combine(day, start)
         limit = datetime.combine(day, end)
         while wall + length <= limit:
-            begin = local_to_utc(day, wall.time(), zone)
-            finish = local_to_utc(day, (wall + length).time(), zone)
-            if begin is not None and finish is not None and finish - begin == length:
-                yield Slot(begin, finish)
+            if steady is not None:  # the common case: plain arithmetic
+                begin = (wall - steady).replace(tzinfo=UTC)
+                yield Slot(begin, begin + length)
+            else:
+                first = local_to_utc(day, wall.time(), zone)
+                finish = local_to_utc(day, (wall + length).time(), zone)
+                if first is not None and finish is not None and finish - first == length:
+                    yield Slot(first, finish)
             wall += length
 
 
@@ -152,7 +165,9 @@ def offered_slots(schedule: Schedule, start: datetime, end: datetime) -> list[Sl
     blocked: list[tuple[datetime, datetime]] = []
     for day in _days(start, end, zone):
         candidates.extend(s for s in _day_slots(schedule, day) if start <= s.start < end)
-        blocked.extend(_blocked_ranges(schedule, day))
+    if schedule.exceptions:  # a day further: an ad-hoc slot may run past midnight
+        for day in _days(start, end + timedelta(days=1), zone):
+            blocked.extend(_blocked_ranges(schedule, day))
     candidates.extend(
         Slot(a.start.astimezone(UTC), a.end.astimezone(UTC))
         for a in schedule.adhoc
@@ -211,7 +226,8 @@ def next_open_slot(
     if not schedule.rules and not schedule.adhoc and not schedule.exceptions:
         return None
     while cursor < limit:
-        chunk_end = min(cursor + SEARCH_CHUNK, limit)
+        step = timedelta(days=1) if cursor < now + SEARCH_CHUNK else SEARCH_CHUNK
+        chunk_end = min(cursor + step, limit)
         found = open_slots(schedule, cursor, chunk_end, now=now)
         if found:
             return found[0]

@@ -93,7 +93,7 @@ class WeeklyRuleType:
     @classmethod
     def of(cls, rule: WeeklyRule) -> Self:
         return cls(
-            id=strawberry.ID(str(rule.id)),
+            id=strawberry.ID(str(rule.id or "")),
             weekday=Weekday(rule.weekday),
             start=rule.start,
             end=rule.end,

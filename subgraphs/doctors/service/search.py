@@ -21,7 +21,14 @@ from subgraphs.doctors.domain.onboarding import DoctorStatus
 from subgraphs.doctors.domain.search import Page, SearchFilter, SortKey
 from subgraphs.doctors.domain.slots import Schedule, Slot, next_open_slot, open_slots
 from subgraphs.doctors.models import Doctor, DoctorTag
-from subgraphs.doctors.service.store import NAMESPACE, schedules_for, specialization_codes
+from subgraphs.doctors.service.store import (
+    DOCTOR_KEY_COLUMNS,
+    NAMESPACE,
+    DoctorKey,
+    doctors_by_ids,
+    schedules_for,
+    specialization_codes,
+)
 from subgraphs.doctors.service.views import DoctorView
 from subgraphs.shared.cache import Cache
 from subgraphs.shared.database import Database
@@ -96,29 +103,33 @@ def _matches(schedule: Schedule, search: SearchFilter, nxt: Slot | None, now: da
 async def _by_availability(
     session: AsyncSession, search: SearchFilter, sort: SortKey, page: Page, now: datetime
 ) -> SearchResult:
-    doctors = list(await session.exec(_statement(search)))
-    schedules = await schedules_for(session, doctors, since=now)
-    matching: list[DoctorView] = []
-    for doctor in doctors:
-        schedule = schedules[doctor.id]
+    ids = _statement(search).with_only_columns(*DOCTOR_KEY_COLUMNS)
+    result = await (await session.connection()).execute(ids)
+    keys = [DoctorKey(*row) for row in result.all()]
+    schedules = await schedules_for(session, keys, since=now)
+    ranked: list[tuple[DoctorKey, Slot | None]] = []
+    for key in keys:
+        schedule = schedules[key.id]
         nxt = next_open_slot(schedule, now=now)
         if _matches(schedule, search, nxt, now):
-            matching.append(DoctorView.of(doctor).with_next(nxt))
+            ranked.append((key, nxt))
     if sort is SortKey.NEXT_AVAILABLE:
-        matching.sort(
-            key=lambda v: (
-                v.next_available is None,
-                v.next_available.start.isoformat() if v.next_available else FAR_FUTURE,
-                v.name.casefold(),
-                str(v.id),
+        ranked.sort(
+            key=lambda kn: (
+                kn[1] is None,
+                kn[1].start.isoformat() if kn[1] else FAR_FUTURE,
+                kn[0].name_key,
+                str(kn[0].id),
             )
         )
     elif sort is SortKey.FEE:
-        matching.sort(key=lambda v: (v.fee_cents, v.name.casefold(), str(v.id)))
+        ranked.sort(key=lambda kn: (kn[0].fee_cents, kn[0].name_key, str(kn[0].id)))
     else:
-        matching.sort(key=lambda v: (v.name.casefold(), str(v.id)))
-    items = matching[page.offset : page.offset + page.size]
-    return SearchResult(items=items, total=len(matching), page=page)
+        ranked.sort(key=lambda kn: (kn[0].name_key, str(kn[0].id)))
+    chosen = ranked[page.offset : page.offset + page.size]
+    rows = await doctors_by_ids(session, [key.id for key, _ in chosen])
+    items = [DoctorView.of(rows[key.id]).with_next(nxt) for key, nxt in chosen]
+    return SearchResult(items=items, total=len(ranked), page=page)
 
 
 async def _by_profile(

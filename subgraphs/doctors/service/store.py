@@ -6,7 +6,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple, Protocol
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -101,7 +103,43 @@ def adhoc_of(row: AdHocSlotRow) -> AdHocSlot:
     return AdHocSlot(id=row.id, start=row.start.astimezone(UTC), end=row.end.astimezone(UTC))
 
 
-def policy_of(doctor: Doctor) -> BookingPolicy:
+class ScheduleOwner(Protocol):
+    """What a schedule needs of a doctor (a `Doctor` row, or a light `DoctorKey`)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def consultation_minutes(self) -> int: ...
+    @property
+    def buffer_before_minutes(self) -> int: ...
+    @property
+    def buffer_after_minutes(self) -> int: ...
+    @property
+    def minimum_notice_minutes(self) -> int: ...
+    @property
+    def booking_window_days(self) -> int: ...
+
+
+class DoctorKey(NamedTuple):
+    """The columns search ranks by, loaded without building ORM objects."""
+
+    id: uuid.UUID
+    name_key: str
+    fee_cents: int
+    time_zone: str
+    consultation_minutes: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    minimum_notice_minutes: int
+    booking_window_days: int
+
+
+DOCTOR_KEY_COLUMNS = tuple(getattr(Doctor, name) for name in DoctorKey._fields)
+
+
+def policy_of(doctor: ScheduleOwner) -> BookingPolicy:
     return BookingPolicy(
         buffer_before_minutes=doctor.buffer_before_minutes,
         buffer_after_minutes=doctor.buffer_after_minutes,
@@ -111,7 +149,7 @@ def policy_of(doctor: Doctor) -> BookingPolicy:
 
 
 async def schedules_for(
-    session: AsyncSession, doctors: Iterable[Doctor], *, since: datetime | None = None
+    session: AsyncSession, doctors: Iterable[ScheduleOwner], *, since: datetime | None = None
 ) -> dict[uuid.UUID, Schedule]:
     """Each doctor's schedule; ad-hoc slots and busy time only from `since` (a day slack)."""
     by_id = {d.id: d for d in doctors}
@@ -123,10 +161,22 @@ async def schedules_for(
     ids = list(by_id)
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
-        for rule in await session.exec(
-            select(AvailabilityRuleRow).where(col(AvailabilityRuleRow.doctor_id).in_(part))
-        ):
-            rules[rule.doctor_id].append(rule_of(rule))
+        for doctor_id, weekday, start, end, minutes, valid_from, valid_until in (
+            await (await session.connection()).execute(
+                sa_select(
+                    col(AvailabilityRuleRow.doctor_id),
+                    col(AvailabilityRuleRow.weekday),
+                    col(AvailabilityRuleRow.start_time),
+                    col(AvailabilityRuleRow.end_time),
+                    col(AvailabilityRuleRow.slot_minutes),
+                    col(AvailabilityRuleRow.valid_from),
+                    col(AvailabilityRuleRow.valid_until),
+                ).where(col(AvailabilityRuleRow.doctor_id).in_(part))
+            )
+        ).all():
+            rules[doctor_id].append(
+                WeeklyRule(weekday, start, end, minutes, valid_from, valid_until)
+            )
         for exc in await session.exec(
             select(AvailabilityExceptionRow).where(
                 col(AvailabilityExceptionRow.doctor_id).in_(part),
@@ -169,6 +219,6 @@ async def schedules_for(
 
 
 async def schedule_for(
-    session: AsyncSession, doctor: Doctor, *, since: datetime | None = None
+    session: AsyncSession, doctor: ScheduleOwner, *, since: datetime | None = None
 ) -> Schedule:
     return (await schedules_for(session, [doctor], since=since))[doctor.id]
