@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from subgraphs.doctors.models import BusyTime
-from tests.integration.doctors.helpers import NOW, Api, approved_doctor, weekdays
+from tests.integration.doctors.helpers import NOW, Api, approved_doctor, published, weekdays
 
 CHECK = """query($id: ID!, $start: DateTime!, $end: DateTime!) {
   slotAvailability(doctorId: $id, start: $start, end: $end) { available reason } }"""
@@ -114,3 +116,23 @@ async def test_the_doctor_follows_the_users_name(api: Api) -> None:
     await api.deliver("UserProfileUpdated", payload)
     data = await api.data("query($id: ID!) { doctor(id: $id) { name } }", {"id": doctor.id})
     assert data["doctor"]["name"] == "New Name"
+
+
+async def test_concurrent_deliveries_of_one_registration_create_one_doctor(api: Api) -> None:
+    user_id = uuid.uuid4()
+    payload = {
+        "user_id": str(user_id),
+        "email": "race@example.org",
+        "name": "Race",
+        "role": "DOCTOR",
+    }
+    event_ids = [str(uuid.uuid4())] * 4 + [str(uuid.uuid4()) for _ in range(4)]
+
+    async def deliver(event_id: str) -> None:
+        try:
+            await api.deliver("UserRegistered", payload, event_id=event_id)
+        except IntegrityError:  # the loser of a race; the bus retries it
+            await api.deliver("UserRegistered", payload, event_id=event_id)
+
+    await asyncio.gather(*(deliver(event_id) for event_id in event_ids))
+    assert len(await published(api, "DoctorRegistered")) == 1
