@@ -1,7 +1,8 @@
 """Events the doctors subgraph consumes (each read through its own copy of the shape).
 
 - identity `UserRegistered` with role DOCTOR: a PENDING doctor profile.
-- identity `DoctorInvited`: an APPROVED doctor profile (an admin added them).
+- identity `DoctorInvited`: an APPROVED doctor profile (an admin added them); identity also
+  sends `UserRegistered` for them, in either order, so an invitation approves a PENDING one.
 - identity `UserProfileUpdated`: the doctor's name follows the user's.
 - appointments `AppointmentBooked|Confirmed|Rescheduled`: busy time (moved on reschedule);
   `AppointmentCancelled|Rejected`: busy time freed.
@@ -47,6 +48,8 @@ async def handle(envelope: EventEnvelope, resources: Resources) -> None:
             name=_text(payload, "name") or "",
             time_zone=_text(payload, "time_zone"),
             invited=invited,
+            city=_text(payload, "city"),
+            invited_by=uuid.UUID(by) if (by := _text(payload, "invited_by")) else None,
             delivery=delivery,
         )
     elif envelope.type == "UserProfileUpdated":

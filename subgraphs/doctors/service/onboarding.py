@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.doctors import events
 from subgraphs.doctors.domain import access, onboarding, profile
@@ -16,6 +17,8 @@ from subgraphs.doctors.service.store import NAMESPACE, doctor_of_user, doctor_or
 from subgraphs.shared.auth import Principal
 from subgraphs.shared.cache import Cache
 from subgraphs.shared.database import Database
+
+INVITED = "invited by an admin"
 
 
 def doctor_id_for(email: str | None) -> uuid.UUID:
@@ -34,34 +37,67 @@ async def register_doctor(
     name: str,
     time_zone: str | None,
     invited: bool,
+    city: str | None = None,
+    invited_by: uuid.UUID | None = None,
     delivery: Delivery | None = None,
 ) -> Doctor | None:
-    """Create the profile of a new doctor user (PENDING, or APPROVED when an admin invited
-    them); nothing when the event was applied before or the user already has a profile."""
+    """Create the profile of a new doctor user: PENDING, or APPROVED when an admin invited
+    them. Identity announces an invited doctor with both `UserRegistered` and `DoctorInvited`
+    in either order, so an invitation also approves a profile still PENDING. Nothing else
+    happens when the event was applied before or the user already has a profile."""
     zone_name = time_zone if time_zone and profile.is_time_zone(time_zone) else "UTC"
     clean_name = " ".join(name.split())[:200] or "Doctor"
+    clean_city = " ".join((city or "").split())[:100]
     async with db.transaction() as session:
         if not await first_time(session, delivery):
             return None
-        if await doctor_of_user(session, user_id) is not None:
-            return None
-        status = DoctorStatus.APPROVED if invited else DoctorStatus.PENDING
-        doctor = Doctor(
-            id=doctor_id_for(email),
-            user_id=user_id,
-            name=clean_name,
-            name_key=clean_name.casefold(),
-            time_zone=zone_name,
-            status=status,
-        )
-        if await session.get(Doctor, doctor.id) is not None:
-            doctor.id = uuid.uuid4()
-        session.add(doctor)
-        await session.flush()
-        await write_tags(session, doctor)
-        audit(session, doctor, previous=None, reason="invited" if invited else None, actor=None)
-        publish(session, events.DoctorRegistered, doctor, status=status.value)
+        existing = await doctor_of_user(session, user_id)
+        if existing is not None:
+            if not invited or existing.status != DoctorStatus.PENDING:
+                return None
+            existing.status, existing.updated_at = DoctorStatus.APPROVED, utcnow()
+            session.add(existing)
+            audit(
+                session, existing, previous=DoctorStatus.PENDING, reason=INVITED, actor=invited_by
+            )
+            publish(session, events.DoctorApproved, existing)
+            doctor = existing
+        else:
+            doctor = await _new_doctor(
+                session, user_id, email, clean_name, zone_name, clean_city, invited, invited_by
+            )
     await cache.invalidate(NAMESPACE)
+    return doctor
+
+
+async def _new_doctor(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    email: str | None,
+    name: str,
+    zone_name: str,
+    city: str,
+    invited: bool,
+    invited_by: uuid.UUID | None,
+) -> Doctor:
+    status = DoctorStatus.APPROVED if invited else DoctorStatus.PENDING
+    doctor = Doctor(
+        id=doctor_id_for(email),
+        user_id=user_id,
+        name=name,
+        name_key=name.casefold(),
+        city=city,
+        city_key=city.casefold(),
+        time_zone=zone_name,
+        status=status,
+    )
+    if await session.get(Doctor, doctor.id) is not None:
+        doctor.id = uuid.uuid4()
+    session.add(doctor)
+    await session.flush()
+    await write_tags(session, doctor)
+    audit(session, doctor, previous=None, reason=INVITED if invited else None, actor=invited_by)
+    publish(session, events.DoctorRegistered, doctor, status=status.value)
     return doctor
 
 

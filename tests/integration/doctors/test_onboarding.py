@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from subgraphs.shared.auth import Role
 from tests.integration.doctors.helpers import (
     APPROVE,
@@ -71,6 +73,38 @@ async def test_invited_doctor_starts_approved_and_is_public(api: Api) -> None:
     assert own["myDoctorProfile"]["status"] == "APPROVED"
     public = await api.data(DOCTOR, {"id": own["myDoctorProfile"]["id"]})
     assert public["doctor"]["status"] == "APPROVED"
+
+
+@pytest.mark.parametrize("invitation_first", [True, False])
+async def test_an_invited_doctor_is_approved_whichever_event_arrives_first(
+    api: Api, invitation_first: bool
+) -> None:
+    user_id, admin = uuid.uuid4(), uuid.uuid4()
+    registered = {**registration(user_id), "city": "Porto"}
+    invited = {
+        "user_id": str(user_id),
+        "email": "dr.new@example.org",
+        "name": "Noa Levi",
+        "language": "en",
+        "time_zone": "Asia/Jerusalem",
+        "invited_by": str(admin),
+        "delivery_id": "d1",
+        "expires_at": "2027-01-07T06:00:00+00:00",
+    }
+    order = [("DoctorInvited", invited), ("UserRegistered", registered)]
+    for event_type, payload in order if invitation_first else order[::-1]:
+        await api.deliver(event_type, payload)
+    own = await api.data(
+        "{ myDoctorProfile { status statusHistory { toStatus changedBy } } }",
+        user=user_id,
+        role=Role.DOCTOR,
+    )
+    assert own["myDoctorProfile"]["status"] == "APPROVED"
+    assert own["myDoctorProfile"]["statusHistory"][-1] == {
+        "toStatus": "APPROVED",
+        "changedBy": str(admin),
+    }
+    assert len(await published(api, "DoctorRegistered")) == 1
 
 
 async def test_patients_and_anonymous_cannot_see_unapproved_doctors(api: Api) -> None:
