@@ -20,12 +20,18 @@ from subgraphs.doctors.domain.slots import (
     next_open_slot,
     open_slots,
 )
-from subgraphs.doctors.models import AdHocSlotRow, AvailabilityExceptionRow, Doctor
+from subgraphs.doctors.models import (
+    AdHocSlotRow,
+    AvailabilityExceptionRow,
+    AvailabilityRuleRow,
+    Doctor,
+)
 from subgraphs.doctors.service.store import (
     adhoc_of,
     doctor_or_404,
     doctors_by_ids,
     exception_of,
+    rule_of,
     schedule_for,
     schedules_for,
 )
@@ -79,8 +85,12 @@ async def availability_details(
     if not access.can_see_private(user_id, principal):
         return None
     async with db.session() as session:
-        doctor = await doctor_or_404(session, doctor_id)
-        schedule = await schedule_for(session, doctor)
+        await doctor_or_404(session, doctor_id)
+        rules = await session.exec(
+            select(AvailabilityRuleRow)
+            .where(col(AvailabilityRuleRow.doctor_id) == doctor_id)
+            .order_by(col(AvailabilityRuleRow.weekday), col(AvailabilityRuleRow.start_time))
+        )
         exceptions = await session.exec(
             select(AvailabilityExceptionRow)
             .where(col(AvailabilityExceptionRow.doctor_id) == doctor_id)
@@ -92,7 +102,7 @@ async def availability_details(
             .order_by(col(AdHocSlotRow.start))
         )
         return AvailabilityDetails(
-            rules=list(schedule.rules),
+            rules=[rule_of(row) for row in rules],
             exceptions=[exception_of(row) for row in exceptions],
             slots=[adhoc_of(row) for row in slots],
         )

@@ -30,7 +30,7 @@ REMOVE_SLOT = "mutation($id: ID!) { removeSlot(id: $id) }"
 POLICY = """mutation($id: ID, $input: BookingPolicyInput!) {
   updateBookingPolicy(doctorId: $id, input: $input) { bookingPolicy { minimumNoticeMinutes } } }"""
 AVAILABILITY = """query($id: ID!) { doctor(id: $id) { availability {
-  rules { weekday start end } exceptions { id reason } slots { id start } } } }"""
+  rules { id weekday start end } exceptions { id reason } slots { id start } } } }"""
 CHECK = """query($id: ID!, $start: DateTime!, $end: DateTime!, $ignore: ID) {
   slotAvailability(doctorId: $id, start: $start, end: $end, ignoreAppointmentId: $ignore) {
     doctorId doctorUserId approved available offered slotEnd free meetsNotice withinWindow reason
@@ -145,6 +145,9 @@ async def test_exceptions_and_adhoc_slots_change_the_open_slots(api: Api) -> Non
     assert moved["data"]["updateSlot"]["start"] == "2027-01-12T18:00:00+00:00"
     details = await doctor.call(api, AVAILABILITY, {"id": doctor.id})
     assert details["data"]["doctor"]["availability"]["exceptions"][0]["reason"] == "Conference"
+    rules = details["data"]["doctor"]["availability"]["rules"]
+    assert [r["weekday"] for r in rules] == ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
+    assert all(uuid.UUID(r["id"]) for r in rules)
     await doctor.call(api, REMOVE_EXCEPTION, {"id": exception_id})
     await doctor.call(api, REMOVE_SLOT, {"id": slot_id})
     assert len(await slots(api, doctor.id, *window)) == 2
