@@ -19,8 +19,9 @@ SOURCE = "identity"
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class UserRegistered(DomainEvent):
-    """A user account exists (self-registered, invited, created by an admin or as demo data).
-    With role DOCTOR the doctors subgraph opens a doctor profile pending approval."""
+    """A user account exists (self-registered or created with `healthbook create-admin`).
+    With role DOCTOR the doctors subgraph opens a doctor profile pending approval. Invited
+    doctors are announced by `DoctorInvited` instead; demo accounts by no event."""
 
     type = "UserRegistered"
 
@@ -98,7 +99,8 @@ class PasswordResetRequested(DomainEvent):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class DoctorInvited(DomainEvent):
-    """Send an invited doctor a link to set their password; secret behind `delivery_id`."""
+    """An admin created a doctor account (announced by this event alone, role DOCTOR): send
+    them a link to set their password; the secret is behind `delivery_id`."""
 
     type = "DoctorInvited"
 

@@ -167,7 +167,8 @@ async def invite_doctor(
     origin: Origin,
 ) -> tuple[User, datetime]:
     """Create a doctor account without a password and send its owner a one-time link to set
-    one (`DoctorInvited`); the doctors subgraph opens the pending profile on `UserRegistered`."""
+    one. The account is announced by `DoctorInvited` alone (not `UserRegistered`): the doctors
+    subgraph opens an approved profile from it, whatever order events arrive in."""
     account = NewAccount(
         email=domain.normalize_email(email),
         password_hash=None,
@@ -188,7 +189,7 @@ async def invite_doctor(
     )
     async with ident.db.transaction() as session:
         user = await add_account(
-            session, dataclasses.replace(account, user_id=user_id), announce=True
+            session, dataclasses.replace(account, user_id=user_id), announce=False
         )
         await session.flush()
         session.add(token)

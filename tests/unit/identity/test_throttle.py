@@ -98,3 +98,18 @@ async def test_one_address_cannot_try_accounts_without_end() -> None:
     with pytest.raises(RateLimited):
         await limiter.check("someone@example.org", "6.6.6.6")
     await limiter.check("someone@example.org", "1.1.1.1")
+
+
+async def test_concurrent_guesses_never_exceed_the_account_limit() -> None:
+    import asyncio
+
+    limiter, _ = throttle(max_per_account_hour=20)
+
+    async def attempt(n: int) -> bool:
+        try:
+            await limiter.check("ann@example.org", f"10.1.0.{n}")
+        except RateLimited:
+            return False
+        return True
+
+    assert sum(await asyncio.gather(*(attempt(n) for n in range(100)))) == 20
