@@ -15,7 +15,8 @@ COMPONENTS: Final = ("appointments",)
 VARIABLES: Final[tuple[Variable, ...]] = (
     Variable(
         "DOCTORS_URL",
-        "GraphQL endpoint of the doctors subgraph, asked whether a slot is bookable",
+        "GraphQL endpoint of the doctors subgraph, asked whether a slot is bookable "
+        "(default: DOCTORS_PORT on this host)",
         "http://127.0.0.1:4002/graphql",
         components=COMPONENTS,
     ),
@@ -78,6 +79,9 @@ class AppointmentsSettings:
         # Our variables are not in the shared list, so their defaults are filled in here.
         values = {item.name: item.default or "" for item in VARIABLES}
         values.update({name: value for name, value in given.items() if value})
+        if not given.get("DOCTORS_URL"):  # follow the local doctors port when not set
+            port = Env(given).integer("DOCTORS_PORT", minimum=1, maximum=65535)
+            values["DOCTORS_URL"] = f"http://127.0.0.1:{port}/graphql"
         env = Env(values)
         doctors_url = env.text("DOCTORS_URL")
         if not doctors_url.startswith(("http://", "https://")):
