@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
+from subgraphs.appointments.errors import OutsideAvailability, RescheduleLimitReached, TooLate
 from subgraphs.shared.auth import Role
-from subgraphs.shared.errors import BadUserInput, Conflict, DomainError, Forbidden, NotFound
+from subgraphs.shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 REASON_MAX: Final = 500
 
@@ -39,26 +40,6 @@ class Action(StrEnum):
     CANCELLED = "CANCELLED"
     COMPLETED = "COMPLETED"
     MARKED_NO_SHOW = "MARKED_NO_SHOW"
-
-
-class SlotTaken(DomainError):
-    code = "SLOT_TAKEN"
-
-
-class OutsideAvailability(DomainError):
-    code = "OUTSIDE_AVAILABILITY"
-
-
-class TooLate(DomainError):
-    code = "TOO_LATE"
-
-
-class DoctorNotBookable(DomainError):
-    code = "DOCTOR_NOT_BOOKABLE"
-
-
-class RescheduleLimitReached(DomainError):
-    code = "RESCHEDULE_LIMIT_REACHED"
 
 
 @dataclass(frozen=True)

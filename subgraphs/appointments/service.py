@@ -16,14 +16,11 @@ from subgraphs.appointments.domain import (
     Action,
     Actor,
     Appointment,
-    DoctorNotBookable,
-    OutsideAvailability,
     Policy,
-    SlotTaken,
-    TooLate,
     check_bookable_time,
     clean_reason,
 )
+from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
@@ -84,7 +81,7 @@ async def book(
             existing = await idempotency.find(session, patient_id=actor.user_id, key=key, now=now)
             if existing is not None:
                 replayed = idempotency.replayed_id(existing, print_)
-                return await store.load_for_update(session, replayed)
+                return await store.load(session, replayed)
             await idempotency.remember(
                 session,
                 patient_id=actor.user_id,
@@ -124,7 +121,7 @@ async def reschedule(
     start = _utc(start)
     now = deps.clock()
     async with deps.db.session() as session:
-        current = await store.load_for_update(session, appointment_id)
+        current = await store.load(session, appointment_id)
     # Refuse what the rules refuse before asking the doctors subgraph.
     trial = store.to_domain(current)
     duration = current.ends_at - current.starts_at

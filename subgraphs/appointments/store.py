@@ -11,7 +11,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.appointments import events
-from subgraphs.appointments.domain import ACTIVE, Appointment, SlotTaken, Status
+from subgraphs.appointments.domain import ACTIVE, Appointment, Status
+from subgraphs.appointments.errors import SlotTaken
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
 from subgraphs.shared import outbox
 from subgraphs.shared.errors import NotFound
@@ -37,13 +38,22 @@ def to_domain(row: AppointmentRow) -> Appointment:
     )
 
 
-async def load_for_update(session: AsyncSession, appointment_id: uuid.UUID) -> AppointmentRow:
-    """The row, locked until the transaction ends (SQLite: already serialized)."""
+async def load(
+    session: AsyncSession, appointment_id: uuid.UUID, *, lock: bool = False
+) -> AppointmentRow:
+    """The row (NOT_FOUND if none); with `lock`, locked until the transaction ends."""
     statement = select(AppointmentRow).where(col(AppointmentRow.id) == appointment_id)
-    row = (await session.exec(statement.with_for_update())).first()
+    if lock:
+        statement = statement.with_for_update()
+    row = (await session.exec(statement)).first()
     if row is None:
         raise NotFound("No such appointment.", field="id")
     return row
+
+
+async def load_for_update(session: AsyncSession, appointment_id: uuid.UUID) -> AppointmentRow:
+    """The row, locked until the transaction ends (SQLite: writers are serialized anyway)."""
+    return await load(session, appointment_id, lock=True)
 
 
 async def ensure_free(

@@ -10,6 +10,7 @@ import httpx
 
 from subgraphs.appointments import wiring
 from subgraphs.appointments.app import SPEC
+from subgraphs.appointments.availability import AvailabilityChecker
 from subgraphs.appointments.domain import Actor, Policy
 from subgraphs.appointments.settings import AppointmentsSettings
 from subgraphs.shared.app import create_subgraph_app
@@ -18,7 +19,7 @@ from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import MemoryPubSub
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import Settings
-from tests.integration.appointments.support import Clock, FakeAvailability
+from tests.integration.appointments.support import Clock
 from tests.support.tokens import Minter, bearer, make_test_tokens
 
 APPOINTMENT_FIELDS = "id start end status fhirStatus timeZone reason statusReason rescheduleCount"
@@ -76,7 +77,7 @@ class Api:
 def build_resources(
     db: Database,
     settings: Settings,
-    availability: FakeAvailability,
+    availability: AvailabilityChecker,
     clock: Clock,
     *,
     policy: Policy | None = None,

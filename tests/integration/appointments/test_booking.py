@@ -9,13 +9,8 @@ import pytest
 from sqlmodel import col, select
 
 from subgraphs.appointments import service
-from subgraphs.appointments.domain import (
-    DoctorNotBookable,
-    OutsideAvailability,
-    Policy,
-    SlotTaken,
-    TooLate,
-)
+from subgraphs.appointments.domain import Policy
+from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentChangeRow
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import ServiceUnavailable

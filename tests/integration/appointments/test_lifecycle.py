@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from subgraphs.appointments import service
-from subgraphs.appointments.domain import RescheduleLimitReached, SlotTaken, TooLate
+from subgraphs.appointments.errors import RescheduleLimitReached, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
 from subgraphs.appointments.service import Deps
 from subgraphs.shared.database import Database

@@ -15,14 +15,15 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
+from healthbook.components import SUPERGRAPH_PATH
+from router.app import create_app as create_router
+from router.config import RouterConfig
+from router.supergraph import load_supergraph
 from subgraphs.appointments import service
+from subgraphs.appointments.app import SPEC as APPOINTMENTS
 from subgraphs.appointments.availability import HttpAvailabilityChecker
-from subgraphs.appointments.domain import (
-    Actor,
-    DoctorNotBookable,
-    OutsideAvailability,
-    SlotTaken,
-)
+from subgraphs.appointments.domain import Actor
+from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.appointments.service import Deps
 from subgraphs.doctors.app import SPEC as DOCTORS
@@ -37,6 +38,7 @@ from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import Settings
 from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 from tests.conftest import MakeStore
+from tests.integration.appointments.api import build_resources
 from tests.integration.appointments.support import Clock, make_deps, patient
 from tests.integration.doctors.helpers import (
     NOW,
@@ -179,3 +181,68 @@ async def patient_of(world: World, appointment_id: uuid.UUID) -> Actor:
         row = await session.get(AppointmentRow, appointment_id)
     assert row is not None
     return Actor(row.patient_id, Role.PATIENT)
+
+
+class Dispatch(httpx.AsyncBaseTransport):
+    """Sends each subgraph request to the in-memory app listening on its URL's port."""
+
+    def __init__(self, apps: dict[int, httpx.AsyncBaseTransport]) -> None:
+        self.apps = apps
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        port = request.url.port
+        assert port is not None
+        return await self.apps[port].handle_async_request(request)
+
+
+async def test_booking_and_reading_through_the_router_joins_the_doctor(
+    world: World, settings: Settings
+) -> None:
+    doctor = await approved_doctor(world.doctors, rules=weekdays("09:00", "12:00", 30))
+    resources, _ = build_resources(world.db, settings, world.deps.availability, Clock(NOW))
+    resources.authenticator = world.doctors.resources.authenticator
+    appointments = httpx.ASGITransport(app=create_subgraph_app(APPOINTMENTS, resources))
+    router = create_router(
+        RouterConfig(),
+        supergraph=load_supergraph(SUPERGRAPH_PATH),
+        signer=_sign_now,
+        transport=Dispatch({4002: world.doctors_app, 4003: appointments}),
+    )
+    who = patient()
+    token = {"Authorization": f"Bearer {world.doctors.mint(who.user_id, who.role)}"}
+    booking = """mutation($input: BookAppointmentInput!) {
+      bookAppointment(input: $input) { id status end doctor { id name } }
+    }"""
+    variables = {
+        "input": {
+            "doctorId": doctor.id,
+            "start": TUESDAY_9_BERLIN.isoformat(),
+            "reason": "Palpitations",
+            "idempotencyKey": "router-1",
+        }
+    }
+    async with (
+        router.router.lifespan_context(router),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=router), base_url="http://r") as http,
+    ):
+        response = await http.post(
+            "/graphql", json={"query": booking, "variables": variables}, headers=token
+        )
+        booked = response.json()["data"]["bookAppointment"]
+        assert booked["doctor"] == {"id": doctor.id, "name": "Ana Silva"}
+        assert (booked["status"], booked["end"]) == (
+            "PENDING",
+            (TUESDAY_9_BERLIN + timedelta(minutes=30)).isoformat(),
+        )
+        mine = "{ myAppointments { total items { id reason doctor { name } } } }"
+        listed = (await http.post("/graphql", json={"query": mine}, headers=token)).json()
+        assert listed["data"]["myAppointments"] == {
+            "total": 1,
+            "items": [
+                {"id": booked["id"], "reason": "Palpitations", "doctor": {"name": "Ana Silva"}}
+            ],
+        }
+
+
+def _sign_now(request: httpx.Request) -> None:
+    request.headers[SIGNATURE_HEADER] = sign(request.content, key=KEY)

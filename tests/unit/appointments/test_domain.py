@@ -11,15 +11,13 @@ from subgraphs.appointments.domain import (
     Action,
     Actor,
     Appointment,
-    OutsideAvailability,
     Policy,
-    RescheduleLimitReached,
     Status,
-    TooLate,
     check_bookable_time,
     clean_reason,
     overlaps,
 )
+from subgraphs.appointments.errors import OutsideAvailability, RescheduleLimitReached, TooLate
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 
