@@ -13,13 +13,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from html import escape as html_escape
 from typing import Final
 
 from sqlalchemy import or_, update
 from sqlmodel import col
 
 from subgraphs.notifications.channels import Channels, PermanentDeliveryError
-from subgraphs.notifications.domain import Channel, DeliveryStatus, short_error
+from subgraphs.notifications.domain import ONE_TIME_LINK, Channel, DeliveryStatus, short_error
 from subgraphs.notifications.email_message import build_email
 from subgraphs.notifications.models import Notification
 from subgraphs.shared.database import Database
@@ -83,6 +84,8 @@ async def deliver(
     await _finish(
         db, row.id, DeliveryStatus.SENT, now=now, provider_id=provider_id, redact=row.sensitive
     )
+    if row.secret_ref and channels.links is not None:
+        await channels.links.forget(row.secret_ref)
     if row.channel is Channel.IN_APP:
         await _announce(pubsub, row)
     return Attempt(Outcome.SENT, provider_id)
@@ -141,13 +144,16 @@ async def _claim(
 
 async def _send(row: Notification, channels: Channels) -> str | None:
     if row.channel is Channel.EMAIL:
+        text, html = row.body, row.html
+        if row.secret_ref:
+            text, html = await _with_link(row, channels)
         message = build_email(
             notification_id=row.id,
             sender=channels.sender,
             to=row.recipient,
             subject=row.subject,
-            text=row.body,
-            html=row.html,
+            text=text,
+            html=html,
             ics=row.ics,
             created_at=row.created_at,
         )
@@ -155,6 +161,17 @@ async def _send(row: Notification, channels: Channels) -> str | None:
     if row.channel is Channel.SMS:
         return await channels.sms.send(to=row.recipient, body=row.body, reference=str(row.id))
     return None
+
+
+async def _with_link(row: Notification, channels: Channels) -> tuple[str, str | None]:
+    """The texts with the one-time link put in (kept in memory only, never stored)."""
+    link = await channels.links.reveal(row.secret_ref or "") if channels.links else None
+    if link is None:
+        raise PermanentDeliveryError("the one-time link expired before it could be sent")
+    text = row.body.replace(ONE_TIME_LINK, link)
+    anchor = f'<a href="{html_escape(link)}">{html_escape(link)}</a>'
+    page = row.html.replace(html_escape(ONE_TIME_LINK), anchor) if row.html else None
+    return text, page
 
 
 async def _finish(

@@ -40,6 +40,7 @@ MAX_LEAD_TIMES: Final = 5
 MAX_LEAD_MINUTES: Final = 60 * 24 * 14
 ACTIVE_APPOINTMENT: Final = frozenset({"PENDING", "CONFIRMED"})
 REMINDER_TEMPLATE: Final = "appointment_reminder"
+ONE_TIME_LINK: Final = "[one-time link]"  # stored in place of a secret link until it is sent
 
 # Appointment events → (template, calendar method or None).
 APPOINTMENT_TEMPLATES: Final = {

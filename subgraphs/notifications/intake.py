@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.notifications import domain, planning, projections
+from subgraphs.notifications import domain, formatting, planning, projections
 from subgraphs.notifications.domain import Channel
 from subgraphs.notifications.models import Notification
 from subgraphs.notifications.payloads import AccountLink, AppointmentFacts, DoctorFacts, UserContact
@@ -77,7 +77,12 @@ async def _apply(
 ) -> list[Notification]:
     kind, payload = envelope.type, envelope.payload
     if kind in ("UserRegistered", "UserProfileUpdated"):
-        await projections.upsert_recipient(session, UserContact.parse(payload), now=now)
+        await projections.upsert_recipient(
+            session,
+            UserContact.parse(payload),
+            now=now,
+            default_leads=config.default_lead_minutes,
+        )
         return []
     if kind in USER_EVENTS:
         contact = UserContact.parse(payload)
@@ -124,22 +129,24 @@ async def _account_link(
     now: datetime,
 ) -> list[Notification]:
     link = AccountLink.parse(payload)
-    if link.email or link.name:
-        await projections.upsert_recipient(
-            session,
-            UserContact(link.user_id, link.email, link.name, None, None, None, None),
-            now=now,
-        )
+    contact = UserContact(
+        link.user_id, link.email, link.name, None, None, link.language, link.time_zone
+    )
+    await projections.upsert_recipient(session, contact, now=now)
     who = await projections.audience(session, link.user_id)
-    expires = link.expires_at.strftime("%Y-%m-%d %H:%M UTC") if link.expires_at else "-"
+    expires = "-"
+    if link.expires_at is not None:
+        zone = who.recipient.time_zone if who.recipient else "UTC"
+        expires = formatting.local(link.expires_at, zone).strftime("%Y-%m-%d %H:%M %Z")
     return planning.notify(
         session,
         who=who,
         template=template,
         role="user",
-        values={"link": link.link, "expires": expires},
+        values={"link": domain.ONE_TIME_LINK, "expires": expires},
         now=now,
         event_id=envelope.uuid,
+        secret_ref=link.delivery_id,
     )
 
 

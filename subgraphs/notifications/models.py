@@ -45,6 +45,7 @@ class Notification(SQLModel, table=True):
     html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     ics: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     sensitive: bool = False
+    secret_ref: str | None = Field(default=None, max_length=100)
     appointment_id: uuid.UUID | None = Field(default=None, index=True)
     source_event_id: uuid.UUID | None = None
     status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, max_length=10)

@@ -16,9 +16,11 @@ class MalformedEvent(BadUserInput):
 
 
 def _text(payload: Mapping[str, Any], key: str, default: str | None = None) -> str:
-    value = payload.get(key, default)
+    value = payload.get(key)
     if value is None:
-        raise MalformedEvent(f"event payload lacks {key}")
+        if default is None:
+            raise MalformedEvent(f"event payload lacks {key}")
+        return default
     return str(value)
 
 
@@ -53,9 +55,11 @@ class UserContact:
     phone: str | None
     language: str | None
     time_zone: str | None
+    channels: frozenset[str] | None = None
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any]) -> UserContact:
+        chosen = payload.get("notification_channels")
         return cls(
             user_id=_uuid(payload, "user_id"),
             email=_optional(payload, "email"),
@@ -64,6 +68,7 @@ class UserContact:
             phone=_optional(payload, "phone"),
             language=_optional(payload, "language"),
             time_zone=_optional(payload, "time_zone"),
+            channels=frozenset(map(str, chosen)) if isinstance(chosen, list) else None,
         )
 
 
@@ -131,12 +136,18 @@ class AppointmentFacts:
 
 @dataclass(frozen=True)
 class AccountLink:
-    """`PasswordResetRequested` / `DoctorInvited`: a one-time link for the account's owner."""
+    """`PasswordResetRequested` / `DoctorInvited`: a one-time link for the account's owner.
+
+    The event carries only `delivery_id`: the secret waits in the shared cache
+    (`subgraphs.shared.handoff`) and is revealed when the message is sent, never stored.
+    """
 
     user_id: uuid.UUID
     email: str | None
     name: str | None
-    link: str
+    language: str | None
+    time_zone: str | None
+    delivery_id: str
     expires_at: datetime | None
 
     @classmethod
@@ -145,6 +156,8 @@ class AccountLink:
             user_id=_uuid(payload, "user_id"),
             email=_optional(payload, "email"),
             name=_optional(payload, "name"),
-            link=_text(payload, "link"),
+            language=_optional(payload, "language"),
+            time_zone=_optional(payload, "time_zone"),
+            delivery_id=_text(payload, "delivery_id"),
             expires_at=_time(payload, "expires_at") if payload.get("expires_at") else None,
         )

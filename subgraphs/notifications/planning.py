@@ -46,8 +46,13 @@ def notify(
     calendar: Callable[[str], str] | None = None,
     appointment_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
+    secret_ref: str | None = None,
 ) -> list[Notification]:
-    """Add one PENDING notification per channel the user accepts for this template."""
+    """Add one PENDING notification per channel the user accepts for this template.
+
+    With `secret_ref`, the texts hold :data:`ONE_TIME_LINK` where the link goes; delivery
+    puts the link in when it sends (the secret is never stored here).
+    """
     language = who.language()
     rendered = templates.render(template, role, language, {**values, "recipient_name": who.name})
     choice = who.choice()
@@ -68,6 +73,7 @@ def notify(
             html=html,
             ics=attachment,
             sensitive=template in domain.SENSITIVE_TEMPLATES,
+            secret_ref=secret_ref if channel is Channel.EMAIL else None,
             appointment_id=appointment_id,
             source_event_id=event_id,
             created_at=now,

@@ -56,6 +56,12 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         components=_USERS,
     ),
     Variable(
+        "PUBLIC_APP_URL",
+        "the web address users open; password reset and invitation links start with it",
+        "http://127.0.0.1:4000",
+        components=_USERS,
+    ),
+    Variable(
         "SCHEDULER_INTERVAL_SECONDS",
         "how often the dispatcher looks for due reminders",
         "5",
@@ -121,6 +127,7 @@ class NotificationSettings:
     smtp: SmtpSettings
     sms: SmsSettings
     reminder_lead_minutes: tuple[int, ...]
+    public_url: str
     scheduler_interval_seconds: float
     requeue_seconds: int
 
@@ -149,9 +156,16 @@ class NotificationSettings:
             smtp=smtp,
             sms=sms,
             reminder_lead_minutes=parse_lead_minutes(env.text("REMINDER_LEAD_MINUTES")),
+            public_url=_http_url(env.text("PUBLIC_APP_URL")),
             scheduler_interval_seconds=env.number("SCHEDULER_INTERVAL_SECONDS", minimum=0.01),
             requeue_seconds=env.integer("NOTIFICATION_REQUEUE_SECONDS", minimum=1),
         )
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"PUBLIC_APP_URL must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
 
 
 def parse_lead_minutes(raw: str) -> tuple[int, ...]:

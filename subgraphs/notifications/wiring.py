@@ -5,7 +5,7 @@ Tests replace any of these by putting their own object in `resources.extras` fir
 
 from __future__ import annotations
 
-from subgraphs.notifications.channels import Channels
+from subgraphs.notifications.channels import Channels, OneTimeLinks
 from subgraphs.notifications.jobs import Enqueue, broker_enqueue
 from subgraphs.notifications.planning import PlanConfig
 from subgraphs.notifications.settings import NotificationSettings
@@ -27,7 +27,12 @@ def settings_of(resources: Resources) -> NotificationSettings:
 def channels_of(resources: Resources) -> Channels:
     found = resources.extras.get(CHANNELS_KEY)
     if not isinstance(found, Channels):
-        found = Channels.from_settings(settings_of(resources), data_dir=resources.settings.data_dir)
+        settings = settings_of(resources)
+        found = Channels.from_settings(
+            settings,
+            data_dir=resources.settings.data_dir,
+            links=OneTimeLinks(resources.cache, settings.public_url),
+        )
         resources.extras[CHANNELS_KEY] = found
     return found
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from subgraphs.notifications.channels.errors import PermanentDeliveryError
+from subgraphs.notifications.channels.links import OneTimeLinks
 from subgraphs.notifications.channels.sms import SinkSms, SmsProvider, TwilioSms
 from subgraphs.notifications.channels.smtp import EmailSender, SmtpSender
 from subgraphs.notifications.settings import NotificationSettings
@@ -18,6 +19,7 @@ from subgraphs.notifications.settings import NotificationSettings
 __all__ = [
     "Channels",
     "EmailSender",
+    "OneTimeLinks",
     "PermanentDeliveryError",
     "SinkSms",
     "SmsProvider",
@@ -28,14 +30,17 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Channels:
-    """The adapters delivery uses, and the sender address of email."""
+    """The adapters delivery uses, the sender address of email, and one-time links."""
 
     email: EmailSender
     sms: SmsProvider
     sender: str
+    links: OneTimeLinks | None = None
 
     @classmethod
-    def from_settings(cls, settings: NotificationSettings, *, data_dir: Path) -> Channels:
+    def from_settings(
+        cls, settings: NotificationSettings, *, data_dir: Path, links: OneTimeLinks | None = None
+    ) -> Channels:
         sms: SmsProvider
         if settings.sms.provider == "twilio":
             sms = TwilioSms(
@@ -47,4 +52,6 @@ class Channels:
         else:
             sink = settings.sms.sink_file or str(data_dir / "sms-sink.jsonl")
             sms = SinkSms(Path(sink))
-        return cls(email=SmtpSender(settings.smtp), sms=sms, sender=settings.smtp.sender)
+        return cls(
+            email=SmtpSender(settings.smtp), sms=sms, sender=settings.smtp.sender, links=links
+        )

@@ -4,18 +4,21 @@ in-app through pub/sub; retries never send twice; exhausted or refused ends DEAD
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 
 from subgraphs.notifications import delivery, intake
-from subgraphs.notifications.channels import Channels
+from subgraphs.notifications.channels import Channels, OneTimeLinks
 from subgraphs.notifications.delivery import DeliveryBusy, DeliveryFailed, Outcome
-from subgraphs.notifications.domain import Channel, DeliveryStatus
+from subgraphs.notifications.domain import ONE_TIME_LINK, Channel, DeliveryStatus
 from subgraphs.notifications.models import Notification
 from subgraphs.notifications.smtp_sink import SmtpSink
+from subgraphs.shared import handoff
+from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import MemoryPubSub
 from tests.integration.notifications.conftest import CONFIG
@@ -176,34 +179,69 @@ async def test_exhausted_retries_mark_dead_but_never_undo_a_sent_message(
     assert (await load(db, sent)).status is DeliveryStatus.SENT
 
 
-async def test_a_password_reset_link_is_redacted_once_sent(
-    db: Database, channels: Channels, smtp_sink: SmtpSink
-) -> None:
+async def account_link(db: Database, kind: str, delivery_id: str) -> tuple[Cast, uuid.UUID]:
     cast = Cast()
     await intake.apply_event(
         db=db, envelope=cast.patient_registered(), now=NOW, config=CONFIG, enqueue_soon=True
     )
-    link = "https://app.example/reset#token=very-secret"
     event = envelope(
-        "PasswordResetRequested",
-        {"user_id": str(cast.patient_id), "link": link, "expires_at": NOW.isoformat()},
+        kind,
+        {
+            "user_id": str(cast.patient_id),
+            "email": "pat@example.test",
+            "name": "Pat Patient",
+            "language": "en",
+            "time_zone": "Europe/Berlin",
+            "delivery_id": delivery_id,
+            "expires_at": (NOW + timedelta(hours=1)).isoformat(),
+        },
         source="identity",
     )
     [(notification_id, channel)] = await intake.apply_event(
         db=db, envelope=event, now=NOW, config=CONFIG, enqueue_soon=True
     )
     assert channel is Channel.EMAIL
+    return cast, notification_id
+
+
+@pytest.mark.parametrize("kind", ["PasswordResetRequested", "DoctorInvited"])
+async def test_a_one_time_link_is_sent_but_never_stored(
+    db: Database, channels: Channels, smtp_sink: SmtpSink, kind: str
+) -> None:
+    cache = MemoryCache()
+    secret = "very-secret-token"
+    delivery_id = await handoff.deposit(cache, secret, ttl_seconds=3600)
+    linked = dataclasses.replace(channels, links=OneTimeLinks(cache, "https://app.example"))
+    _, notification_id = await account_link(db, kind, delivery_id)
+    stored = await load(db, notification_id)
+    assert secret not in stored.body
+    assert ONE_TIME_LINK in stored.body
     await delivery.deliver(
-        db=db, notification_id=notification_id, channels=channels, pubsub=MemoryPubSub(), now=NOW
+        db=db, notification_id=notification_id, channels=linked, pubsub=MemoryPubSub(), now=NOW
     )
-    assert link in smtp_sink.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    [message] = smtp_sink.messages
+    link = f"https://app.example/reset-password?token={secret}"
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None
+    assert html is not None
+    assert link in plain.get_content()
+    assert f'<a href="{link}">' in html.get_content()
     row = await load(db, notification_id)
-    assert link not in row.body
+    assert secret not in row.body
     assert row.html is None
-    async with db.session() as session:
-        stored = (
-            await session.exec(
-                select(Notification.body).where(col(Notification.id) == notification_id)
-            )
-        ).one()
-    assert "very-secret" not in stored
+    assert row.status is DeliveryStatus.SENT
+    assert await handoff.reveal(cache, delivery_id) is None  # forgotten once delivered
+
+
+async def test_an_expired_one_time_link_ends_dead(
+    db: Database, channels: Channels, smtp_sink: SmtpSink
+) -> None:
+    linked = dataclasses.replace(channels, links=OneTimeLinks(MemoryCache(), "https://app.x"))
+    _, notification_id = await account_link(db, "PasswordResetRequested", "gone")
+    attempt = await delivery.deliver(
+        db=db, notification_id=notification_id, channels=linked, pubsub=MemoryPubSub(), now=NOW
+    )
+    assert attempt.outcome is Outcome.DEAD
+    assert smtp_sink.messages == []
+    assert "expired" in ((await load(db, notification_id)).last_error or "")

@@ -205,3 +205,24 @@ async def test_doctor_rejection_reaches_the_doctor_without_the_reason_in_sms(db:
     email = next(r for r in rows if r.channel is Channel.EMAIL)
     assert "licence number unreadable" in email.body
     assert email.template == "doctor_rejected"
+
+
+async def test_channels_picked_in_the_profile_become_the_preferences(db: Database) -> None:
+    cast = Cast()
+    registered = cast.patient_registered()
+    registered.payload["notification_channels"] = ["EMAIL"]
+    await apply(db, registered, cast.doctor_registered(), cast.doctor_event("DoctorRegistered"))
+    await apply(db, cast.appointment("AppointmentBooked"))
+    channels = {r.channel for r in await notifications(db) if r.user_id == cast.patient_id}
+    assert channels == {Channel.EMAIL}
+
+
+async def test_a_doctor_without_a_clinic_phone_is_still_known(db: Database) -> None:
+    cast = Cast()
+    await apply(
+        db, *cast.setup_events()[:2], cast.doctor_event("DoctorRegistered", clinic_phone=None)
+    )
+    await apply(db, cast.appointment("AppointmentBooked"))
+    sms = [r for r in await notifications(db) if r.channel is Channel.SMS]
+    assert len(sms) == 1
+    assert "Hauptstr. 1, Berlin" in sms[0].body
