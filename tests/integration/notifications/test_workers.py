@@ -4,19 +4,22 @@ channel, retries with back-off deliver exactly once, a channel that keeps failin
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from dramatiq.brokers.stub import StubBroker
 from sqlmodel import col, select
 
-from subgraphs.notifications import delivery
+from subgraphs.notifications import delivery, dispatcher
 from subgraphs.notifications.domain import Channel, DeliveryStatus
+from subgraphs.notifications.jobs import broker_enqueue
 from subgraphs.notifications.models import Notification
 from subgraphs.notifications.smtp_sink import SmtpSink
 from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import MemoryPubSub
 from subgraphs.shared.settings import Settings
+from tests.integration.notifications.conftest import CONFIG
 from tests.integration.notifications.harness import running_worker, worker_environment
 from tests.integration.notifications.scenario import Cast
 from tests.support.fake_sms import FakeSmsProvider
@@ -116,3 +119,26 @@ async def test_a_channel_that_keeps_failing_ends_dead_and_dead_lettered(
     assert [m.actor_name for m in dead_letters] == ["notifications.deliver_sms"]
     others = [r for r in await rows(db) if r.channel is not Channel.SMS]
     assert {r.status for r in others} == {DeliveryStatus.SENT}
+
+
+async def test_a_due_reminder_is_dispatched_and_delivered_by_the_worker(
+    db: Database, environment: dict[str, str], smtp_sink: SmtpSink
+) -> None:
+    cast = Cast()
+    async with running_worker(Settings.from_env(environment), MemoryPubSub()) as worker:
+        worker.publish(*cast.setup_events())
+        await worker.settle()
+        worker.publish(cast.appointment("AppointmentBooked"))
+        await worker.settle()
+        booked = len(smtp_sink.messages)
+        report = await dispatcher.dispatch_due(
+            db=db,
+            enqueue=broker_enqueue(worker.bus.broker),
+            now=cast.start - timedelta(hours=2),  # the clock says: two hours before the visit
+            config=CONFIG,
+        )
+        await worker.settle()
+    assert report.reminders == 4  # 24 h and 2 h, patient and doctor (both now due)
+    reminders = smtp_sink.messages[booked:]
+    assert len(reminders) == 4
+    assert all(m["Subject"].startswith("Reminder") for m in reminders)
