@@ -77,12 +77,7 @@ async def _apply(
 ) -> list[Notification]:
     kind, payload = envelope.type, envelope.payload
     if kind in ("UserRegistered", "UserProfileUpdated"):
-        await projections.upsert_recipient(
-            session,
-            UserContact.parse(payload),
-            now=now,
-            default_leads=config.default_lead_minutes,
-        )
+        await projections.upsert_recipient(session, UserContact.parse(payload), now=now)
         return []
     if kind in USER_EVENTS:
         contact = UserContact.parse(payload)

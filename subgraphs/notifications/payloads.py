@@ -55,11 +55,9 @@ class UserContact:
     phone: str | None
     language: str | None
     time_zone: str | None
-    channels: frozenset[str] | None = None
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any]) -> UserContact:
-        chosen = payload.get("notification_channels")
         return cls(
             user_id=_uuid(payload, "user_id"),
             email=_optional(payload, "email"),
@@ -68,7 +66,6 @@ class UserContact:
             phone=_optional(payload, "phone"),
             language=_optional(payload, "language"),
             time_zone=_optional(payload, "time_zone"),
-            channels=frozenset(map(str, chosen)) if isinstance(chosen, list) else None,
         )
 
 

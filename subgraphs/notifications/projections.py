@@ -22,7 +22,6 @@ async def upsert_recipient(
     contact: UserContact,
     *,
     now: datetime,
-    default_leads: tuple[int, ...] = (1440, 120),
 ) -> Recipient:
     """Create or update the contact details of a user (absent fields keep their value)."""
     row = await session.get(Recipient, contact.user_id)
@@ -41,30 +40,7 @@ async def upsert_recipient(
         row.language = domain.language_or_default(contact.language)
     row.updated_at = now
     session.add(row)
-    if contact.channels is not None:
-        await _channels_from_profile(
-            session, contact.user_id, contact.channels, now=now, default_leads=default_leads
-        )
     return row
-
-
-async def _channels_from_profile(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    channels: frozenset[str],
-    *,
-    now: datetime,
-    default_leads: tuple[int, ...],
-) -> None:
-    """The channels a user picked in their profile (identity) become their preferences."""
-    prefs = await session.get(Preferences, user_id)
-    if prefs is None:
-        prefs = Preferences(user_id=user_id, reminder_lead_minutes=list(default_leads))
-    prefs.email_enabled = "EMAIL" in channels
-    prefs.sms_enabled = "SMS" in channels
-    prefs.in_app_enabled = "IN_APP" in channels
-    prefs.updated_at = now
-    session.add(prefs)
 
 
 async def set_recipient_field(

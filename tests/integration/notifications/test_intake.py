@@ -207,14 +207,14 @@ async def test_doctor_rejection_reaches_the_doctor_without_the_reason_in_sms(db:
     assert email.template == "doctor_rejected"
 
 
-async def test_channels_picked_in_the_profile_become_the_preferences(db: Database) -> None:
+async def test_channels_follow_this_stores_preferences_not_the_profile(db: Database) -> None:
     cast = Cast()
     registered = cast.patient_registered()
-    registered.payload["notification_channels"] = ["EMAIL"]
+    registered.payload["notification_channels"] = ["EMAIL", "IN_APP"]  # identity's default
     await apply(db, registered, cast.doctor_registered(), cast.doctor_event("DoctorRegistered"))
     await apply(db, cast.appointment("AppointmentBooked"))
     channels = {r.channel for r in await notifications(db) if r.user_id == cast.patient_id}
-    assert channels == {Channel.EMAIL}
+    assert channels == {Channel.EMAIL, Channel.SMS, Channel.IN_APP}
 
 
 async def test_a_doctor_without_a_clinic_phone_is_still_known(db: Database) -> None:
