@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any, Final
 
 from subgraphs.appointments import queries
@@ -49,7 +49,7 @@ async def announce(pubsub: PubSub, row: AppointmentRow, action: Action) -> None:
 
 async def updates_for(
     deps: Deps, principal: Principal
-) -> AsyncIterator[tuple[AppointmentRow, Action]]:
+) -> AsyncGenerator[tuple[AppointmentRow, Action], None]:
     """Changes the principal may see, as they happen, each read fresh from the store."""
     actor = Actor(user_id=principal.user_id, role=principal.role)
     async with deps.pubsub.subscription(channel_for(principal)) as stream:
