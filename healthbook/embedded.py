@@ -67,7 +67,7 @@ async def _run(settings: Settings, *, load_demo: bool) -> None:
         port = settings.ports[name]
         servers.append(server(app, host=settings.host, port=port))
         urls.append((name, f"http://{settings.host}:{port}/graphql"))
-    servers.append(router_server(settings))
+    servers.append(router_server(settings, authenticator))
     urls.insert(0, ("router", f"http://{settings.host}:{settings.ports['router']}/graphql"))
 
     stop = asyncio.Event()

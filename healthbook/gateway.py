@@ -10,7 +10,10 @@ from starlette.applications import Starlette
 
 from router.app import create_app
 from router.config import RouterConfig, env_name
+from router.edge.config import EdgeConfig
+from router.edge.guard import Edge
 from router.subgraph_client import RequestSigner
+from subgraphs.shared.auth import Authenticator
 from subgraphs.shared.settings import COMPONENTS, Settings
 from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 
@@ -42,7 +45,25 @@ def router_config(settings: Settings, supergraph: Path, *, local_subgraphs: bool
     return config
 
 
-def gateway_app(settings: Settings, supergraph: Path, *, local_subgraphs: bool) -> Starlette:
+def gateway_app(
+    settings: Settings,
+    supergraph: Path,
+    *,
+    local_subgraphs: bool,
+    authenticator: Authenticator | None = None,
+    edge_config: EdgeConfig | None = None,
+) -> Starlette:
+    """The router with every edge rule on; `authenticator` verifies tokens at the edge."""
     signer = request_signer(settings.signing_key) if settings.signing_key else None
     config = router_config(settings, supergraph, local_subgraphs=local_subgraphs)
-    return create_app(config, signer=signer)
+    edge = Edge(edge_config or EdgeConfig.from_env(), authenticator=authenticator)
+    return create_app(config, signer=signer, edge=edge)
+
+
+def tls_files(edge_config: EdgeConfig) -> dict[str, str | None]:
+    """uvicorn's certificate and key arguments (None each without TLS)."""
+    cert, key = edge_config.tls_cert, edge_config.tls_key
+    return {
+        "ssl_certfile": str(cert) if cert else None,
+        "ssl_keyfile": str(key) if key else None,
+    }

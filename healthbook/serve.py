@@ -13,9 +13,10 @@ import dramatiq
 from starlette.types import ASGIApp
 
 from healthbook.components import SUPERGRAPH_PATH, load_spec
-from healthbook.gateway import gateway_app
+from healthbook.gateway import gateway_app, tls_files
 from healthbook.servers import serve_together, server, stop_on_signals
 from healthbook.wiring import build_authenticator, build_bus, declare_actors
+from router.edge.config import EdgeConfig
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import Cache, MemoryCache, RedisCache
 from subgraphs.shared.logs import configure_logging
@@ -40,8 +41,17 @@ def serve(settings: Settings, component: str, *, port: int | None, supergraph: P
     if component == "worker":
         return _serve_worker(settings)
     if component == "router":
-        app = gateway_app(settings, supergraph or SUPERGRAPH_PATH, local_subgraphs=False)
-        asyncio.run(_serve_app(app, settings.host, settings.ports["router"]))
+        edge_config = EdgeConfig.from_env()
+        app = gateway_app(
+            settings,
+            supergraph or SUPERGRAPH_PATH,
+            local_subgraphs=False,
+            authenticator=build_authenticator(settings, _shared_cache(settings)),
+            edge_config=edge_config,
+        )
+        asyncio.run(
+            _serve_app(app, settings.host, settings.ports["router"], **tls_files(edge_config))
+        )
         return 0
     if component == "scheduler":
         from healthbook.scheduler import run_scheduler
@@ -65,10 +75,18 @@ async def _serve_subgraph(settings: Settings, component: str) -> None:
     await _serve_app(app, settings.host, settings.ports[component])
 
 
-async def _serve_app(app: ASGIApp, host: str, port: int) -> None:
+async def _serve_app(
+    app: ASGIApp,
+    host: str,
+    port: int,
+    *,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+) -> None:
     stop = asyncio.Event()
     stop_on_signals(stop)
-    await serve_together([server(app, host=host, port=port)], stop)
+    served = server(app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+    await serve_together([served], stop)
 
 
 def _serve_worker(settings: Settings) -> int:

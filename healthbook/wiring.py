@@ -7,8 +7,9 @@ from typing import Any
 import dramatiq
 
 from healthbook.components import SUPERGRAPH_PATH
-from healthbook.gateway import gateway_app
+from healthbook.gateway import gateway_app, tls_files
 from healthbook.servers import Server, server
+from router.edge.config import EdgeConfig
 from subgraphs.shared.auth import Anonymous, Authenticator
 from subgraphs.shared.bus import EventBus, build_broker
 from subgraphs.shared.cache import Cache
@@ -44,7 +45,14 @@ def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.A
     return actors
 
 
-def router_server(settings: Settings) -> Server:
+def router_server(settings: Settings, authenticator: Authenticator | None = None) -> Server:
     """The router in front of this host's subgraphs (the embedded mode)."""
-    app = gateway_app(settings, SUPERGRAPH_PATH, local_subgraphs=True)
-    return server(app, host=settings.host, port=settings.ports["router"])
+    edge_config = EdgeConfig.from_env()
+    app = gateway_app(
+        settings,
+        SUPERGRAPH_PATH,
+        local_subgraphs=True,
+        authenticator=authenticator,
+        edge_config=edge_config,
+    )
+    return server(app, host=settings.host, port=settings.ports["router"], **tls_files(edge_config))

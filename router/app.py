@@ -18,6 +18,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from router.config import RouterConfig
+from router.edge.dedupe import DeduplicatingTransport
+from router.edge.guard import Edge
+from router.edge.refusal import Refusal
 from router.gateway import Gateway, GraphQLRequest, RequestError, rejected
 from router.metrics import RouterMetrics
 from router.subgraph_client import FORWARDED_HEADERS, RequestSigner, SubgraphClient
@@ -42,8 +45,13 @@ def create_app(
     supergraph: Supergraph | None = None,
     signer: RequestSigner | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    edge: Edge | None = None,
 ) -> Starlette:
-    """A router app; it loads `config.supergraph_path` at startup unless given `supergraph`."""
+    """A router app; it loads `config.supergraph_path` at startup unless given `supergraph`.
+
+    `edge` adds the rules of `router.edge` (CSRF, limits, persisted queries, rate limits,
+    HTTPS policy, deduplication); without it the router trusts its callers (tests, benches).
+    """
     metrics = RouterMetrics()
     state = _State()
 
@@ -54,11 +62,19 @@ def create_app(
             if config.supergraph_path is None:
                 raise RuntimeError("ROUTER_SUPERGRAPH is not set and no supergraph was given")
             loaded = load_supergraph(config.supergraph_path)
+        keepalive = edge.config.keepalive_connections if edge else None
         limits = httpx.Limits(
             max_connections=config.max_connections,
-            max_keepalive_connections=config.max_connections,
+            max_keepalive_connections=config.max_connections if keepalive is None else keepalive,
+            keepalive_expiry=edge.config.keepalive_seconds if edge else 5.0,
         )
-        async with httpx.AsyncClient(limits=limits, transport=transport) as http:
+        sender = transport
+        if edge is not None and edge.config.deduplicate_queries:
+            sender = DeduplicatingTransport(transport or httpx.AsyncHTTPTransport(limits=limits))
+        async with (
+            httpx.AsyncClient(limits=limits, transport=sender) as http,
+            edge.running() if edge else contextlib.nullcontext(),
+        ):
             graphs = loaded.graphs.values()
             client = SubgraphClient(
                 http,
@@ -75,6 +91,8 @@ def create_app(
                 document_cache_size=config.document_cache_size,
                 plan_cache_size=config.plan_cache_size,
             )
+            if edge is not None:
+                edge.warm(state.gateway)
             try:
                 yield
             finally:
@@ -88,9 +106,17 @@ def create_app(
         media = _negotiate(request.headers.get("accept"))
         if media is None:
             return JSONResponse({"errors": [{"message": "Not acceptable."}]}, 406)
-        parsed = await _read_request(request)
-        if isinstance(parsed, Response):
-            return parsed
+        try:
+            if edge is not None:
+                await edge.admit(request)
+            parsed = await _read_request(request)
+            if isinstance(parsed, Response):
+                return parsed
+            if edge is not None:
+                parsed = edge.resolve(parsed)
+        except Refusal as refusal:
+            metrics.observe_request(None, refusal.status, time.perf_counter() - started, 1)
+            return refusal.response()
         try:
             prepared = gateway.prepare(parsed)
         except RequestError as error:
@@ -105,7 +131,7 @@ def create_app(
             headers = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
             outcome = await gateway.run(prepared, parsed.variables, headers=headers)
         status = 400 if outcome.rejected and media == GRAPHQL_RESPONSE else 200
-        body = outcome.body
+        body = edge.scrub(outcome.body) if edge is not None else outcome.body
         if (
             config.expose_query_plan
             and outcome.plan is not None
@@ -148,8 +174,10 @@ def create_app(
             Route("/metrics", exposition),
         ],
         lifespan=lifespan,
+        middleware=edge.middleware() if edge is not None else None,
     )
     app.state.metrics = metrics
+    app.state.gateway_ref = lambda: state.gateway
     return app
 
 
@@ -186,13 +214,25 @@ async def _read_request(request: Request) -> GraphQLRequest | Response:
     query = params.get("query")
     operation_name = params.get("operationName")
     variables = params.get("variables")
-    if not isinstance(query, str) or not query:
+    extensions = params.get("extensions")
+    if isinstance(extensions, str):  # GET: a JSON parameter
+        try:
+            extensions = orjson.loads(extensions)
+        except orjson.JSONDecodeError:
+            return _bad_request("The extensions parameter is not JSON.")
+    if extensions is not None and not isinstance(extensions, dict):
+        return _bad_request("extensions must be an object.")
+    if query is None and extensions and "persistedQuery" in extensions:
+        query = ""  # the edge fills it in from the persisted-query cache
+    elif not isinstance(query, str) or not query:
         return _bad_request("Must provide query string.")
     if operation_name is not None and not isinstance(operation_name, str):
         return _bad_request("operationName must be a string.")
     if variables is not None and not isinstance(variables, dict):
         return _bad_request("variables must be an object.")
-    return GraphQLRequest(query=query, operation_name=operation_name, variables=variables)
+    return GraphQLRequest(
+        query=query, operation_name=operation_name, variables=variables, extensions=extensions
+    )
 
 
 def _bad_request(message: str) -> Response:

@@ -23,12 +23,73 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
-__all__ = ["ConfigError", "RouterConfig", "env_name"]
+from router.edge.variables import EDGE_VARIABLES
+from subgraphs.shared.settings import Variable
+
+__all__ = ["VARIABLES", "ConfigError", "RouterConfig", "env_name"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _SUBGRAPH_VARIABLE = re.compile(r"^ROUTER_SUBGRAPH_(?P<name>[A-Z0-9_]+)_(?P<what>URL|TIMEOUT)$")
+
+
+_ROUTER = ("router",)
+
+# Every variable the router reads (per-subgraph ones stand for their pattern), collected by
+# `healthbook config example|table`; the edge's own are declared in `router.edge.variables`.
+VARIABLES: Final[tuple[Variable, ...]] = (
+    Variable(
+        "ROUTER_SUPERGRAPH",
+        "supergraph SDL file (healthbook passes schema/supergraph.graphql)",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_HOST",
+        "address the router binds (healthbook uses HEALTHBOOK_HOST)",
+        "127.0.0.1",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_SUBGRAPH_TIMEOUT", "seconds a subgraph call may take", "30", components=_ROUTER
+    ),
+    Variable(
+        "ROUTER_SUBGRAPH_<NAME>_URL",
+        "where subgraph <NAME> (e.g. DOCTORS) lives; default: its supergraph url",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_SUBGRAPH_<NAME>_TIMEOUT",
+        "ROUTER_SUBGRAPH_TIMEOUT for one subgraph",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_SUBGRAPH_MAX_CONNECTIONS",
+        "pooled connections to subgraphs",
+        "100",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_DOCUMENT_CACHE_SIZE",
+        "parsed and validated documents kept",
+        "1000",
+        components=_ROUTER,
+    ),
+    Variable("ROUTER_PLAN_CACHE_SIZE", "query plans kept", "1000", components=_ROUTER),
+    Variable(
+        "ROUTER_EXPOSE_QUERY_PLAN",
+        "honour X-Healthbook-Plan: 1 (default: on in development)",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_READY_CHECKS_SUBGRAPHS",
+        "/health/ready also asks every subgraph",
+        "false",
+        components=_ROUTER,
+    ),
+    *EDGE_VARIABLES,
+)
 
 
 class ConfigError(ValueError):

@@ -39,6 +39,8 @@ class GraphQLRequest:
     query: str
     operation_name: str | None = None
     variables: dict[str, Any] | None = None
+    # Request extensions (e.g. `persistedQuery`), read by the edge.
+    extensions: dict[str, Any] | None = None
 
 
 @dataclass

@@ -13,6 +13,8 @@ import uvicorn
 from router.app import create_app
 from router.config import RouterConfig
 from router.document import RequestError, coerce_variables, prepare_operation
+from router.edge.config import EdgeConfig
+from router.edge.guard import Edge
 from router.planner import Planner
 from router.selection import PlanningError
 from router.supergraph import load_supergraph
@@ -25,7 +27,17 @@ def serve(supergraph_path: Path, host: str, port: int) -> None:
     config = dataclasses.replace(
         RouterConfig.from_env(), supergraph_path=supergraph_path, host=host, port=port
     )
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
+    edge_config = EdgeConfig.from_env()
+    cert, key = edge_config.tls_cert, edge_config.tls_key
+    uvicorn.run(
+        create_app(config, edge=Edge(edge_config)),
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="info",
+        ssl_certfile=str(cert) if cert else None,
+        ssl_keyfile=str(key) if key else None,
+    )
 
 
 def plan_command(argv: list[str]) -> int:
