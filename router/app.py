@@ -15,7 +15,8 @@ from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from router.config import RouterConfig
 from router.edge.dedupe import DeduplicatingTransport
@@ -24,6 +25,9 @@ from router.edge.refusal import Refusal
 from router.gateway import Gateway, GraphQLRequest, RequestError, rejected
 from router.metrics import RouterMetrics
 from router.subgraph_client import FORWARDED_HEADERS, RequestSigner, SubgraphClient
+from router.subscriptions.service import StreamService
+from router.subscriptions.sse import stream_response, wants_event_stream
+from router.subscriptions.websocket import serve_websocket
 from router.supergraph import Supergraph, load_supergraph
 
 __all__ = ["PLAN_HEADER", "create_app"]
@@ -103,15 +107,18 @@ def create_app(
         gateway = state.gateway
         if gateway is None:
             return JSONResponse({"errors": [{"message": "The router is not ready."}]}, 503)
-        media = _negotiate(request.headers.get("accept"))
-        if media is None:
+        accept = request.headers.get("accept")
+        media = _negotiate(accept)
+        if media is None and not wants_event_stream(accept):
             return JSONResponse({"errors": [{"message": "Not acceptable."}]}, 406)
         try:
-            if edge is not None:
-                await edge.admit(request)
+            principal = await edge.admit(request) if edge is not None else None
             parsed = await _read_request(request)
             if isinstance(parsed, Response):
                 return parsed
+            if media is None:  # GraphQL over SSE
+                forwarded = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
+                return stream_response(streams, parsed, forwarded, principal, request.method)
             if edge is not None:
                 parsed = edge.resolve(parsed)
         except Refusal as refusal:
@@ -130,6 +137,7 @@ def create_app(
                 )
             headers = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
             outcome = await gateway.run(prepared, parsed.variables, headers=headers)
+        assert media is not None
         status = 400 if outcome.rejected and media == GRAPHQL_RESPONSE else 200
         body = edge.scrub(outcome.body) if edge is not None else outcome.body
         if (
@@ -150,6 +158,17 @@ def create_app(
         )
         return Response(orjson.dumps(body), status, media_type=media)
 
+    streams = StreamService(
+        lambda: state.gateway,
+        edge=edge,
+        signer=signer,
+        ping_seconds=edge.config.ping_seconds if edge else 15.0,
+        init_timeout=edge.config.init_timeout_seconds if edge else 10.0,
+    )
+
+    async def subscriptions(websocket: WebSocket) -> None:
+        await serve_websocket(websocket, streams)
+
     async def live(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -169,6 +188,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", subscriptions),
             Route("/health/live", live),
             Route("/health/ready", ready),
             Route("/metrics", exposition),

@@ -1,0 +1,170 @@
+"""A scripted appointments subgraph speaking graphql-transport-ws, canned doctors over HTTP,
+and our router in front of them, all in the test's event loop on loopback ports."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from healthbook.gateway import request_signer
+from router.app import create_app
+from router.config import RouterConfig
+from router.edge.config import EdgeConfig
+from router.edge.guard import Edge
+from router.supergraph import load_supergraph
+from router.testing.servers import free_port
+from subgraphs.shared.auth import Authenticator
+from subgraphs.shared.signing import SIGNATURE_HEADER, verify
+
+SUPERGRAPH = Path(__file__).resolve().parents[3] / "schema" / "supergraph.graphql"
+KEY = "test-signing-key"
+DOCTOR_ID = "0b7c9c1e-0000-4000-8000-000000000001"
+SUBSCRIBE = (
+    "subscription { appointmentUpdates { action appointment { id start "
+    "doctor { name specializations { name } } } } }"
+)
+
+
+def update(action: str = "RESCHEDULED", start: str = "2030-01-07T09:00:00+00:00") -> Any:
+    """An `appointmentUpdates` event as the appointments subgraph sends it."""
+    return {
+        "data": {
+            "appointmentUpdates": {
+                "action": action,
+                "appointment": {
+                    "id": "a1",
+                    "start": start,
+                    "doctor": {"__typename": "Doctor", "id": DOCTOR_ID},
+                },
+            }
+        }
+    }
+
+
+@dataclasses.dataclass
+class ScriptedSubgraph:
+    """The appointments side: the test puts what to send on `script`; it records the rest.
+
+    Script items: a dict (sent as `next`), "complete", "error", or "drop" (socket closed
+    without completing).
+    """
+
+    script: asyncio.Queue[Any] = dataclasses.field(default_factory=asyncio.Queue)
+    inits: list[Any] = dataclasses.field(default_factory=list)
+    subscribed: list[Any] = dataclasses.field(default_factory=list)
+    signed: list[bool] = dataclasses.field(default_factory=list)
+    completed_by_router: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    connected: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[WebSocketRoute("/graphql", self.serve)])
+
+    async def serve(self, websocket: WebSocket) -> None:
+        self.signed.append(verify(websocket.headers.get(SIGNATURE_HEADER), b"", key=KEY))
+        await websocket.accept(subprotocol="graphql-transport-ws")
+        init = orjson.loads(await websocket.receive_text())
+        self.inits.append(init.get("payload"))
+        await websocket.send_text('{"type":"connection_ack"}')
+        subscribe = orjson.loads(await websocket.receive_text())
+        self.subscribed.append(subscribe["payload"])
+        self.connected.set()
+        listener = asyncio.create_task(self._listen(websocket))
+        try:
+            while True:
+                getter = asyncio.create_task(self.script.get())
+                await asyncio.wait({getter, listener}, return_when=asyncio.FIRST_COMPLETED)
+                if not getter.done():  # the router completed or went away
+                    getter.cancel()
+                    return
+                item = getter.result()
+                if item == "drop":
+                    await websocket.close(1011)
+                    return
+                if item == "complete":
+                    await websocket.send_text('{"id":"1","type":"complete"}')
+                    await asyncio.wait_for(listener, 10)
+                    return
+                if item == "error":
+                    message = {"id": "1", "type": "error", "payload": [{"message": "nope"}]}
+                    await websocket.send_text(orjson.dumps(message).decode())
+                    continue
+                message = {"id": "1", "type": "next", "payload": item}
+                await websocket.send_text(orjson.dumps(message).decode())
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            listener.cancel()
+
+    async def _listen(self, websocket: WebSocket) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            while True:
+                message = orjson.loads(await websocket.receive_text())
+                if message.get("type") == "complete":
+                    self.completed_by_router.set()
+                    return
+
+
+def doctors(request: httpx.Request) -> httpx.Response:
+    """The doctors subgraph over HTTP: `_entities` for Doctor."""
+    body = orjson.loads(request.content)
+    assert verify(request.headers.get(SIGNATURE_HEADER), request.content, key=KEY)
+    reps = body["variables"]["representations"]
+    entities = [
+        {"name": "Dr. Ada Lovelace", "specializations": [{"name": "Cardiology"}]} for _ in reps
+    ]
+    return httpx.Response(200, json={"data": {"_entities": entities}})
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[str]:
+    """Serve `app` in this event loop on a free loopback port; yields host:port."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="auto"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+    try:
+        yield f"127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
+
+
+@contextlib.asynccontextmanager
+async def federation(
+    *,
+    authenticator: Authenticator | None = None,
+    handler: Callable[[httpx.Request], httpx.Response] = doctors,
+    appointments_url: str | None = None,
+    **edge: Any,
+) -> AsyncIterator[tuple[ScriptedSubgraph, str]]:
+    """(the scripted appointments subgraph, the router's host:port)."""
+    appointments = ScriptedSubgraph()
+    async with serving(appointments.app()) as upstream:
+        url = appointments_url or f"http://{upstream}/graphql"
+        config = RouterConfig(subgraph_urls={"APPOINTMENTS": url})
+        router = create_app(
+            config,
+            supergraph=load_supergraph(SUPERGRAPH),
+            signer=request_signer(KEY),
+            transport=httpx.MockTransport(handler),
+            edge=Edge(dataclasses.replace(EdgeConfig(), **edge), authenticator=authenticator),
+        )
+        async with serving(router) as address:
+            yield appointments, address
