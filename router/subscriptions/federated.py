@@ -9,7 +9,7 @@ from typing import Any
 from router.document import PreparedOperation
 from router.executor import Json, execute_plan
 from router.gateway import Gateway
-from router.plan import QueryPlan
+from router.plan import Fetch, QueryPlan
 from router.response import shape_response
 
 __all__ = ["Opener", "federated_events"]
@@ -43,7 +43,7 @@ async def federated_events(
     if root_variables:
         body["variables"] = root_variables
     async for event in open_upstream(root.subgraph, body):
-        yield await _complete(gateway, prepared, plan, variables, event, root.operation, fetch)
+        yield await _complete(gateway, prepared, plan, variables, event, root, fetch)
 
 
 async def _complete(
@@ -52,7 +52,7 @@ async def _complete(
     plan: QueryPlan,
     variables: dict[str, Any],
     event: Json,
-    root_operation: str,
+    root: Fetch,
     fetch: Fetcher,
 ) -> Json:
     """The client's body for one event: the event is the root fetch's answer, the rest of
@@ -60,10 +60,10 @@ async def _complete(
     if not isinstance(event.get("data"), dict):
         return {"errors": event.get("errors") or [{"message": "The event had no data."}]}
 
-    async def call(subgraph: str, body: Json) -> Json:
-        if body.get("query") == root_operation:
+    async def call(planned: Fetch, body: Json) -> Json:
+        if planned.id == root.id:
             return event
-        return await fetch(subgraph, body)
+        return await fetch(planned.subgraph, body)
 
     data, errors = await execute_plan(plan, variables, call)
     shaped = shape_response(
