@@ -6,16 +6,17 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := schema/node_modules/.installed-stamp
+GRAPHIQL_STAMP := router/static/vendor/.copied-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: run test install node lint typecheck services pytest schema clean bench
+.PHONY: run test install node lint typecheck services tools pytest schema clean bench
 
 ## run: the whole system in the embedded mode (SQLite, in-process broker), demo data included
 run: install node
 	$(BIN)/healthbook up --seed
 
 ## test: install everything, start missing services, lint, type-check and run the whole suite
-test: install node services lint typecheck pytest
+test: install node services tools lint typecheck pytest
 
 install: $(STAMP)
 
@@ -26,15 +27,24 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
 
-## node: npm tooling pinned by lockfiles (supergraph composition, reference gateway, browser tests)
-node: $(NODE_STAMP)
+## node: npm tooling pinned by lockfiles (supergraph composition, reference gateway, browser
+## tests) and the GraphiQL assets the router serves, copied from it
+node: $(NODE_STAMP) $(GRAPHIQL_STAMP)
 
 $(NODE_STAMP): schema/package.json schema/package-lock.json
 	cd schema && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(GRAPHIQL_STAMP): $(NODE_STAMP) scripts/vendor-graphiql.sh
+	bash scripts/vendor-graphiql.sh
+	touch $@
+
 services:
 	bash scripts/ensure-services.sh
+
+## tools: the headless browser of the GraphiQL test (Debian chromium)
+tools:
+	bash scripts/ensure-tools.sh
 
 lint: install
 	$(BIN)/ruff check .
@@ -55,4 +65,4 @@ bench: install node
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) schema/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) schema/node_modules router/static/vendor .mypy_cache .ruff_cache .pytest_cache

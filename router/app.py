@@ -23,6 +23,7 @@ from router.edge.dedupe import DeduplicatingTransport
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
 from router.gateway import Gateway, GraphQLRequest, RequestError, rejected
+from router.graphiql import graphiql_page, graphiql_route, wants_graphiql
 from router.metrics import RouterMetrics
 from router.subgraph_client import FORWARDED_HEADERS, RequestSigner, SubgraphClient
 from router.subscriptions.service import StreamService
@@ -104,6 +105,8 @@ def create_app(
 
     async def graphql(request: Request) -> Response:
         started = time.perf_counter()
+        if (edge is None or edge.config.graphiql) and wants_graphiql(request):
+            return graphiql_page()
         gateway = state.gateway
         if gateway is None:
             return JSONResponse({"errors": [{"message": "The router is not ready."}]}, 503)
@@ -189,6 +192,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", subscriptions),
+            graphiql_route(),
             Route("/health/live", live),
             Route("/health/ready", ready),
             Route("/metrics", exposition),

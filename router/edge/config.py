@@ -44,6 +44,7 @@ class EdgeConfig:
     deduplicate_queries: bool = True
     ping_seconds: float = 15.0
     init_timeout_seconds: float = 10.0
+    graphiql: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EdgeConfig:
@@ -99,6 +100,7 @@ class EdgeConfig:
             init_timeout_seconds=_positive_float(
                 "ROUTER_WS_INIT_TIMEOUT_SECONDS", env.get("ROUTER_WS_INIT_TIMEOUT_SECONDS", "10")
             ),
+            graphiql=_bool(env, "ROUTER_GRAPHIQL", True),
         )
 
     @property

@@ -12,6 +12,12 @@ _ROUTER = ("router",)
 
 EDGE_VARIABLES: Final[tuple[Variable, ...]] = (
     Variable(
+        "ROUTER_GRAPHIQL",
+        "serve GraphiQL (assets from `make node`) to browsers at GET /graphql",
+        "true",
+        components=_ROUTER,
+    ),
+    Variable(
         "ROUTER_CSRF_PREVENTION",
         "refuse requests a browser could send cross-site without a preflight",
         "true",
