@@ -67,7 +67,8 @@ class Lines:
     def __init__(self, stream: IO[str]) -> None:
         self.lines: list[dict[str, Any]] = []
         self.changed = threading.Condition()
-        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+        self.reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.reader.start()
 
     def _read(self, stream: IO[str]) -> None:
         for line in stream:
@@ -142,9 +143,9 @@ def test_the_patients_phone_hears_the_doctors_reschedule_with_doctor_details(
                 stderr=subprocess.STDOUT,
                 text=True,
             )
+            assert phone.stdout is not None
+            lines = Lines(phone.stdout)
             try:
-                assert phone.stdout is not None
-                lines = Lines(phone.stdout)
                 assert lines.wait_for("connected", 30), lines.lines
                 heard = None
                 # The phone's subscription reaches the subgraph a moment after `connected`;
@@ -172,3 +173,5 @@ def test_the_patients_phone_hears_the_doctors_reschedule_with_doctor_details(
                 if phone.poll() is None:
                     phone.kill()
                     phone.wait(10)
+                lines.reader.join(10)  # the pipe ends with the process
+                phone.stdout.close()
