@@ -19,7 +19,6 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from router.config import RouterConfig
-from router.edge.dedupe import DeduplicatingTransport
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
 from router.gateway import Gateway, GraphQLRequest, RequestError, rejected
@@ -55,7 +54,7 @@ def create_app(
     """A router app; it loads `config.supergraph_path` at startup unless given `supergraph`.
 
     `edge` adds the rules of `router.edge` (CSRF, limits, persisted queries, rate limits,
-    HTTPS policy, deduplication); without it the router trusts its callers (tests, benches).
+    HTTPS policy, keep-alive pool); without it the router trusts its callers (tests, benches).
     """
     metrics = RouterMetrics()
     state = _State()
@@ -73,11 +72,8 @@ def create_app(
             max_keepalive_connections=config.max_connections if keepalive is None else keepalive,
             keepalive_expiry=edge.config.keepalive_seconds if edge else 5.0,
         )
-        sender = transport
-        if edge is not None and edge.config.deduplicate_queries:
-            sender = DeduplicatingTransport(transport or httpx.AsyncHTTPTransport(limits=limits))
         async with (
-            httpx.AsyncClient(limits=limits, transport=sender) as http,
+            httpx.AsyncClient(limits=limits, transport=transport) as http,
             edge.running() if edge else contextlib.nullcontext(),
         ):
             graphs = loaded.graphs.values()

@@ -78,6 +78,12 @@ VARIABLES: Final[tuple[Variable, ...]] = (
     ),
     Variable("ROUTER_PLAN_CACHE_SIZE", "query plans kept", "1000", components=_ROUTER),
     Variable(
+        "ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS",
+        "identical subgraph queries in flight share one call (never mutations)",
+        "true",
+        components=_ROUTER,
+    ),
+    Variable(
         "ROUTER_EXPOSE_QUERY_PLAN",
         "honour X-Healthbook-Plan: 1 (default: on in development)",
         components=_ROUTER,

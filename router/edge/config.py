@@ -41,7 +41,6 @@ class EdgeConfig:
     trusted_proxies: tuple[Network, ...] = ()
     keepalive_connections: int | None = None
     keepalive_seconds: float = 30.0
-    deduplicate_queries: bool = True
     ping_seconds: float = 15.0
     init_timeout_seconds: float = 10.0
     graphiql: bool = True
@@ -93,7 +92,6 @@ class EdgeConfig:
                 "ROUTER_SUBGRAPH_KEEPALIVE_SECONDS",
                 env.get("ROUTER_SUBGRAPH_KEEPALIVE_SECONDS", "30"),
             ),
-            deduplicate_queries=_bool(env, "ROUTER_DEDUPLICATE_QUERIES", True),
             ping_seconds=_positive_float(
                 "ROUTER_WS_PING_SECONDS", env.get("ROUTER_WS_PING_SECONDS", "15")
             ),

@@ -109,12 +109,6 @@ EDGE_VARIABLES: Final[tuple[Variable, ...]] = (
         components=_ROUTER,
     ),
     Variable(
-        "ROUTER_DEDUPLICATE_QUERIES",
-        "share identical in-flight subgraph queries (never mutations)",
-        "true",
-        components=_ROUTER,
-    ),
-    Variable(
         "ROUTER_WS_PING_SECONDS",
         "interval of keep-alive pings on subscription sockets and SSE streams",
         "15",
