@@ -45,6 +45,7 @@ def update(action: str = "RESCHEDULED", start: str = "2030-01-07T09:00:00+00:00"
                 "appointment": {
                     "id": "a1",
                     "start": start,
+                    "status": "CONFIRMED",
                     "doctor": {"__typename": "Doctor", "id": DOCTOR_ID},
                 },
             }
