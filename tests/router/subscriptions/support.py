@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from router.edge.config import EdgeConfig
 from router.edge.guard import Edge
 from router.supergraph import load_supergraph
 from router.testing.servers import free_port
-from subgraphs.shared.auth import Authenticator
+from subgraphs.shared.auth import Authenticator, Principal, Role
 from subgraphs.shared.signing import SIGNATURE_HEADER, verify
 
 SUPERGRAPH = Path(__file__).resolve().parents[3] / "schema" / "supergraph.graphql"
@@ -34,6 +36,16 @@ SUBSCRIBE = (
     "subscription { appointmentUpdates { action appointment { id start "
     "doctor { name specializations { name } } } } }"
 )
+
+
+class ExpiringSoon:
+    """Admits any bearer token as a patient whose token expires a second after it is checked
+    (load on the machine cannot make it expire before the connection is accepted)."""
+
+    async def authenticate(self, authorization: str | None) -> Principal | None:
+        if not authorization:
+            return None
+        return Principal(user_id=uuid.uuid4(), role=Role.PATIENT, claims={"exp": time.time() + 1.0})
 
 
 def update(action: str = "RESCHEDULED", start: str = "2030-01-07T09:00:00+00:00") -> Any:

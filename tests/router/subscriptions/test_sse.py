@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from subgraphs.shared.auth import Role
-from tests.router.subscriptions.support import SUBSCRIBE, federation, update
+from tests.router.subscriptions.support import SUBSCRIBE, ExpiringSoon, federation, update
 from tests.support.tokens import bearer, make_test_tokens
 
 pytestmark = pytest.mark.timeout(60)
@@ -80,10 +80,9 @@ async def test_a_dropped_upstream_ends_the_stream_with_an_error_event() -> None:
 
 
 async def test_an_expiring_token_ends_the_sse_stream_with_unauthenticated() -> None:
-    authenticator, mint = make_test_tokens()
-    token = bearer(mint(uuid.uuid4(), Role.PATIENT, ttl_seconds=2))
+    token = {"Authorization": "Bearer soon-expired"}
     async with (
-        federation(authenticator=authenticator) as (appointments, address),
+        federation(authenticator=ExpiringSoon()) as (appointments, address),
         httpx.AsyncClient(timeout=20) as http,
         http.stream(
             "POST", f"http://{address}/graphql", json={"query": SUBSCRIBE}, headers=SSE | token

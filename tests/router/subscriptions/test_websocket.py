@@ -17,7 +17,7 @@ from websockets.typing import Subprotocol
 
 from router.testing.servers import free_port
 from subgraphs.shared.auth import Role
-from tests.router.subscriptions.support import SUBSCRIBE, federation, update
+from tests.router.subscriptions.support import SUBSCRIBE, ExpiringSoon, federation, update
 from tests.support.tokens import make_test_tokens
 
 pytestmark = pytest.mark.timeout(60)
@@ -165,10 +165,9 @@ async def test_a_bad_token_on_connection_init_closes_with_4403() -> None:
 
 
 async def test_an_expiring_token_ends_the_subscription_with_unauthenticated() -> None:
-    authenticator, mint = make_test_tokens()
-    token = f"Bearer {mint(uuid.uuid4(), Role.PATIENT, ttl_seconds=2)}"
+    token = "Bearer soon-expired"
     async with (
-        federation(authenticator=authenticator) as (appointments, address),
+        federation(authenticator=ExpiringSoon()) as (appointments, address),
         client(address, token) as socket,
     ):
         await receive(socket)
