@@ -35,6 +35,9 @@ def server(
         access_log=False,
         lifespan="on",
         ws_ping_interval=20,
+        # Which proxies to trust is the router's decision (ROUTER_TRUSTED_PROXIES), never
+        # uvicorn's default of believing X-Forwarded-For from 127.0.0.1.
+        proxy_headers=False,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )

@@ -30,7 +30,18 @@ from router.subscriptions.sse import stream_response, wants_event_stream
 from router.subscriptions.websocket import serve_websocket
 from router.supergraph import Supergraph, load_supergraph
 
-__all__ = ["PLAN_HEADER", "create_app"]
+__all__ = ["PLAN_HEADER", "create_app", "subgraph_headers"]
+
+
+def subgraph_headers(request: Request) -> dict[str, str]:
+    """What a subgraph call carries from the client's request: credentials, trace context,
+    and the client's address as `X-Forwarded-For` (the peer, or the client a trusted proxy
+    named), so that subgraphs throttle and audit per client rather than per router."""
+    headers = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
+    if request.client is not None and request.client.host:
+        headers["x-forwarded-for"] = request.client.host
+    return headers
+
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -116,7 +127,7 @@ def create_app(
             if isinstance(parsed, Response):
                 return parsed
             if media is None:  # GraphQL over SSE
-                forwarded = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
+                forwarded = subgraph_headers(request)
                 return stream_response(streams, parsed, forwarded, principal, request.method)
             if edge is not None:
                 parsed = edge.resolve(parsed)
@@ -134,7 +145,7 @@ def create_app(
                     405,
                     headers={"allow": "POST"},
                 )
-            headers = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
+            headers = subgraph_headers(request)
             outcome = await gateway.run(prepared, parsed.variables, headers=headers)
         assert media is not None
         status = 400 if outcome.rejected and media == GRAPHQL_RESPONSE else 200

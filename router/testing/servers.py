@@ -37,7 +37,12 @@ def free_port() -> int:
 def running(app: Any, *, startup_timeout: float = 10.0) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 on a free port; yields its base URL."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="auto"
+        app,
+        host="127.0.0.1",
+        port=free_port(),
+        log_level="warning",
+        lifespan="auto",
+        proxy_headers=False,  # as in production: the app decides which proxies to trust
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

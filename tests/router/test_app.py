@@ -164,3 +164,25 @@ def test_readiness_can_require_every_subgraph_to_answer() -> None:
         response = httpx.get(f"{base}/health/ready")
     assert response.status_code == 503
     assert response.json() == {"status": "degraded", "unreachable": ["reviews"]}
+
+
+def test_subgraphs_learn_the_client_address_not_the_routers() -> None:
+    shop = next(s for s in all_scenarios() if s.name == "shop")
+    seen: list[httpx.Headers] = []
+
+    def subgraph(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return _subgraphs(request)
+
+    app = create_app(
+        RouterConfig(), supergraph=shop.supergraph(), transport=httpx.MockTransport(subgraph)
+    )
+    with running(app) as base:
+        # A client cannot choose the address the subgraphs see by sending the header itself.
+        httpx.post(
+            f"{base}/graphql",
+            json={"query": "{ me { id } }"},
+            headers={"x-forwarded-for": "203.0.113.9"},
+        )
+    (headers,) = seen
+    assert headers["x-forwarded-for"] == "127.0.0.1"
