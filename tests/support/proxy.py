@@ -16,8 +16,9 @@ def free_port() -> int:
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target; `cut()` drops every connection and refuses new
-    ones until `restore()`. Runs its own event loop in a thread."""
+    """Forwards 127.0.0.1:<port> to a target; `cut()` drops every connection and hangs up on
+    new ones until `restore()`. It keeps listening while cut: a closed port could be taken
+    by another socket's ephemeral port meanwhile. Runs its own event loop in a thread."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
@@ -26,6 +27,7 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._cut = False
 
     def start(self) -> None:
         self._thread.start()
@@ -35,27 +37,35 @@ class TcpProxy:
         asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(10)
 
     def cut(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(10)
+        asyncio.run_coroutine_threadsafe(self._drop(), self._loop).result(10)
 
     def stop(self) -> None:
-        self.cut()
+        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
 
     async def _listen(self) -> None:
+        self._cut = False
         if self._server is None:
             self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
 
-    async def _close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+    async def _drop(self) -> None:
+        self._cut = True
         for writer in list(self._writers):
             writer.close()
         self._writers.clear()
 
+    async def _close(self) -> None:
+        await self._drop()
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._cut:  # the service is "down": hang up at once
+            writer.close()
+            return
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
         except OSError:
