@@ -54,7 +54,7 @@ def serve(settings: Settings, component: str, *, port: int | None, supergraph: P
         )
         return 0
     if component == "scheduler":
-        from healthbook.scheduler import run_scheduler
+        from healthbook.notifications_scheduler import run as run_scheduler
 
         return run_scheduler(settings)
     raise ValueError(component)
