@@ -32,16 +32,28 @@ def _sqlite_begin_immediate(connection: Any) -> None:
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and serialized writers."""
+    """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and serialized writers.
+
+    Statement parameters never appear in errors or logs (`hide_parameters`): they hold
+    password hashes, emails and names.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"isolation_level": None})
+        engine = create_async_engine(
+            url, connect_args={"isolation_level": None}, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=True,
+    )
 
 
 @dataclass

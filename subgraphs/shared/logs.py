@@ -21,14 +21,23 @@ _SECRET_KEYS = re.compile(
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_ARGON2 = re.compile(r"\$argon2[a-z]*\$[^\s'\",)]*")
+# PostgreSQL's constraint errors quote the offending values: "Key (email)=(ann@…) exists".
+_KEY_DETAIL = re.compile(r"(Key \([^)]*\)=\()[^\n]*?(\) )")
+# Loggers that print statement parameters or raw frames at DEBUG: never below WARNING.
+NOISY_LOGGERS = ("pika", "aiosqlite", "asyncpg", "httpx", "httpcore", "asyncio")
 REDACTED = "[REDACTED]"
 
 
 def redact_text(text: str) -> str:
-    """Remove bearer tokens, JWTs and URL passwords from free text."""
+    """Remove bearer tokens, JWTs, password hashes, emails and URL passwords from free text."""
     text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     text = _JWT.sub(REDACTED, text)
-    return _URL_PASSWORD.sub(rf"\1{REDACTED}@", text)
+    text = _ARGON2.sub(REDACTED, text)
+    text = _KEY_DETAIL.sub(rf"\1{REDACTED}\2", text)
+    text = _URL_PASSWORD.sub(rf"\1{REDACTED}@", text)
+    return _EMAIL.sub(REDACTED, text)
 
 
 def redact(value: Any, key: str = "") -> Any:
@@ -85,5 +94,5 @@ def configure_logging(*, component: str, level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("pika", "aiosqlite", "httpx", "httpcore", "asyncio"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

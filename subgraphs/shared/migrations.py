@@ -10,12 +10,13 @@ import asyncio
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, Table, pool
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import async_engine_from_config
+from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
 from sqlmodel import SQLModel
 
 SHARED_TABLES = ("outbox_messages", "handled_events")
@@ -68,16 +69,19 @@ def _run(connection: Connection, metadata: MetaData, component: str) -> None:
         context.run_migrations()
 
 
+def migration_engine(section: dict[str, Any]) -> AsyncEngine:
+    """The engine a migration runs on: no pool, and (as every engine) no parameters in errors."""
+    return async_engine_from_config(
+        section, prefix="sqlalchemy.", poolclass=pool.NullPool, hide_parameters=True
+    )
+
+
 def run_env(table_names: Iterable[str]) -> None:
     """The body of every subgraph's `migrations/env.py` (online mode, async engine)."""
     config = context.config
     component = str(config.attributes.get("component") or config.get_main_option("component"))
     metadata = component_metadata(table_names)
-    engine = async_engine_from_config(
-        config.get_section(config.config_ini_section, {}),
-        prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    )
+    engine = migration_engine(config.get_section(config.config_ini_section, {}))
 
     async def migrate() -> None:
         async with engine.connect() as connection:

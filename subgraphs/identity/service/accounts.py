@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from argon2 import PasswordHasher
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -103,21 +104,27 @@ async def register(
         time_zone=domain.check_time_zone(time_zone),
     )
     hashed = await asyncio.to_thread(hash_password, password, ident.hasher)
-    async with ident.db.transaction() as session:
-        user = await add_account(
-            session, dataclasses.replace(account, password_hash=hashed), announce=True
-        )
-        record(
-            session,
-            action=AuditAction.REGISTER,
-            outcome=AuditOutcome.SUCCESS,
-            origin=origin,
-            now=ident.clock(),
-            actor_id=user.id,
-            subject_id=user.id,
-            email=address,
-            reason=role.value.lower(),
-        )
+    try:
+        async with ident.db.transaction() as session:
+            user = await add_account(
+                session, dataclasses.replace(account, password_hash=hashed), announce=True
+            )
+            record(
+                session,
+                action=AuditAction.REGISTER,
+                outcome=AuditOutcome.SUCCESS,
+                origin=origin,
+                now=ident.clock(),
+                actor_id=user.id,
+                subject_id=user.id,
+                email=address,
+                reason=role.value.lower(),
+            )
+    except IntegrityError:
+        # A concurrent registration of the same address committed first.
+        raise Conflict(
+            "An account with this email address already exists.", field="email"
+        ) from None
     return user
 
 

@@ -25,12 +25,23 @@ def test_bearer_tokens_jwts_and_url_passwords_are_removed_from_text() -> None:
     assert "amqp://guest:[REDACTED]@host/" in cleaned
 
 
+def test_hashes_emails_and_constraint_values_are_removed_from_text() -> None:
+    text = (
+        "duplicate key\nDETAIL:  Key (email)=(ann@example.org) already exists. "
+        "[parameters: ('$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 'bo.b+x@mail.example.co')]"
+    )
+    cleaned = redact_text(text)
+    assert "argon2" not in cleaned
+    assert "@" not in cleaned
+    assert "Key (email)=([REDACTED]) already exists" in cleaned
+
+
 def test_log_lines_are_json_without_secrets() -> None:
     record = logging.makeLogRecord(
         {"msg": "login for %s", "args": ("ann@example.org",), "levelname": "INFO", "name": "t"}
     )
     record.token = JWT
     line = orjson.loads(JsonFormatter("identity").format(record))
-    assert line["message"] == "login for ann@example.org"
+    assert line["message"] == f"login for {REDACTED}"
     assert line["component"] == "identity"
     assert line["token"] == REDACTED
