@@ -16,6 +16,7 @@ import orjson
 
 from router.batching import EntityRequest, combine, split
 from router.plan import Fetch, QueryPlan, Representation
+from router.restore import restore_keys
 from router.selection import INTERNAL_PREFIX, FieldSelection, FragmentSelection, Selection
 
 __all__ = ["FetchFailed", "SubgraphCall", "execute_plan", "typename_of"]
@@ -127,6 +128,8 @@ async def _run(
         if answer is None:
             return
         if isinstance(answer.get("data"), dict):
+            if fetch.restores:
+                restore_keys(answer["data"], fetch.restores)
             _merge(data, answer["data"])
         for error in answer.get("errors") or ():
             errors.append(_client_error(error, fetch.subgraph))
@@ -147,6 +150,8 @@ def _apply_entities(
     if answer.get("errors"):
         paths = _paths_at(data, fetch.path)  # before merging: the objects are still these
     entities = (answer.get("data") or {}).get("_entities")
+    if isinstance(entities, list) and fetch.restores:
+        restore_keys(entities, fetch.restores)
     if isinstance(entities, list):
         for index, entity in enumerate(entities):
             if isinstance(entity, dict) and index < len(targets):
@@ -255,9 +260,14 @@ def _project(obj: Json, selections: tuple[Selection, ...], out: Json, *, strict:
             if typename_of(obj) == selection.type_condition:
                 _project(obj, selection.selections, out, strict=strict)
             continue
-        value = obj.get(INTERNAL_PREFIX + selection.name, _MISSING)
-        if value is _MISSING:
-            value = obj.get(selection.response_key)
+        if selection.alias and selection.alias.startswith(INTERNAL_PREFIX):
+            value = obj.get(selection.alias, _MISSING)  # a required field with arguments
+            if value is _MISSING:
+                value = obj.get(selection.name)
+        else:
+            value = obj.get(INTERNAL_PREFIX + selection.name, _MISSING)
+            if value is _MISSING:
+                value = obj.get(selection.response_key)
         if value is None and strict:
             return False
         out[selection.name] = _project_value(value, selection)

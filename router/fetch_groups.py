@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from graphql import OperationDefinitionNode, print_ast
 
 from router.plan import Fetch, Representation
+from router.restore import needs_restore
 from router.selection import FieldSelection, PlanningError, SelectionBuilder, print_selections
 
 __all__ = ["FetchGroup", "RepresentationBuilder", "to_fetches"]
@@ -95,6 +96,7 @@ def _fetch(
         depends_on=tuple(sorted(number[d] for d in group.depends_on)),
         entity_selection=entity_selection,
         variable_definitions=tuple(definitions[v] for v in variables),
+        restores=selections if needs_restore(selections) else (),
     )
 
 

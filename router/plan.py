@@ -39,6 +39,9 @@ class Fetch:
     # that several entity fetches can be sent as one request (router.batching).
     entity_selection: str = ""
     variable_definitions: tuple[str, ...] = ()
+    # The selections (inside `_entities` for entity fetches) when some answer keys must be
+    # restored to the client's (router.restore); empty otherwise.
+    restores: tuple[Selection, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

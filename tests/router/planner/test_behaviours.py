@@ -1,0 +1,98 @@
+"""Expected plans, one per planner behaviour of issue 11, on the federations of `federations/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from router.testing.nodetools import compose
+from tests.router.planner.behaviours import described
+from tests.router.planner.federations import names, subgraph_sdls, supergraph_file
+from tests.router.planner.plans import lines
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("name", names())
+def test_committed_federations_are_fresh(name: str, node_tooling: Path) -> None:
+    assert supergraph_file(name).read_text() == compose(subgraph_sdls(name)), (
+        "recompose with `python -m tests.router.planner.federations`"
+    )
+
+
+def test_one_response_key_with_two_subgraph_types_is_aliased_for_the_subgraph() -> None:
+    # Post.id is `ID!` in posts, Note.id `ID`: one selection cannot ask both as `id`.
+    assert described("conflicts", "{ things { ... on Post { id } ... on Note { id } } }") == lines(
+        """
+        query plan, 1 fetch(es):
+          #0 posts first, merged at the root:
+              query { things { __typename ... on Post { id } ... on Note { __hb_id_1: id } } }
+        """
+    )
+
+
+def test_required_fields_with_other_arguments_than_the_clients_are_aliased() -> None:
+    query = '{ posts { comments(limit: 3) summary prices price(currency: "EUR") } }'
+    assert described("conflicts", query) == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 posts first, merged at the root:
+              query { posts { comments(limit: 3) __typename pid __hb_comments_f846db3e: comments(limit: 1) __hb_price_0d3527b3: price(currency: "USD") price(currency: "EUR") } }
+          #1 stats after #0, merged at posts/@:
+              represent Post by { pid } + requires { __hb_comments_f846db3e: comments(limit: 1) __hb_price_0d3527b3: price(currency: "USD") }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { summary prices } } }
+        """  # noqa: E501
+    )
+
+
+def test_selections_are_written_against_the_subgraphs_own_field_type() -> None:
+    # Shelf.featured is `Media` in the supergraph, `Book` in shelves: no `... on Song` there.
+    query = "{ shelf { featured { ... on Book { title } ... on Song { name } } } }"
+    assert described("field_types", query) == lines(
+        """
+        query plan, 1 fetch(es):
+          #0 shelves first, merged at the root:
+              query { shelf { featured { __typename title } } }
+        """
+    )
+
+
+def test_keyless_shareable_value_types_are_completed_through_the_parent_entity() -> None:
+    query = "{ products { dims { width height } category { name details } } }"
+    assert described("split", query) == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 catalog first, merged at the root:
+              query { products { dims { width } __typename id category { name } } }
+          #1 sizes after #0, merged at products/@:
+              represent Product by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { dims { height } category { details } } } }
+        """  # noqa: E501
+    )
+
+
+def test_keys_gathered_from_several_subgraphs_are_reached_in_several_hops() -> None:
+    # prices resolves Item by `sku upc`: upc comes from items, sku only from skus.
+    assert described("multihop", "{ items { price } }") == lines(
+        """
+        query plan, 3 fetch(es):
+          #0 items first, merged at the root:
+              query { items { __typename id upc } }
+          #1 skus after #0, merged at items/@:
+              represent Item by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Item { __typename sku } } }
+          #2 prices after #0, #1, merged at items/@:
+              represent Item by { sku upc }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Item { price } } }
+        """  # noqa: E501
+    )
+
+
+def test_the_root_subgraph_is_chosen_counting_provides_under_a_union() -> None:
+    assert described("roots", "{ feed { ... on Book { title } } }") == lines(
+        """
+        query plan, 1 fetch(es):
+          #0 providing first, merged at the root:
+              query { feed { __typename ... on Book { title } } }
+        """
+    )
