@@ -44,5 +44,3 @@ def restore_keys(value: Any, selections: tuple[Selection, ...]) -> None:
             restore_keys(value[key], s.selections)
         if s.restore is not None:
             value[s.restore] = value.pop(key)
-
-
