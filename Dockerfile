@@ -2,10 +2,23 @@
 # One image for every Healthbook process of the distributed mode:
 #   docker run IMAGE serve router|identity|doctors|appointments|notifications|worker|scheduler
 #   docker run IMAGE migrate
-# The supergraph is committed (schema/supergraph.graphql), so no Node tooling is needed here;
-# the image keeps it at /app/schema/supergraph.graphql (`serve router --supergraph ...`).
+# The supergraph is committed (schema/supergraph.graphql); the image keeps it at
+# /app/schema/supergraph.graphql (`serve router --supergraph ...`). Node is only a build stage:
+# it builds the web app (web/) and copies GraphiQL's assets, both served by the router.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG NODE_IMAGE=node:20-bookworm-slim
 ARG UV_VERSION=0.13.9
+
+# ---- web: the reference SPA (Vite build) and GraphiQL's assets, from the committed lockfiles
+FROM ${NODE_IMAGE} AS web
+WORKDIR /src
+COPY schema/package.json schema/package-lock.json schema/
+RUN cd schema && npm ci --no-audit --no-fund --loglevel=error
+COPY web/package.json web/package-lock.json web/
+RUN cd web && npm ci --no-audit --no-fund --loglevel=error
+COPY scripts/vendor-graphiql.sh scripts/
+COPY web web
+RUN bash scripts/vendor-graphiql.sh && cd web && npm run build
 
 # ---- builder: a virtual environment with the locked runtime dependencies and the project
 FROM ${PYTHON_IMAGE} AS builder
@@ -28,6 +41,8 @@ COPY pyproject.toml README.md* ./
 COPY healthbook ./healthbook
 COPY subgraphs ./subgraphs
 COPY router ./router
+COPY --from=web /src/router/static/web ./router/static/web
+COPY --from=web /src/router/static/vendor ./router/static/vendor
 COPY workers ./workers
 RUN uv pip install --python /opt/venv/bin/python --no-deps .
 

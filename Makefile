@@ -7,16 +7,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := schema/node_modules/.installed-stamp
 GRAPHIQL_STAMP := router/static/vendor/.copied-stamp
+WEB_NODE_STAMP := web/node_modules/.installed-stamp
+WEB_STAMP := router/static/web/.built-stamp
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json
 UV_VERSION := 0.13.9
 
-.PHONY: run test install node lint typecheck services tools pytest schema clean bench
+.PHONY: run test install node web webtest lint typecheck services tools pytest schema clean bench
 
 ## run: the whole system in the embedded mode (SQLite, in-process broker), demo data included
 run: install node
 	$(BIN)/healthbook up --seed
 
 ## test: install everything, start missing services, lint, type-check and run the whole suite
-test: install node services tools lint typecheck pytest
+test: install node services tools lint typecheck webtest pytest
 
 install: $(STAMP)
 
@@ -28,8 +32,23 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 ## node: npm tooling pinned by lockfiles (supergraph composition, reference gateway, browser
-## tests) and the GraphiQL assets the router serves, copied from it
-node: $(NODE_STAMP) $(GRAPHIQL_STAMP)
+## tests), the GraphiQL assets the router serves, copied from it, and the web app, built
+node: $(NODE_STAMP) $(GRAPHIQL_STAMP) web
+
+## web: the reference SPA (web/, TypeScript + React + Vite) built into router/static/web/
+web: $(WEB_STAMP)
+
+$(WEB_NODE_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_STAMP): $(WEB_NODE_STAMP) $(WEB_SOURCES)
+	cd web && npm run --silent build
+	touch $@
+
+## webtest: the web app's type check and component tests (Vitest + Testing Library)
+webtest: $(WEB_NODE_STAMP)
+	cd web && npx tsc -b && npx vitest run
 
 $(NODE_STAMP): schema/package.json schema/package-lock.json
 	cd schema && npm ci --no-audit --no-fund --loglevel=error
@@ -65,4 +84,4 @@ bench: install node
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) schema/node_modules router/static/vendor .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) schema/node_modules web/node_modules router/static/vendor router/static/web .mypy_cache .ruff_cache .pytest_cache

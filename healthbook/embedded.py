@@ -137,6 +137,8 @@ async def _all_started(servers: list[Server], serving: asyncio.Task[None]) -> bo
 
 def _announce(settings: Settings, urls: list[tuple[str, str]], *, demo: bool) -> None:
     lines = ["", "Healthbook is running (embedded mode: SQLite, in-process broker/cache/pub-sub)."]
+    if urls and urls[0][0] == "router":
+        lines.append(f"  Web app        {urls[0][1].removesuffix('graphql')}")
     for name, url in urls:
         lines.append(f"  {name:<14} {url}")
     if urls and urls[0][0] == "router":

@@ -29,6 +29,8 @@ from router.subscriptions.service import StreamService
 from router.subscriptions.sse import stream_response, wants_event_stream
 from router.subscriptions.websocket import serve_websocket
 from router.supergraph import Supergraph, load_supergraph
+from router.web_session import session_routes
+from router.webapp import web_routes
 
 __all__ = ["PLAN_HEADER", "create_app", "subgraph_headers"]
 
@@ -203,6 +205,8 @@ def create_app(
             Route("/health/live", live),
             Route("/health/ready", ready),
             Route("/metrics", exposition),
+            *session_routes(lambda: state.gateway, edge),
+            *web_routes(),  # last: the web app's page answers every other GET path
         ],
         lifespan=lifespan,
         middleware=edge.middleware() if edge is not None else None,

@@ -69,10 +69,23 @@ def _ignored(path: str) -> bool:
 FINAL = _stages(DOCKERFILE)[-1]
 
 
+def _stage(name: str) -> list[Instruction]:
+    return next(s for s in _stages(DOCKERFILE) if s[0].arguments.endswith(f"AS {name}"))
+
+
 def test_the_image_is_built_in_stages() -> None:
     stages = _stages(DOCKERFILE)
     assert len(stages) >= 2
-    assert stages[0][0].arguments.endswith("AS builder")
+    assert any(stage[0].arguments.endswith("AS builder") for stage in stages)
+
+
+def test_a_node_stage_builds_the_web_app_and_graphiql_from_the_lockfiles() -> None:
+    web = " ".join(item.arguments for item in _stage("web"))
+    assert "npm ci" in web
+    assert "npm run build" in web
+    assert "vendor-graphiql.sh" in web
+    builder = " ".join(item.arguments for item in _stage("builder"))
+    assert "--from=web /src/router/static/web ./router/static/web" in builder
 
 
 def test_the_runtime_stage_is_python_3_11_slim() -> None:
@@ -82,7 +95,7 @@ def test_the_runtime_stage_is_python_3_11_slim() -> None:
 
 
 def test_the_builder_installs_the_locked_dependencies_with_uv() -> None:
-    builder = " ".join(item.arguments for item in _stages(DOCKERFILE)[0])
+    builder = " ".join(item.arguments for item in _stage("builder"))
     assert "requirements.lock" in builder
     assert "uv pip install" in builder
     assert "--no-deps ." in builder

@@ -1,0 +1,54 @@
+"""Running one journey script in Chromium and reading its report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.web.conftest import Running, require_browser
+from tests.support.node import require_node_package
+
+REPO = Path(__file__).resolve().parents[3]
+ARTIFACTS = REPO / "test-artifacts" / "web"
+WEB_MODULES = REPO / "web" / "node_modules"
+
+
+def journey(name: str, app: Running, **args: Any) -> dict[str, Any]:
+    """Run `name` from steps.mjs; fail with its report when it throws."""
+    require_browser()
+    playwright = require_node_package("playwright-core")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    process = subprocess.run(
+        [
+            "node",
+            str(Path(__file__).with_name("journeys.mjs")),
+            name,
+            str(playwright.parent),
+            str(WEB_MODULES),
+            app.base,
+            str(ARTIFACTS),
+            json.dumps(args),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=170,
+        check=False,
+    )
+    try:
+        report: dict[str, Any] = json.loads(process.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(process.stdout + process.stderr) from None
+    assert "error" not in report, json.dumps(report, indent=1)
+    return report
+
+
+def assert_clean(report: dict[str, Any]) -> None:
+    """No axe violation that is serious or critical, nothing offsite, no console error
+    (a CSP refusal shows as one), and no horizontal scrolling at 375 px."""
+    assert report["offsite"] == [], report["offsite"]
+    assert report["consoleErrors"] == [], report["consoleErrors"]
+    for page in report["pages"]:
+        assert page["serious"] == [], page
+        assert page["overflow375"] is False, page

@@ -1,0 +1,76 @@
+// Routes, one lazily loaded chunk per page (the first patient page ships only what it needs).
+import { lazy, Suspense, useMemo, type ReactNode } from "react";
+import { Navigate, Route, Routes, useLocation } from "react-router";
+import { Provider } from "urql";
+import { useTranslation } from "react-i18next";
+import { makeClient } from "./api/client";
+import { useSession, type Role } from "./auth/session";
+import { Layout } from "./Layout";
+
+const SearchPage = lazy(() => import("./pages/SearchPage"));
+const DoctorPage = lazy(() => import("./pages/DoctorPage"));
+const SignInPage = lazy(() => import("./pages/SignInPage"));
+const RegisterPage = lazy(() => import("./pages/RegisterPage"));
+const ForgotPasswordPage = lazy(() => import("./pages/ForgotPasswordPage"));
+const ResetPasswordPage = lazy(() => import("./pages/ResetPasswordPage"));
+const AppointmentsPage = lazy(() => import("./pages/AppointmentsPage"));
+const InboxPage = lazy(() => import("./pages/InboxPage"));
+const ProfilePage = lazy(() => import("./pages/ProfilePage"));
+
+function Loading() {
+  const { t } = useTranslation();
+  return <p role="status">{t("common.loading")}</p>;
+}
+
+function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
+  const { user, restoring } = useSession();
+  const location = useLocation();
+  if (restoring) return <Loading />;
+  if (!user) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (user.role !== role) return <Navigate to={homeOf(user.role)} replace />;
+  return <>{children}</>;
+}
+
+export function homeOf(role: Role | undefined): string {
+  if (role === "DOCTOR") return "/doctor/calendar";
+  if (role === "ADMIN") return "/admin";
+  return "/";
+}
+
+function NotFound() {
+  return (
+    <>
+      <h1>404</h1>
+      <p>
+        <a href="/">Healthbook</a>
+      </p>
+    </>
+  );
+}
+
+export function App() {
+  const { user } = useSession();
+  // A new client (and cache, and WebSocket) for each user, so nothing leaks between sessions.
+  const client = useMemo(() => makeClient(), [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <Provider value={client}>
+      <Layout>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<SearchPage />} />
+            <Route path="/doctors/:id" element={<DoctorPage />} />
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/register" element={<RegisterPage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage mode="reset" />} />
+            <Route path="/invitation" element={<ResetPasswordPage mode="invitation" />} />
+            <Route path="/appointments" element={<RequireRole role="PATIENT"><AppointmentsPage /></RequireRole>} />
+            <Route path="/inbox" element={user ? <InboxPage /> : <Navigate to="/sign-in?next=/inbox" replace />} />
+            <Route path="/profile" element={user ? <ProfilePage /> : <Navigate to="/sign-in?next=/profile" replace />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
+      </Layout>
+    </Provider>
+  );
+}

@@ -1,0 +1,89 @@
+// The GraphQL client: urql with Graphcache (normalized by id) over HTTP, subscriptions over
+// graphql-ws on the same origin. One client per signed-in user, so caches never mix.
+import { Client, fetchExchange, subscriptionExchange } from "urql";
+import { cacheExchange } from "@urql/exchange-graphcache";
+import { createClient as createWsClient } from "graphql-ws";
+import { accessToken, refresh } from "../auth/session";
+
+const EMBEDDED = [
+  "Slot", "AppointmentPage", "DoctorConnection", "PageInfo", "BookingPolicy", "Availability",
+  "UserPage", "AuditEventPage", "NotificationPage", "NotificationCount", "AuthPayload",
+  "RegisterPayload", "AppointmentUpdate", "AppointmentChange", "DoctorStatusChange",
+  "NotificationPreferences", "UpdateProfilePayload", "SetUserRolePayload",
+  "DeactivateUserPayload", "ReactivateUserPayload", "InviteDoctorPayload",
+  "ResetPasswordPayload", "RequestPasswordResetPayload", "MarkNotificationsReadPayload",
+  "LogoutPayload", "ChangePasswordPayload",
+];
+
+const invalidate =
+  (...fields: string[]) =>
+  (_result: unknown, _args: unknown, cache: { invalidate: (entity: string, field?: string) => void }) => {
+    for (const field of fields) cache.invalidate("Query", field);
+  };
+
+export function makeClient(): Client {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = createWsClient({
+    url: `${scheme}//${location.host}/graphql`,
+    lazy: true,
+    retryAttempts: 20,
+    connectionParams: async () => {
+      if (!accessToken()) await refresh();
+      const token = accessToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+  });
+  const bookingFields = ["myAppointments", "doctorCalendar", "doctors", "doctor", "availableSlots"];
+  return new Client({
+    url: "/graphql",
+    requestPolicy: "cache-and-network",
+    fetchOptions: () => {
+      const token = accessToken();
+      const headers: Record<string, string> = { "x-healthbook-csrf": "1" };
+      if (token) headers.authorization = `Bearer ${token}`;
+      return { headers };
+    },
+    exchanges: [
+      cacheExchange({
+        keys: Object.fromEntries([
+          ...EMBEDDED.map((name) => [name, () => null]),
+          ["Specialization", (s: { code?: string }) => s.code ?? null],
+        ]),
+        updates: {
+          Mutation: {
+            bookAppointment: invalidate(...bookingFields),
+            rescheduleAppointment: invalidate(...bookingFields),
+            cancelAppointment: invalidate(...bookingFields),
+            setWeeklyAvailability: invalidate("myDoctorProfile", "doctor", "doctors", "availableSlots"),
+            addAvailabilityException: invalidate("myDoctorProfile", "doctor", "doctors"),
+            removeAvailabilityException: invalidate("myDoctorProfile", "doctor", "doctors"),
+            addSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
+            updateSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
+            removeSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
+            updateBookingPolicy: invalidate("myDoctorProfile", "doctor", "doctors"),
+            approveDoctor: invalidate("pendingDoctors", "doctors"),
+            rejectDoctor: invalidate("pendingDoctors"),
+            inviteDoctor: invalidate("users"),
+            markNotificationsRead: invalidate("unreadNotificationCount", "myNotifications"),
+          },
+          Subscription: {
+            notificationReceived: invalidate("unreadNotificationCount", "myNotifications"),
+            appointmentUpdates: invalidate("pendingAppointmentRequests"),
+          },
+        },
+      }),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || "" };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+}

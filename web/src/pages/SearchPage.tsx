@@ -1,0 +1,88 @@
+import { useState, type FormEvent } from "react";
+import { Link, useSearchParams } from "react-router";
+import { useQuery } from "urql";
+import { useTranslation } from "react-i18next";
+import { SearchDoctorsDocument, SpecializationsDocument, type DoctorFilter } from "../gql/graphql";
+import { Button, Field, Select } from "../ui/controls";
+import { ProblemMessage } from "../ui/Problem";
+import { browserZone, formatDateTime, zoneLabel } from "../time/zones";
+
+const FIELDS = ["specialization", "city", "language", "insurance", "availableOn", "within"] as const;
+
+function filterOf(params: URLSearchParams): DoctorFilter {
+  const filter: DoctorFilter = {};
+  const get = (k: string) => params.get(k) || null;
+  if (get("specialization")) filter.specialization = get("specialization");
+  if (get("city")) filter.city = get("city");
+  if (get("language")) filter.language = get("language");
+  if (get("insurance")) filter.insurance = get("insurance");
+  if (get("availableOn")) filter.availableOn = get("availableOn");
+  if (get("within")) filter.availableWithinDays = Number(get("within"));
+  return filter;
+}
+
+export default function SearchPage() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const [form, setForm] = useState<Record<string, string>>(() =>
+    Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ""])),
+  );
+  const [specs] = useQuery({ query: SpecializationsDocument });
+  const [{ data, fetching, error }] = useQuery({
+    query: SearchDoctorsDocument,
+    variables: { filter: filterOf(params), page: { first: 20 } },
+  });
+  const zone = browserZone();
+  const set = (key: string) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setParams(Object.fromEntries(Object.entries(form).filter(([, v]) => v)));
+  };
+  const doctors = data?.doctors.nodes ?? [];
+  return (
+    <>
+      <h1>{t("search.title")}</h1>
+      <form className="filters card" onSubmit={submit} role="search" aria-label={t("search.title")}>
+        <Select
+          label={t("search.specialization")}
+          value={form.specialization || "any"}
+          onChange={(v) => set("specialization")(v === "any" ? "" : v)}
+          choices={[{ id: "any", label: t("search.any") }, ...(specs.data?.specializations ?? []).map((s) => ({ id: s.code, label: s.name }))]}
+        />
+        <Field label={t("search.city")} name="city" value={form.city} onChange={set("city")} />
+        <Field label={t("search.language")} name="language" value={form.language} onChange={set("language")} description="en, de, pt…" />
+        <Field label={t("search.insurance")} name="insurance" value={form.insurance} onChange={set("insurance")} />
+        <Field label={t("search.freeOn")} name="availableOn" type="date" value={form.availableOn} onChange={set("availableOn")} />
+        <Field label={t("search.within")} name="within" type="number" min={1} max={90} value={form.within} onChange={set("within")} />
+        <Button type="submit">{t("search.submit")}</Button>
+      </form>
+      <ProblemMessage error={error} />
+      <p role="status" aria-live="polite">
+        {fetching && !data ? t("common.loading") : data ? t("search.results", { count: data.doctors.totalCount }) : ""}
+      </p>
+      {data && doctors.length === 0 ? <p>{t("search.none")}</p> : null}
+      <ul className="grid" aria-label={t("search.title")} style={{ listStyle: "none", padding: 0 }}>
+        {doctors.map((d) => (
+          <li key={d.id} className="card doctor-card">
+            <h2 style={{ marginTop: 0 }}>
+              <Link to={`/doctors/${d.id}`}>{d.name}</Link>
+            </h2>
+            <p className="muted">{d.specializations.map((s) => s.name).join(", ")} · {d.city}</p>
+            <p>
+              {t("search.next")}:{" "}
+              {d.nextAvailable ? (
+                <strong>
+                  {formatDateTime(d.nextAvailable.start, zone, i18n.language)} ({zoneLabel(d.nextAvailable.start, zone, i18n.language)})
+                </strong>
+              ) : (
+                <span>{t("search.noSlot")}</span>
+              )}
+            </p>
+            <p className="muted">{d.languages.join(", ").toUpperCase()}</p>
+            <Link to={`/doctors/${d.id}`}>{t("search.view")}<span className="skip"> — {d.name}</span></Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import { useTranslation } from "react-i18next";
+import { Alert } from "./controls";
+import { describeProblem, problemOf } from "../errors";
+
+/** An API error in words, or nothing. */
+export function ProblemMessage({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  const problem = problemOf(error);
+  if (!problem) return null;
+  return <Alert>{describeProblem(problem, t)}</Alert>;
+}
