@@ -135,7 +135,10 @@ class _Shaper:
             return completed
         if value is None:
             return None
-        if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
+        if isinstance(type_, GraphQLEnumType):
+            # A value hidden from the API schema (`@inaccessible`) never reaches the client.
+            return value if isinstance(value, str) and value in type_.values else None
+        if isinstance(type_, GraphQLScalarType):
             return value
         if isinstance(type_, GraphQLList):
             if not isinstance(value, list):
@@ -155,7 +158,10 @@ class _Shaper:
             return None
         runtime: Any = type_
         if is_abstract_type(type_):
-            runtime = self.schema.get_type(typename_of(value))
+            typename = typename_of(value)
+            runtime = self.schema.get_type(typename)
+            if runtime is None and typename:
+                return None  # an object of a type hidden from the API schema
             if runtime is type_ or runtime is None:
                 # An @interfaceObject's object whose concrete type was not needed.
                 return self.unknown_member(type_, field, value, path)

@@ -1,0 +1,63 @@
+"""Planner behaviours end to end on canned subgraph answers: keys mapped back, hidden values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.router.execution.canned import run
+
+
+def test_an_aliased_response_key_is_answered_under_the_clients_key() -> None:
+    def answer(_subgraph: str, body: dict[str, Any]) -> dict[str, Any]:
+        assert "__hb_id_1: id" in body["query"]
+        things = [{"__typename": "Post", "id": "p1"}, {"__typename": "Note", "__hb_id_1": None}]
+        return {"data": {"things": things}}
+
+    body, calls = run("conflicts", "{ things { ... on Post { id } ... on Note { id } } }", answer)
+    assert body == {"data": {"things": [{"id": "p1"}, {"id": None}]}}
+    assert len(calls) == 1
+
+
+def test_required_fields_with_other_arguments_reach_the_representation() -> None:
+    def answer(subgraph: str, body: dict[str, Any]) -> dict[str, Any]:
+        if subgraph == "posts":
+            post = {
+                "__typename": "Post",
+                "pid": "1",
+                "comments": ["a", "b", "c"],
+                "__hb_comments_f846db3e": ["a"],
+            }
+            return {"data": {"posts": [post]}}
+        (representation,) = body["variables"]["representations"]
+        assert representation == {"__typename": "Post", "pid": "1", "comments": ["a"]}
+        return {"data": {"_entities": [{"summary": "1 comment"}]}}
+
+    body, _ = run("conflicts", "{ posts { comments(limit: 3) summary } }", answer)
+    assert body == {"data": {"posts": [{"comments": ["a", "b", "c"], "summary": "1 comment"}]}}
+
+
+def test_objects_of_a_hidden_type_become_null() -> None:
+    def answer(_subgraph: str, _body: dict[str, Any]) -> dict[str, Any]:
+        pets = [{"__typename": "Cat", "name": "Tom"}, {"__typename": "Robot", "name": "R2"}]
+        return {"data": {"pets": pets}}
+
+    body, _ = run("hidden", "{ pets { ... on Cat { name } } }", answer)
+    assert body == {"data": {"pets": [{"name": "Tom"}, None]}}
+
+
+def test_a_hidden_type_where_null_is_not_allowed_nulls_the_parent_with_an_error() -> None:
+    def answer(_subgraph: str, _body: dict[str, Any]) -> dict[str, Any]:
+        return {"data": {"pet": {"__typename": "Robot", "name": "R2"}}}
+
+    body, _ = run("hidden", "{ pet { ... on Cat { name } } }", answer)
+    assert body["data"] is None
+    assert [e["path"] for e in body["errors"]] == [["pet"]]
+
+
+def test_hidden_enum_values_become_null_and_null_propagates() -> None:
+    def answer(_subgraph: str, _body: dict[str, Any]) -> dict[str, Any]:
+        return {"data": {"mood": "SECRET", "moods": ["HAPPY", "SECRET"]}}
+
+    body, _ = run("hidden", "{ mood moods }", answer)
+    assert body["data"] == {"mood": None, "moods": None}
+    assert [e["path"] for e in body["errors"]] == [["moods", 1]]
