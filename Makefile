@@ -61,9 +61,11 @@ $(GRAPHIQL_STAMP): $(NODE_STAMP) scripts/vendor-graphiql.sh
 services:
 	bash scripts/ensure-services.sh
 
-## tools: the headless browser of the GraphiQL test (Debian chromium)
-tools:
+## tools: the headless browser of the GraphiQL test (Debian chromium), and the deploy tests'
+## helm, checkov, promtool and actionlint in .tools/bin (pinned by hash, offline afterwards)
+tools: install
 	bash scripts/ensure-tools.sh
+	bash scripts/ensure-deploy-tools.sh
 
 lint: install
 	$(BIN)/ruff check .
@@ -84,4 +86,4 @@ bench: install node
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) schema/node_modules web/node_modules router/static/vendor router/static/web .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .tools schema/node_modules web/node_modules router/static/vendor router/static/web .mypy_cache .ruff_cache .pytest_cache

@@ -5,9 +5,10 @@
     healthbook-healthcheck doctors ready       # GET /health/ready on the doctors port
     healthbook-healthcheck worker              # worker/scheduler: the broker answers
 
-HTTP components (router and the subgraphs) are asked on 127.0.0.1 at their port
-(`<NAME>_PORT`, else the default); the worker and the scheduler serve no HTTP, so their
-check is that the RabbitMQ of `BROKER_URL` accepts a connection. Exit 0 when healthy.
+HTTP components (router and the subgraphs) are asked on 127.0.0.1 at their ops port
+(`HEALTHBOOK_OPS_PORT`) when one is set, else at their port (`<NAME>_PORT`, else the
+default); the worker and the scheduler without an ops port serve no HTTP, so their check is
+that the RabbitMQ of `BROKER_URL` accepts a connection. Exit 0 when healthy.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def broker_reachable(broker_url: str) -> bool:
 
 
 def healthy(component: str, probe: str, environ: Mapping[str, str]) -> bool:
+    ops = environ.get("HEALTHBOOK_OPS_PORT", "").strip()
+    if ops not in ("", "0") and (component in PORTS or component in BROKER_ONLY):
+        return http_ok(f"http://127.0.0.1:{ops}/health/{probe}")
     if component in PORTS:
         port = environ.get(f"{component.upper()}_PORT") or str(PORTS[component])
         return http_ok(f"http://127.0.0.1:{port}/health/{probe}")

@@ -28,6 +28,7 @@ class Source:
 
 SOURCES: Final[tuple[Source, ...]] = (
     Source("subgraphs.shared.settings", "every process"),
+    Source("healthbook.ops", "the operations port (every server)"),
     Source("subgraphs.shared.tokens", "access tokens (every process that checks them)"),
     *(Source(f"subgraphs.{name}.settings", name, (name,)) for name in COMPONENTS),
     Source("router.config", "router", ("router",)),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import dramatiq
@@ -14,6 +16,7 @@ from starlette.types import ASGIApp
 
 from healthbook.components import SUPERGRAPH_PATH, load_spec
 from healthbook.gateway import gateway_app, tls_files
+from healthbook.ops import ops_app, ops_port, public_app
 from healthbook.servers import serve_together, server, stop_on_signals
 from healthbook.wiring import build_authenticator, build_bus, declare_actors
 from router.edge.config import EdgeConfig
@@ -49,8 +52,15 @@ def serve(settings: Settings, component: str, *, port: int | None, supergraph: P
             authenticator=build_authenticator(settings, _shared_cache(settings)),
             edge_config=edge_config,
         )
+        metrics = app.state.metrics
         asyncio.run(
-            _serve_app(app, settings.host, settings.ports["router"], **tls_files(edge_config))
+            _serve_app(
+                app,
+                settings.host,
+                settings.ports["router"],
+                exposition=metrics.exposition,
+                **tls_files(edge_config),
+            )
         )
         return 0
     if component == "scheduler":
@@ -80,13 +90,21 @@ async def _serve_app(
     host: str,
     port: int,
     *,
+    exposition: Callable[[], bytes] | None = None,
     ssl_certfile: str | None = None,
     ssl_keyfile: str | None = None,
 ) -> None:
+    """Serve `app` on host:port, and its /metrics and health on HEALTHBOOK_OPS_PORT if set."""
     stop = asyncio.Event()
     stop_on_signals(stop)
-    served = server(app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
-    await serve_together([served], stop)
+    ops = ops_port(os.environ)
+    public = app if ops is None else public_app(app)
+    servers = [
+        server(public, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+    ]
+    if ops is not None:
+        servers.append(server(ops_app(app, exposition), host=host, port=ops))
+    await serve_together(servers, stop)
 
 
 def _serve_worker(settings: Settings) -> int:

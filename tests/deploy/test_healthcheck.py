@@ -69,6 +69,13 @@ def test_component_that_is_not_ready_is_unhealthy(health_port: int) -> None:
     assert not check.healthy("doctors", "ready", {"DOCTORS_PORT": str(health_port)})
 
 
+@pytest.mark.parametrize("component", ["router", "doctors", "worker", "scheduler"])
+def test_an_ops_port_is_asked_instead_of_the_public_one(component: str, health_port: int) -> None:
+    env = {"HEALTHBOOK_OPS_PORT": str(health_port), "ROUTER_PORT": str(_closed_port())}
+    assert check.healthy(component, "live", {**env, "BROKER_URL": "amqp://x:1@127.0.0.1:1/"})
+    assert not check.healthy(component, "ready", env)
+
+
 def test_component_that_does_not_answer_is_unhealthy() -> None:
     assert not check.healthy("router", "live", {"ROUTER_PORT": str(_closed_port())})
 

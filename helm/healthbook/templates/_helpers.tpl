@@ -21,7 +21,34 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{- define "healthbook.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "healthbook.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "healthbook.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* How many pods a component runs at least: (dict "component" VALUES). */}}
+{{- define "healthbook.minReplicas" -}}
+{{- if .component.autoscaling.enabled -}}
+{{- .component.autoscaling.minReplicas -}}
+{{- else -}}
+{{- .component.replicas -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Selector labels of one component: (dict "root" $ "name" NAME). */}}
+{{- define "healthbook.componentLabels" -}}
+{{ include "healthbook.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 
 {{- define "healthbook.secretName" -}}
@@ -39,6 +66,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   value: /var/lib/healthbook
 - name: JWKS_URL
   value: {{ printf "http://%s-identity:%v/.well-known/jwks.json" $fullname $root.Values.components.identity.port | quote }}
+- name: HEALTHBOOK_OPS_PORT
+  value: {{ $root.Values.ops.port | toString | quote }}
+{{- if eq .name "router" }}
+- name: ROUTER_TRUSTED_PROXIES
+  value: {{ join "," $root.Values.router.trustedProxies | quote }}
+{{- end }}
 {{- range $key, $value := $root.Values.env }}
 {{- if $value }}
 - name: {{ $key }}
@@ -90,6 +123,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{/* Security context, writable scratch space and placement of every pod. */}}
 {{- define "healthbook.podSpec" -}}
+serviceAccountName: {{ include "healthbook.serviceAccountName" . }}
 automountServiceAccountToken: false
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
