@@ -61,3 +61,20 @@ def test_hidden_enum_values_become_null_and_null_propagates() -> None:
     body, _ = run("hidden", "{ mood moods }", answer)
     assert body["data"] == {"mood": None, "moods": None}
     assert [e["path"] for e in body["errors"]] == [["moods", 1]]
+
+
+def test_a_required_fragment_is_projected_into_the_representation() -> None:
+    media = [{"__typename": "Foo", "foo": "f"}, {"__typename": "Bar"}]
+
+    def answer(subgraph: str, body: dict[str, Any]) -> dict[str, Any]:
+        if subgraph == "things":
+            things = [{"__typename": "Thing", "id": str(i), "media": m} for i, m in enumerate(media)]
+            return {"data": {"things": things}}
+        assert body["variables"]["representations"] == [
+            {"__typename": "Thing", "id": "0", "media": {"__typename": "Foo", "foo": "f"}},
+            {"__typename": "Thing", "id": "1", "media": {"__typename": "Bar"}},
+        ]
+        return {"data": {"_entities": [{"label": "foo f"}, {"label": "bar"}]}}
+
+    body, _ = run("requires", "{ things { label } }", answer)
+    assert body == {"data": {"things": [{"label": "foo f"}, {"label": "bar"}]}}

@@ -96,3 +96,16 @@ def test_the_root_subgraph_is_chosen_counting_provides_under_a_union() -> None:
               query { feed { __typename ... on Book { title } } }
         """
     )
+
+
+def test_requires_with_a_fragment_sends_the_whole_required_selection() -> None:
+    assert described("requires", "{ things { label } }") == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 things first, merged at the root:
+              query { things { __typename id media { __typename ... on Foo { foo } } } }
+          #1 labels after #0, merged at things/@:
+              represent Thing by { id } + requires { media { __typename ... on Foo { foo } } }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Thing { label } } }
+        """  # noqa: E501
+    )
