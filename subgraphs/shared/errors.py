@@ -79,6 +79,15 @@ class MaskUnexpectedErrors(MaskErrors):
             error_message="Internal server error.",
         )
 
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            # No path: the request itself was refused (syntax, validation, a variable that
+            # does not coerce), which is the client's doing.
+            if error.path is None and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+        return processed
+
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}

@@ -20,6 +20,7 @@ from strawberry.utils.logging import StrawberryLogger
 
 from subgraphs.shared.auth import Principal
 from subgraphs.shared.errors import MaskUnexpectedErrors, Unauthenticated, is_expected
+from subgraphs.shared.input_checks import InputChecks
 from subgraphs.shared.resources import Resources
 
 FEDERATION_VERSION: Final = "2.9"  # @theguild/federation-composition 0.27 accepts up to v2.9
@@ -44,7 +45,7 @@ def build_schema(
     types: Iterable[type] = (),
     extensions: Sequence[type[SchemaExtension]] = (),
 ) -> Schema:
-    """A federation 2 schema with parser/validation caches and error masking."""
+    """A federation 2 schema with parser/validation caches, input checks and error masking."""
     return Schema(
         query=query,
         mutation=mutation,
@@ -55,6 +56,7 @@ def build_schema(
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
             MaskUnexpectedErrors,
+            InputChecks,
             *extensions,
         ],
         federation_version=FEDERATION_VERSION,
