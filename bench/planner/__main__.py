@@ -18,7 +18,6 @@ from pathlib import Path
 
 from graphql import (
     GraphQLInterfaceType,
-    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,

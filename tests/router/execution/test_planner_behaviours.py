@@ -68,7 +68,9 @@ def test_a_required_fragment_is_projected_into_the_representation() -> None:
 
     def answer(subgraph: str, body: dict[str, Any]) -> dict[str, Any]:
         if subgraph == "things":
-            things = [{"__typename": "Thing", "id": str(i), "media": m} for i, m in enumerate(media)]
+            things = [
+                {"__typename": "Thing", "id": str(i), "media": m} for i, m in enumerate(media)
+            ]
             return {"data": {"things": things}}
         assert body["variables"]["representations"] == [
             {"__typename": "Thing", "id": "0", "media": {"__typename": "Foo", "foo": "f"}},
