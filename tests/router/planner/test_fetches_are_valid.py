@@ -2,7 +2,7 @@
 
 Queries and mutations are generated from each API schema by hypothesis-graphql, planned,
 and each fetch is validated against the SDL of the subgraph it goes to, for every
-scenario and for Healthbook's own supergraph.
+scenario, every planner test federation and Healthbook's own supergraph.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from router.planner import Planner
 from router.supergraph import read_supergraph
 from router.testing.nodetools import REPO_ROOT
 from router.testing.subgraph import executable_schema
+from tests.router.planner import federations
 from tests.router.scenarios import all_scenarios
 
 HEALTHBOOK = REPO_ROOT / "schema"
@@ -42,6 +43,10 @@ def _federation(name: str) -> tuple[Planner, dict[str, GraphQLSchema]]:
             g.name: (HEALTHBOOK / "subgraphs" / f"{g.name}.graphql").read_text()
             for g in supergraph.graphs.values()
         }
+    elif name.startswith("planner/"):
+        local = name.removeprefix("planner/")
+        supergraph = federations.supergraph(local)
+        sdls = {n: sdl for n, _url, sdl in federations.subgraph_sdls(local)}
     else:
         scenario = next(s for s in all_scenarios() if s.name == name)
         supergraph = scenario.supergraph()
@@ -49,8 +54,10 @@ def _federation(name: str) -> tuple[Planner, dict[str, GraphQLSchema]]:
     return Planner(supergraph), {n: executable_schema(s) for n, s in sdls.items()}
 
 
-NAMES = [s.name for s in all_scenarios()] + (
-    ["healthbook"] if (HEALTHBOOK / "supergraph.graphql").is_file() else []
+NAMES = (
+    [s.name for s in all_scenarios()]
+    + [f"planner/{n}" for n in federations.names()]
+    + (["healthbook"] if (HEALTHBOOK / "supergraph.graphql").is_file() else [])
 )
 
 
