@@ -20,7 +20,30 @@ from graphql.language import OperationDefinitionNode
 
 from router.supergraph import FieldJoin, Supergraph, TypeJoin
 
-__all__ = ["FieldSetTree", "Ownership", "parse_field_set"]
+__all__ = ["FieldSetTree", "Ownership", "label_active", "parse_field_set"]
+
+
+def label_active(label: str) -> bool:
+    """Whether a progressive `@override` label is in effect.
+
+    `percent(N)` is in effect only at 100: until then the overridden subgraph keeps the
+    field (the router does not roll a share of requests over; see router/README.md).
+    Other labels are never in effect: the router has no way to switch them on yet.
+    """
+    if label.startswith("percent(") and label.endswith(")"):
+        try:
+            return float(label[len("percent(") : -1]) >= 100
+        except ValueError:
+            return False
+    return False
+
+
+def _in_effect(join: FieldJoin) -> bool:
+    """A join with a progressive override label resolves the field now."""
+    if join.override_label is None:
+        return True
+    active = label_active(join.override_label)
+    return active if join.override is not None else not active
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,9 @@ class Ownership:
                 if j.graph is not None and self.is_interface_object(interface, j.graph)
             )
         elif joins:
-            result = tuple(j for j in joins if not j.external and not j.used_overridden)
+            result = tuple(
+                j for j in joins if not j.external and not j.used_overridden and _in_effect(j)
+            )
         else:
             result = tuple(
                 FieldJoin(graph=t.graph)
@@ -136,7 +161,10 @@ class Ownership:
 
     def external_in(self, type_name: str, field_name: str, graph: str) -> bool:
         joins = self.supergraph.field_joins.get((type_name, field_name), ())
-        return any(j.graph == graph and (j.external or j.used_overridden) for j in joins)
+        return any(
+            j.graph == graph and (j.external or j.used_overridden or not _in_effect(j))
+            for j in joins
+        )
 
     def keys(self, type_name: str, graph: str) -> list[str]:
         """Every key `graph` declares on the type, resolvable or not."""

@@ -81,6 +81,9 @@ class FieldJoin:
     external: bool = False
     override: str | None = None
     used_overridden: bool = False
+    # Progressive @override: on the overriding join (with `override`) it resolves while the
+    # label is active; on the overridden one while it is not (router.ownership.label_active).
+    override_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,7 @@ class _JoinReader:
             external=_bool(args.get("external"), default=False),
             override=_optional_str(args.get("override")),
             used_overridden=_bool(args.get("usedOverridden"), default=False),
+            override_label=_optional_str(args.get("overrideLabel")),
         )
 
 

@@ -109,3 +109,17 @@ def test_requires_with_a_fragment_sends_the_whole_required_selection() -> None:
               query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Thing { label } } }
         """  # noqa: E501
     )
+
+
+def test_progressive_override_moves_a_field_only_once_its_label_is_in_effect() -> None:
+    # likes: percent(100), in effect; shares: percent(50) and views: a custom label, not.
+    assert described("labels", "{ posts { likes shares views } }") == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 blog first, merged at the root:
+              query { posts { __typename id shares views } }
+          #1 social after #0, merged at posts/@:
+              represent Post by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { likes } } }
+        """  # noqa: E501
+    )
