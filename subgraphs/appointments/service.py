@@ -24,7 +24,7 @@ from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
-from subgraphs.shared.errors import BadUserInput, Forbidden
+from subgraphs.shared.errors import BadUserInput, DomainError, Forbidden
 from subgraphs.shared.pubsub import PubSub
 
 
@@ -62,6 +62,41 @@ async def book(
     replay = await _replay(deps.db, actor=actor, key=key, print_=print_, now=now)
     if replay is not None:
         return replay
+    try:
+        row, fresh = await _book_new(
+            deps,
+            actor=actor,
+            doctor_id=doctor_id,
+            start=start,
+            reason=reason,
+            key=key,
+            print_=print_,
+            now=now,
+        )
+    except DomainError:
+        # A concurrent repeat of this key may have booked the time in between: it is then
+        # the answer (the doctors subgraph, or our store, counted its time as busy).
+        replay = await _replay(deps.db, actor=actor, key=key, print_=print_, now=now)
+        if replay is not None:
+            return replay
+        raise
+    if fresh:
+        await live.announce(deps.pubsub, row, Action.BOOKED)
+    return row
+
+
+async def _book_new(
+    deps: Deps,
+    *,
+    actor: Actor,
+    doctor_id: uuid.UUID,
+    start: datetime,
+    reason: str | None,
+    key: str,
+    print_: str,
+    now: datetime,
+) -> tuple[AppointmentRow, bool]:
+    """The booking itself and True, or a concurrent repeat's booking and False."""
     check_bookable_time(start, now=now, policy=deps.policy)
     slot = await _offered_slot(deps, doctor_id=doctor_id, start=start)
     assert slot.slot_end is not None
@@ -81,7 +116,7 @@ async def book(
             existing = await idempotency.find(session, patient_id=actor.user_id, key=key, now=now)
             if existing is not None:
                 replayed = idempotency.replayed_id(existing, print_)
-                return await store.load(session, replayed)
+                return await store.load(session, replayed), False
             await idempotency.remember(
                 session,
                 patient_id=actor.user_id,
@@ -103,10 +138,9 @@ async def book(
         if store.sqlstate(error) == store.UNIQUE_VIOLATION:  # a concurrent repeat won the key
             replay = await _replay(deps.db, actor=actor, key=key, print_=print_, now=now)
             if replay is not None:
-                return replay
+                return replay, False
         raise
-    await live.announce(deps.pubsub, row, Action.BOOKED)
-    return row
+    return row, True
 
 
 async def reschedule(

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import dataclasses
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from subgraphs.appointments import service
+from subgraphs.appointments import service, store
+from subgraphs.appointments.availability import SlotAnswer
 from subgraphs.appointments.domain import Actor
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.appointments.service import Deps
@@ -87,3 +92,44 @@ async def test_keys_expire_after_a_day(db: Database, availability: FakeAvailabil
     later = await book(deps, who, doctor, at(3, 11), "k")
     assert later.starts_at == at(3, 11)
     assert await count(db) == 2
+
+
+@dataclass
+class DoctorsThatSeeCommits:
+    """Like the doctors subgraph once it has the first booking's event: its time is busy."""
+
+    inner: FakeAvailability
+    db: Database
+
+    async def check(
+        self,
+        *,
+        doctor_id: uuid.UUID,
+        start: datetime,
+        ignore_appointment_id: uuid.UUID | None = None,
+    ) -> SlotAnswer | None:
+        await asyncio.sleep(random.random() / 50)  # answers arrive in any order
+        answer = await self.inner.check(doctor_id=doctor_id, start=start)
+        async with self.db.session() as session:
+            busy = await store.doctor_busy(
+                session, doctor_id=doctor_id, start=start, end=start + timedelta(minutes=1)
+            )
+        if answer is None or not busy:
+            return answer
+        return dataclasses.replace(answer, offered=False, slot_end=None, refusal="SLOT_TAKEN")
+
+
+async def test_fifty_concurrent_repeats_all_get_the_first_booking(
+    db: Database, availability: FakeAvailability
+) -> None:
+    deps = make_deps(db, availability=availability)
+    deps = dataclasses.replace(deps, availability=DoctorsThatSeeCommits(availability, db))
+    doctor, who = availability.add(), patient()
+    outcomes = await asyncio.gather(
+        *(book(deps, who, doctor, at(2, 9), "fifty-clicks") for _ in range(50)),
+        return_exceptions=True,
+    )
+    refusals = [o for o in outcomes if isinstance(o, BaseException)]
+    assert refusals == []
+    assert len({o.id for o in outcomes if isinstance(o, AppointmentRow)}) == 1
+    assert await count(db) == 1
