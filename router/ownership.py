@@ -1,4 +1,4 @@
-"""Which subgraph can resolve which field, with which keys: the facts the planner asks about."""
+"""Which subgraph can resolve which field: the join facts the query graph is built from."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     SelectionSetNode,
-    get_named_type,
     parse,
 )
 from graphql.language import OperationDefinitionNode
@@ -148,39 +147,8 @@ class Ownership:
             return [i.name for i in type_.interfaces]
         return []
 
-    def entity_type_in(self, type_name: str, graph: str) -> str | None:
-        """The type `graph` knows objects of `type_name` as: itself, or an interface object."""
-        if self.in_graph(type_name, graph):
-            return type_name
-        return next(
-            (i for i in self.interfaces(type_name) if self.is_interface_object(i, graph)), None
-        )
-
     def join_in(self, type_name: str, field_name: str, graph: str) -> FieldJoin | None:
         return next((j for j in self.resolvers(type_name, field_name) if j.graph == graph), None)
-
-    def external_in(self, type_name: str, field_name: str, graph: str) -> bool:
-        joins = self.supergraph.field_joins.get((type_name, field_name), ())
-        return any(
-            j.graph == graph and (j.external or j.used_overridden or not _in_effect(j))
-            for j in joins
-        )
-
-    def keys(self, type_name: str, graph: str) -> list[str]:
-        """Every key `graph` declares on the type, resolvable or not."""
-        return [j.key for j in self.type_joins(type_name) if j.graph == graph and j.key]
-
-    def entity_keys(self, type_name: str, graph: str) -> list[str]:
-        """The keys through which `graph` resolves the type in `_entities`."""
-        return [
-            j.key for j in self.type_joins(type_name) if j.graph == graph and j.key and j.resolvable
-        ]
-
-    def key_field_names(self, type_name: str, graph: str) -> set[str]:
-        names: set[str] = set()
-        for key in self.keys(type_name, graph):
-            names |= field_set_tree(key).names()
-        return names
 
     def possible_types(self, abstract: GraphQLAbstractType, graph: str) -> list[GraphQLObjectType]:
         """The object types `graph` may return where the schema says `abstract`."""
@@ -200,41 +168,3 @@ class Ownership:
             if abstract.name in self.supergraph.implements.get(t.name, {}).get(graph, frozenset())
             or (not self.supergraph.implements and self.in_graph(t.name, graph))
         ]
-
-    def reachable(self, type_name: str, source: str, target: str) -> bool:
-        if self.pick_key(type_name, source, target) is not None:
-            return True
-        return any(
-            self.pick_key(type_name, source, mid) and self.pick_key(type_name, mid, target)
-            for mid in self.graph_order
-            if mid not in (source, target)
-        )
-
-    def pick_key(self, type_name: str, source: str, target: str) -> str | None:
-        """A key `target` resolves entities by whose fields `source` can provide."""
-        known_as = self.entity_type_in(type_name, target)
-        if known_as is None:
-            return None
-        for key in self.entity_keys(known_as, target):
-            if self.fetchable(type_name, field_set_tree(key), source):
-                return key
-        return None
-
-    def fetchable(self, type_name: str, tree: FieldSetTree, graph: str) -> bool:
-        own_keys = self.key_field_names(type_name, graph)
-        if not self.in_graph(type_name, graph):
-            return False
-        for name, sub in tree.fields:
-            join = self.join_in(type_name, name, graph)
-            if (join is None or join.requires) and name not in own_keys:
-                return False
-            if sub is not None:
-                type_ = self.supergraph.schema.get_type(type_name)
-                assert isinstance(type_, GraphQLObjectType)
-                sub_type = get_named_type(type_.fields[name].type)
-                if not self.fetchable(sub_type.name, sub, graph):
-                    return False
-        return True
-
-    def interface_object_graphs(self, type_name: str) -> list[str]:
-        return [j.graph for j in self.type_joins(type_name) if j.is_interface_object]
