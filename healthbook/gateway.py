@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import httpx
 from starlette.applications import Starlette
 
 from router.app import create_app
 from router.config import RouterConfig, env_name
 from router.edge.config import EdgeConfig
 from router.edge.guard import Edge
-from router.subgraph_client import RequestSigner
+from router.subgraph_client import RequestSigner, SignableRequest
 from subgraphs.shared.auth import Authenticator
 from subgraphs.shared.settings import COMPONENTS, Settings
 from subgraphs.shared.signing import SIGNATURE_HEADER, sign
@@ -21,7 +20,7 @@ from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 def request_signer(key: str) -> RequestSigner:
     """Signs each outgoing subgraph request with the shared key (body for POST, query for GET)."""
 
-    def apply(request: httpx.Request) -> None:
+    def apply(request: SignableRequest) -> None:
         signed = request.content if request.method != "GET" else request.url.query
         request.headers[SIGNATURE_HEADER] = sign(signed, key=key)
 

@@ -23,8 +23,10 @@ from router.edge.guard import Edge
 from router.edge.refusal import Refusal
 from router.gateway import Gateway, GraphQLRequest, RequestError, rejected
 from router.graphiql import graphiql_page, graphiql_route, wants_graphiql
+from router.http_pool import HttpPool
 from router.metrics import RouterMetrics
 from router.subgraph_client import FORWARDED_HEADERS, RequestSigner, SubgraphClient
+from router.subgraph_transport import HttpxSender, PoolSender, Sender
 from router.subscriptions.service import StreamService
 from router.subscriptions.sse import stream_response, wants_event_stream
 from router.subscriptions.websocket import serve_websocket
@@ -79,19 +81,13 @@ def create_app(
             if config.supergraph_path is None:
                 raise RuntimeError("ROUTER_SUPERGRAPH is not set and no supergraph was given")
             loaded = load_supergraph(config.supergraph_path)
-        keepalive = edge.config.keepalive_connections if edge else None
-        limits = httpx.Limits(
-            max_connections=config.max_connections,
-            max_keepalive_connections=config.max_connections if keepalive is None else keepalive,
-            keepalive_expiry=edge.config.keepalive_seconds if edge else 5.0,
-        )
         async with (
-            httpx.AsyncClient(limits=limits, transport=transport) as http,
+            _subgraph_sender(config, transport) as sender,
             edge.running() if edge else contextlib.nullcontext(),
         ):
             graphs = loaded.graphs.values()
             client = SubgraphClient(
-                http,
+                sender,
                 {g.name: config.url_for(g.name, g.url) for g in graphs},
                 timeout=config.subgraph_timeout,
                 timeouts={g.name: config.timeout_for(g.name) for g in graphs},
@@ -214,6 +210,28 @@ def create_app(
     app.state.metrics = metrics
     app.state.gateway_ref = lambda: state.gateway
     return app
+
+
+@contextlib.asynccontextmanager
+async def _subgraph_sender(
+    config: RouterConfig, transport: httpx.AsyncBaseTransport | None
+) -> AsyncIterator[Sender]:
+    """The lean keep-alive pool; an httpx client when a test injects an httpx transport."""
+    keepalive = config.keepalive_connections
+    sender: Sender
+    if transport is not None:
+        sender = HttpxSender(httpx.AsyncClient(transport=transport))
+    else:
+        pool = HttpPool(
+            max_connections=config.max_connections,
+            max_keepalive=config.max_connections if keepalive is None else keepalive,
+            keepalive_expiry=config.keepalive_seconds,
+        )
+        sender = PoolSender(pool)
+    try:
+        yield sender
+    finally:
+        await sender.aclose()
 
 
 def _negotiate(accept: str | None) -> str | None:

@@ -6,7 +6,11 @@
 - `ROUTER_SUBGRAPH_<NAME>_TIMEOUT`: the same for one subgraph; `<NAME>` is the subgraph's
   name upper-cased with other characters than letters and digits as `_` (`DOCTORS`).
 - `ROUTER_SUBGRAPH_<NAME>_URL`: where that subgraph lives (default: its `@join__graph` url).
-- `ROUTER_SUBGRAPH_MAX_CONNECTIONS`: pooled keep-alive connections to subgraphs (`100`).
+- `ROUTER_SUBGRAPH_MAX_CONNECTIONS`: subgraph requests in flight at once, i.e. connections
+  in use (`100`); more wait for one.
+- `ROUTER_SUBGRAPH_KEEPALIVE`: idle keep-alive connections kept per subgraph origin
+  (default: `ROUTER_SUBGRAPH_MAX_CONNECTIONS`); `ROUTER_SUBGRAPH_KEEPALIVE_SECONDS`: how long
+  one is kept idle (`30`).
 - `ROUTER_DOCUMENT_CACHE_SIZE`, `ROUTER_PLAN_CACHE_SIZE`: LRU cache sizes (`1000`).
 - `ROUTER_EXPOSE_QUERY_PLAN`: let the request header `X-Healthbook-Plan: 1` add
   `extensions.queryPlan` (default: on when `HEALTHBOOK_ENV` is `development`, its default).
@@ -66,8 +70,19 @@ VARIABLES: Final[tuple[Variable, ...]] = (
     ),
     Variable(
         "ROUTER_SUBGRAPH_MAX_CONNECTIONS",
-        "pooled connections to subgraphs",
+        "subgraph requests in flight at once (connections in use); more wait",
         "100",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_SUBGRAPH_KEEPALIVE",
+        "idle keep-alive connections kept per subgraph (default: ROUTER_SUBGRAPH_MAX_CONNECTIONS)",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_SUBGRAPH_KEEPALIVE_SECONDS",
+        "how long an idle subgraph connection is kept",
+        "30",
         components=_ROUTER,
     ),
     Variable(
@@ -116,6 +131,8 @@ class RouterConfig:
     subgraph_timeouts: Mapping[str, float] = field(default_factory=dict)
     subgraph_urls: Mapping[str, str] = field(default_factory=dict)
     max_connections: int = 100
+    keepalive_connections: int | None = None
+    keepalive_seconds: float = 30.0
     document_cache_size: int = 1000
     plan_cache_size: int = 1000
     expose_query_plan: bool = True
@@ -150,6 +167,15 @@ class RouterConfig:
             subgraph_timeouts=timeouts,
             subgraph_urls=urls,
             max_connections=_int(env, "ROUTER_SUBGRAPH_MAX_CONNECTIONS", 100, low=1),
+            keepalive_connections=(
+                _int(env, "ROUTER_SUBGRAPH_KEEPALIVE", 0, low=0)
+                if env.get("ROUTER_SUBGRAPH_KEEPALIVE")
+                else None
+            ),
+            keepalive_seconds=_positive_float(
+                "ROUTER_SUBGRAPH_KEEPALIVE_SECONDS",
+                env.get("ROUTER_SUBGRAPH_KEEPALIVE_SECONDS", "30"),
+            ),
             document_cache_size=_int(env, "ROUTER_DOCUMENT_CACHE_SIZE", 1000, low=1),
             plan_cache_size=_int(env, "ROUTER_PLAN_CACHE_SIZE", 1000, low=1),
             expose_query_plan=_bool(env, "ROUTER_EXPOSE_QUERY_PLAN", development),

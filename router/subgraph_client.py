@@ -1,4 +1,8 @@
-"""Calls to subgraphs: one pooled httpx client, forwarded headers, timeouts, a signing hook."""
+"""Calls to subgraphs: one keep-alive pool, forwarded headers, timeouts, a signing hook.
+
+The pool is `router.http_pool` (its cost per request does not grow with the pool); an
+`httpx.AsyncClient` may be given instead (tests inject httpx transports that way).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,25 @@ import asyncio
 import importlib.util
 import sys
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
 
 from router.executor import FetchFailed, Json
+from router.http_pool import PoolError, PoolTimeout
+from router.subgraph_transport import HttpxSender, Sender
 
-__all__ = ["FORWARDED_HEADERS", "RequestSigner", "SubgraphClient"]
+__all__ = [
+    "FORWARDED_HEADERS",
+    "OutgoingRequest",
+    "RequestSigner",
+    "SignableRequest",
+    "SubgraphClient",
+]
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore runs `import sniffio` on every request; when it is not installed each failed
@@ -25,18 +39,59 @@ if importlib.util.find_spec("sniffio") is None:
 # Client request headers passed on to every subgraph call.
 FORWARDED_HEADERS = ("authorization", "traceparent", "tracestate")
 
+
+class _HasQuery(Protocol):
+    @property
+    def query(self) -> bytes: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+class SignableRequest(Protocol):
+    """What a signer sees of a request: an `httpx.Request` is one, so is `OutgoingRequest`."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def url(self) -> _HasQuery: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def headers(self) -> MutableMapping[str, str]: ...
+
+
+@dataclass(frozen=True)
+class _Url:
+    path: str
+    query: bytes
+
+
+@dataclass
+class OutgoingRequest:
+    """A subgraph POST about to be sent; a signer may add headers."""
+
+    method: str
+    url: _Url
+    content: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 # Applied to every outgoing subgraph request just before it is sent (e.g. to sign it).
-RequestSigner = Callable[[httpx.Request], None]
+RequestSigner = Callable[[SignableRequest], None]
 # Told the subgraph name and the seconds a fetch took.
 FetchObserver = Callable[[str, float], None]
 
 
 class SubgraphClient:
-    """Sends GraphQL requests to subgraphs by name."""
+    """Sends GraphQL requests to subgraphs by name; `aclose` closes its connections."""
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        http: Sender | httpx.AsyncClient,
         urls: Mapping[str, str],
         *,
         timeout: float = 30.0,
@@ -45,8 +100,9 @@ class SubgraphClient:
         observer: FetchObserver | None = None,
         deduplicate: bool = True,
     ) -> None:
-        self.http = http
+        self.sender: Sender = HttpxSender(http) if isinstance(http, httpx.AsyncClient) else http
         self.urls = dict(urls)
+        self._parsed = {name: urlsplit(url) for name, url in self.urls.items()}
         self.timeout = timeout
         self.timeouts = dict(timeouts or {})
         self.signer = signer
@@ -56,6 +112,9 @@ class SubgraphClient:
             tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[bytes]
         ] = {}
 
+    async def aclose(self) -> None:
+        await self.sender.aclose()
+
     async def fetch(self, subgraph: str, body: Json, headers: Mapping[str, str]) -> Json:
         """POST `body` to the subgraph; its decoded GraphQL response, or `FetchFailed`.
 
@@ -64,7 +123,9 @@ class SubgraphClient:
         sent again; each caller decodes its own copy. Mutations are always sent.
         """
         content = orjson.dumps(body)
-        if not self.deduplicate or str(body.get("query", "")).lstrip().startswith("mutation"):
+        if str(body.get("query", "")).lstrip().startswith("mutation"):
+            return _decode(subgraph, await self._send(subgraph, content, headers, idempotent=False))
+        if not self.deduplicate:
             return _decode(subgraph, await self._send(subgraph, content, headers))
         key = (subgraph, content, tuple(sorted(headers.items())))
         in_flight = self._in_flight.get(key)
@@ -87,33 +148,39 @@ class SubgraphClient:
             del self._in_flight[key]
         return _decode(subgraph, answer)
 
-    async def _send(self, subgraph: str, content: bytes, headers: Mapping[str, str]) -> bytes:
-        request = self.http.build_request(
-            "POST",
-            self.urls[subgraph],
-            content=content,
-            headers={
-                "content-type": "application/json",
-                "accept": "application/graphql-response+json, application/json",
-                **headers,
-            },
-            timeout=self.timeouts.get(subgraph, self.timeout),
-        )
+    async def _send(
+        self, subgraph: str, content: bytes, headers: Mapping[str, str], *, idempotent: bool = True
+    ) -> bytes:
+        outgoing = {
+            "content-type": "application/json",
+            "accept": "application/graphql-response+json, application/json",
+            **headers,
+        }
         if self.signer is not None:
+            parts = self._parsed[subgraph]
+            request = OutgoingRequest(
+                "POST", _Url(parts.path, parts.query.encode()), content, outgoing
+            )
             self.signer(request)
         started = time.perf_counter()
         try:
-            response = await self.http.send(request)
-        except httpx.TimeoutException:
+            status, answer = await self.sender.post(
+                self.urls[subgraph],
+                content,
+                outgoing,
+                time_limit=self.timeouts.get(subgraph, self.timeout),
+                idempotent=idempotent,
+            )
+        except PoolTimeout:
             raise FetchFailed(subgraph, "timed out", code="SUBREQUEST_TIMEOUT") from None
-        except httpx.HTTPError as error:
-            raise FetchFailed(subgraph, f"could not be reached ({type(error).__name__})") from None
+        except PoolError as error:
+            raise FetchFailed(subgraph, f"could not be reached ({error})") from None
         finally:
             if self.observer is not None:
                 self.observer(subgraph, time.perf_counter() - started)
-        if response.status_code != 200 and not response.content.startswith(b"{"):
-            raise FetchFailed(subgraph, f"answered HTTP {response.status_code}")
-        return response.content
+        if status != 200 and not answer.startswith(b"{"):
+            raise FetchFailed(subgraph, f"answered HTTP {status}")
+        return answer
 
 
 def _decode(subgraph: str, content: bytes) -> Json:

@@ -39,8 +39,6 @@ class EdgeConfig:
     require_https: bool = False
     hsts_max_age: int = 31_536_000
     trusted_proxies: tuple[Network, ...] = ()
-    keepalive_connections: int | None = None
-    keepalive_seconds: float = 30.0
     ping_seconds: float = 15.0
     init_timeout_seconds: float = 10.0
     graphiql: bool = True
@@ -58,7 +56,6 @@ class EdgeConfig:
         operations = env.get("ROUTER_PERSISTED_OPERATIONS") or None
         if safelist and operations is None:
             raise ConfigError("ROUTER_SAFELIST needs ROUTER_PERSISTED_OPERATIONS (the list)")
-        keepalive = env.get("ROUTER_SUBGRAPH_KEEPALIVE")
         return cls(
             production=production,
             csrf_prevention=_bool(env, "ROUTER_CSRF_PREVENTION", True),
@@ -85,13 +82,6 @@ class EdgeConfig:
             require_https=_bool(env, "ROUTER_REQUIRE_HTTPS", production),
             hsts_max_age=_int(env, "ROUTER_HSTS_MAX_AGE", 31_536_000, low=0),
             trusted_proxies=_networks(env.get("ROUTER_TRUSTED_PROXIES", "")),
-            keepalive_connections=(
-                _int(env, "ROUTER_SUBGRAPH_KEEPALIVE", 0, low=0) if keepalive else None
-            ),
-            keepalive_seconds=_positive_float(
-                "ROUTER_SUBGRAPH_KEEPALIVE_SECONDS",
-                env.get("ROUTER_SUBGRAPH_KEEPALIVE_SECONDS", "30"),
-            ),
             ping_seconds=_positive_float(
                 "ROUTER_WS_PING_SECONDS", env.get("ROUTER_WS_PING_SECONDS", "15")
             ),

@@ -98,17 +98,6 @@ EDGE_VARIABLES: Final[tuple[Variable, ...]] = (
         components=_ROUTER,
     ),
     Variable(
-        "ROUTER_SUBGRAPH_KEEPALIVE",
-        "idle keep-alive connections kept per router (default: ROUTER_SUBGRAPH_MAX_CONNECTIONS)",
-        components=_ROUTER,
-    ),
-    Variable(
-        "ROUTER_SUBGRAPH_KEEPALIVE_SECONDS",
-        "how long an idle connection is kept",
-        "30",
-        components=_ROUTER,
-    ),
-    Variable(
         "ROUTER_WS_PING_SECONDS",
         "interval of keep-alive pings on subscription sockets and SSE streams",
         "15",

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from healthbook.components import SUPERGRAPH_PATH
 from router.app import create_app as create_router
 from router.config import RouterConfig
+from router.subgraph_client import SignableRequest
 from router.supergraph import load_supergraph
 from subgraphs.appointments import service
 from subgraphs.appointments.app import SPEC as APPOINTMENTS
@@ -244,5 +245,5 @@ async def test_booking_and_reading_through_the_router_joins_the_doctor(
         }
 
 
-def _sign_now(request: httpx.Request) -> None:
+def _sign_now(request: SignableRequest) -> None:
     request.headers[SIGNATURE_HEADER] = sign(request.content, key=KEY)

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 
 from router.gateway import Gateway, GraphQLRequest
-from router.subgraph_client import SubgraphClient
+from router.subgraph_client import SignableRequest, SubgraphClient
 from tests.router.execution.federation import Federation
 
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
@@ -28,7 +28,7 @@ async def test_authorization_and_trace_context_are_forwarded_to_every_subgraph(
 
 
 async def test_the_request_signer_sees_every_outgoing_request(shop: Federation) -> None:
-    def sign(request: httpx.Request) -> None:
+    def sign(request: SignableRequest) -> None:
         request.headers["x-signature"] = f"signed:{len(request.content)}"
 
     await shop.execute("{ me { reviews { id } } }", signer=sign)
