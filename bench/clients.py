@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 
@@ -62,7 +64,7 @@ async def clients(
 
     found["httpx"] = (via_httpx, http.aclose)
     try:
-        import aiohttp  # type: ignore[import-not-found]  # optional
+        aiohttp: Any = importlib.import_module("aiohttp")  # optional, not a dependency
     except ImportError:
         print("aiohttp is not installed: skipped (pip install aiohttp to include it)")
     else:
