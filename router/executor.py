@@ -49,13 +49,20 @@ async def execute_plan(
         await _run(plan.fetches[0], data, errors, variables, call)
         return data, errors
     tasks: dict[int, asyncio.Task[None]] = {}
+    # Serial mutation fields stop at the first one whose failure nulls the response.
+    halted: list[bool] = []
 
     async def after_dependencies(unit: list[Fetch]) -> None:
         depends_on = {d for fetch in unit for d in fetch.depends_on}
         if depends_on:
             await asyncio.gather(*(tasks[d] for d in depends_on))
+        root_mutation = plan.kind == "mutation" and not unit[0].is_entity_fetch
+        if root_mutation and halted:
+            return
         if len(unit) == 1:
-            await _run(unit[0], data, errors, variables, call)
+            answer = await _run(unit[0], data, errors, variables, call)
+            if root_mutation and (answer is None or answer.get("data") is None):
+                halted.append(True)
         else:
             await _run_together(unit, data, errors, variables, call)
 
@@ -118,7 +125,8 @@ async def _run(
     errors: list[Json],
     variables: Mapping[str, Any],
     call: SubgraphCall,
-) -> None:
+) -> Json | None:
+    """Run one fetch; the subgraph's answer (None when it gave none)."""
     body: Json = {"query": fetch.operation}
     fetch_variables = {v: variables[v] for v in fetch.variables if v in variables}
     if not fetch.is_entity_fetch:
@@ -126,21 +134,22 @@ async def _run(
             body["variables"] = fetch_variables
         answer = await _ask(fetch, body, errors, call, path=None)
         if answer is None:
-            return
+            return None
         if isinstance(answer.get("data"), dict):
             if fetch.restores:
                 restore_keys(answer["data"], fetch.restores)
             _merge(data, answer["data"])
         for error in answer.get("errors") or ():
             errors.append(_client_error(error, fetch.subgraph))
-        return
+        return answer
     targets, representations = _representations(data, fetch)
     if not representations:
-        return
+        return None
     body["variables"] = {**fetch_variables, "representations": representations}
     answer = await _ask(fetch, body, errors, call, path=lambda: _first_path(data, fetch, targets))
     if answer is not None:
         _apply_entities(data, fetch, targets, answer, errors)
+    return answer
 
 
 def _apply_entities(
