@@ -37,11 +37,9 @@ def plan_interface_object(
         fields = collect_sub_fields(w.schema, w.fragments, w.variables, runtime, nodes)
         for key, field_nodes in fields.items():
             name = field_nodes[0].name.value
-            if (
-                name != "__typename"
-                and name in interface.fields
-                and jumps.search.local(interface.name, group.graph, name)
-            ):
+            if name != "__typename" and name in interface.fields:
+                # Interface fields stay on the interface: here, or from any subgraph
+                # reachable by the interface's keys (another interface object included).
                 local.setdefault(key, field_nodes)
             else:
                 elsewhere.setdefault(runtime.name, {})[key] = field_nodes
@@ -56,10 +54,11 @@ def plan_interface_object(
         ),
         None,
     )
+    held = next((h for h in place.holders if h.group.graph == owner), None)
     route = None if owner is None else jumps.search.route(interface.name, place.holding(), owner)
-    if route is None:
+    if held is None and route is None:
         raise PlanningError(f"no subgraph resolves the concrete types of {interface.name}")
-    holder = jumps.take(place, route)
+    holder = held or jumps.take(place, route or ())
     holder.target.field("__typename", internal=True)
     for runtime_name, fields in elsewhere.items():
         member = w.schema.get_type(runtime_name)

@@ -123,3 +123,35 @@ def test_progressive_override_moves_a_field_only_once_its_label_is_in_effect() -
               query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { likes } } }
         """  # noqa: E501
     )
+
+
+def test_concrete_type_fields_on_an_interface_object_come_from_the_interfaces_owner() -> None:
+    assert described("accounts", "{ accounts { roles ... on Admin { name } } }") == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 perms first, merged at the root:
+              query { accounts { roles __typename id } }
+          #1 people after #0, merged at accounts/@:
+              represent Account by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Account { __typename ... on Admin { name } } } }
+        """  # noqa: E501
+    )
+
+
+def test_a_non_resolvable_interface_object_plans_the_owner_and_other_interface_objects() -> None:
+    # audit only references Account: roles come from perms, the concrete type from people,
+    # both straight from audit's answer.
+    query = "{ lastLogin { id roles ... on Member { email } } }"
+    assert described("accounts", query) == lines(
+        """
+        query plan, 3 fetch(es):
+          #0 audit first, merged at the root:
+              query { lastLogin { id __typename } }
+          #1 perms after #0, merged at lastLogin:
+              represent Account by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Account { roles } } }
+          #2 people after #0, merged at lastLogin:
+              represent Account by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Account { __typename ... on Member { email } } } }
+        """  # noqa: E501
+    )
