@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from router.edge.config import Network
 from router.edge.refusal import Refusal
 
-__all__ = ["TransportPolicy", "from_trusted_proxy"]
+__all__ = ["TransportPolicy", "client_behind_proxies", "from_trusted_proxy"]
 
 
 def from_trusted_proxy(scope: Scope, proxies: tuple[Network, ...]) -> bool:
@@ -23,6 +23,23 @@ def from_trusted_proxy(scope: Scope, proxies: tuple[Network, ...]) -> bool:
     except ValueError:
         return False
     return any(address in network for network in proxies)
+
+
+def client_behind_proxies(header: str, proxies: tuple[Network, ...]) -> str | None:
+    """The right-most `X-Forwarded-For` address that is not one of our proxies.
+
+    Each proxy appends the address it saw, so entries left of the last untrusted one were
+    written by the client and prove nothing. None when that entry is not an address.
+    """
+    entries = [part.strip() for part in header.split(",") if part.strip()]
+    for entry in reversed(entries):
+        try:
+            address = ipaddress.ip_address(entry)
+        except ValueError:
+            return None
+        if not any(address in network for network in proxies):
+            return entry
+    return entries[0] if entries else None
 
 
 class TransportPolicy:
@@ -51,7 +68,7 @@ class TransportPolicy:
             proto = headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
             if proto:
                 secure = proto in ("https", "wss")
-            forwarded_for = headers.get("x-forwarded-for", "").split(",")[0].strip()
+            forwarded_for = client_behind_proxies(headers.get("x-forwarded-for", ""), self.proxies)
             if forwarded_for:
                 scope = {**scope, "client": (forwarded_for, 0)}
         if not secure and self.require_https and not scope["path"].startswith("/health/"):

@@ -129,6 +129,9 @@ class _Connection:
         for name in ("traceparent", "tracestate"):
             if value := self.websocket.headers.get(name):
                 self.headers[name] = value
+        # As over HTTP: subgraphs throttle and audit the client, not the router.
+        if self.websocket.client is not None and self.websocket.client.host:
+            self.headers["x-forwarded-for"] = self.websocket.client.host
         await self.send({"type": "connection_ack"})
         return True
 
