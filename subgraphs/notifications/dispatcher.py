@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from subgraphs.notifications import domain, jobs, planning
+from subgraphs.notifications import domain, jobs, planning, waiting
 from subgraphs.notifications.domain import Channel, DeliveryStatus, ReminderStatus
 from subgraphs.notifications.models import AppointmentCopy, Notification, Reminder
 from subgraphs.notifications.planning import PlanConfig
@@ -49,7 +49,8 @@ async def dispatch_due(
     requeue_after: timedelta = timedelta(minutes=5),
     batch_size: int = 100,
 ) -> DispatchReport:
-    """Dispatch every reminder due at `now`, then enqueue pending deliveries nobody picked up."""
+    """Dispatch every reminder due at `now`, give up overdue holds (see `waiting`), then
+    enqueue pending deliveries nobody picked up."""
     reminders = skipped = 0
     deliveries: list[tuple[uuid.UUID, Channel]] = []
     while True:
@@ -58,6 +59,7 @@ async def dispatch_due(
         deliveries += planned
         if claimed + dropped < batch_size:
             break
+    deliveries += await waiting.expire_overdue(db=db, now=now, config=config)
     deliveries += await _claim_stale(db, now - requeue_after, now, batch_size)
     enqueued = await jobs.submit(enqueue, deliveries)
     return DispatchReport(reminders=reminders, skipped=skipped, enqueued=enqueued)

@@ -34,6 +34,12 @@ class ReminderStatus(StrEnum):
     SKIPPED = "SKIPPED"
 
 
+class HoldStatus(StrEnum):
+    WAITING = "WAITING"  # for the recipient's contact details
+    PLANNED = "PLANNED"  # they came; the messages were planned
+    EXPIRED = "EXPIRED"  # they never came in time; recorded as a failed delivery
+
+
 SUPPORTED_LANGUAGES: Final = ("en", "de")
 DEFAULT_LANGUAGE: Final = "en"
 MAX_LEAD_TIMES: Final = 5
@@ -50,6 +56,8 @@ APPOINTMENT_TEMPLATES: Final = {
     "AppointmentRescheduled": ("appointment_rescheduled", "REQUEST"),
     "AppointmentCancelled": ("appointment_cancelled", "CANCEL"),
 }
+# Doctor events → the template of the message to the doctor's user.
+DOCTOR_TEMPLATES: Final = {"DoctorApproved": "doctor_approved", "DoctorRejected": "doctor_rejected"}
 # Templates whose body holds a secret link: redacted from the store once sent.
 SENSITIVE_TEMPLATES: Final = frozenset({"password_reset", "doctor_invited"})
 # Templates sent by email only, whatever the preferences (the account itself depends on them).
@@ -76,6 +84,17 @@ class ChannelChoice:
     active: bool = True
 
 
+# The channels of a user identity has not told us about yet: never SMS without an opt-in.
+DEFAULT_CHANNELS: Final = frozenset({Channel.EMAIL, Channel.IN_APP})
+
+
+def chosen_channels(names: Iterable[str] | None) -> frozenset[Channel]:
+    """The channels a user opted into in their profile (identity owns that choice)."""
+    if names is None:
+        return DEFAULT_CHANNELS
+    return frozenset(Channel(name) for name in names if name in Channel.__members__)
+
+
 def channels_for(choice: ChannelChoice, template: str) -> list[Channel]:
     """The channels a message with `template` goes out on for this user."""
     if not choice.active:
@@ -90,6 +109,12 @@ def channels_for(choice: ChannelChoice, template: str) -> list[Channel]:
     if choice.in_app_enabled:
         channels.append(Channel.IN_APP)
     return channels
+
+
+def doctor_decision_values(reason: str | None) -> dict[str, str]:
+    """The template values of a decision on a doctor's application."""
+    text = reason or ""
+    return {"reason": text, "reason_line": f"Reason: {text}\n\n" if text else ""}
 
 
 def check_language(code: str) -> str:

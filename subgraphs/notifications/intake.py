@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.notifications import domain, formatting, planning, projections
+from subgraphs.notifications import domain, formatting, planning, projections, waiting
 from subgraphs.notifications.domain import Channel
 from subgraphs.notifications.models import Notification
 from subgraphs.notifications.payloads import AccountLink, AppointmentFacts, DoctorFacts, UserContact
@@ -77,8 +77,11 @@ async def _apply(
 ) -> list[Notification]:
     kind, payload = envelope.type, envelope.payload
     if kind in ("UserRegistered", "UserProfileUpdated"):
-        await projections.upsert_recipient(session, UserContact.parse(payload), now=now)
-        return []
+        row = await projections.upsert_recipient(session, UserContact.parse(payload), now=now)
+        if not row.known:
+            return []
+        await session.flush()
+        return await waiting.release(session, row.user_id, now=now, config=config)
     if kind in USER_EVENTS:
         contact = UserContact.parse(payload)
         changes: dict[str, object] = (
@@ -89,28 +92,32 @@ async def _apply(
         await projections.set_recipient_field(session, contact.user_id, now=now, **changes)
         return []
     if kind in DOCTOR_EVENTS:
-        return await _doctor_event(session, kind, DoctorFacts.parse(payload), envelope, now)
+        return await _doctor_event(session, DoctorFacts.parse(payload), envelope, now, config)
     if kind in ACCOUNT_LINK_EVENTS:
         return await _account_link(session, ACCOUNT_LINK_EVENTS[kind], payload, envelope, now)
     return await _appointment_event(session, envelope, now=now, config=config)
 
 
 async def _doctor_event(
-    session: AsyncSession, kind: str, facts: DoctorFacts, envelope: EventEnvelope, now: datetime
+    session: AsyncSession,
+    facts: DoctorFacts,
+    envelope: EventEnvelope,
+    now: datetime,
+    config: PlanConfig,
 ) -> list[Notification]:
     await projections.upsert_doctor(session, facts, now=now)
-    template = {"DoctorApproved": "doctor_approved", "DoctorRejected": "doctor_rejected"}.get(kind)
+    template = domain.DOCTOR_TEMPLATES.get(envelope.type)
     if template is None:
         return []
-    who = await projections.audience(session, facts.user_id)
-    reason = facts.reason or ""
-    reason_line = f"Reason: {reason}\n\n" if reason else ""
+    if await waiting.unknown_users(session, facts.user_id):
+        waiting.hold(session, user_id=facts.user_id, envelope=envelope, now=now, config=config)
+        return []
     return planning.notify(
         session,
-        who=who,
+        who=await projections.audience(session, facts.user_id),
         template=template,
         role="user",
-        values={"reason": reason, "reason_line": reason_line},
+        values=domain.doctor_decision_values(facts.reason),
         now=now,
         event_id=envelope.uuid,
     )
@@ -154,17 +161,26 @@ async def _appointment_event(
     if envelope.type not in domain.APPOINTMENT_TEMPLATES:
         return []
     template, method = domain.APPOINTMENT_TEMPLATES[envelope.type]
-    return await planning.appointment_notifications(
-        session,
-        appointment=appointment,
-        template=template,
-        method=method,
-        start=facts.start,
-        end=facts.end,
-        now=now,
-        config=config,
-        previous_start=facts.previous_start,
-        cancelled_by=facts.cancelled_by,
-        reason=facts.reason,
-        event_id=envelope.uuid,
-    )
+    people = (appointment.patient_id, appointment.doctor_user_id)
+    unknown = await waiting.unknown_users(session, *people)
+    rows: list[Notification] = []
+    for user_id in dict.fromkeys(people):
+        if user_id in unknown:
+            waiting.hold(session, user_id=user_id, envelope=envelope, now=now, config=config)
+            continue
+        rows += await planning.appointment_notifications(
+            session,
+            appointment=appointment,
+            template=template,
+            method=method,
+            start=facts.start,
+            end=facts.end,
+            now=now,
+            config=config,
+            previous_start=facts.previous_start,
+            cancelled_by=facts.cancelled_by,
+            reason=facts.reason,
+            event_id=envelope.uuid,
+            only_user=user_id,
+        )
+    return rows

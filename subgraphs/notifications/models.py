@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from subgraphs.notifications.domain import Channel, DeliveryStatus, ReminderStatus
+from subgraphs.notifications.domain import Channel, DeliveryStatus, HoldStatus, ReminderStatus
 
 TABLES = (
     "notifications",
@@ -18,6 +18,7 @@ TABLES = (
     "notification_recipients",
     "notification_doctors",
     "notification_appointments",
+    "notification_held_events",
 )
 
 
@@ -103,7 +104,15 @@ class Recipient(SQLModel, table=True):
     language: str = Field(default="en", max_length=10)
     time_zone: str = Field(default="UTC", max_length=60)
     active: bool = True
+    # The channels the user chose in their identity profile (the owner of that choice);
+    # None until identity says (then EMAIL and IN_APP, never SMS without an opt-in).
+    channels: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def known(self) -> bool:
+        """Whether identity has told this store how to reach the user."""
+        return bool(self.email)
 
 
 class DoctorCard(SQLModel, table=True):
@@ -136,3 +145,28 @@ class AppointmentCopy(SQLModel, table=True):
     time_zone: str = Field(default="UTC", max_length=60)
     calendar_sequence: int = 0
     last_event_at: datetime
+
+
+class HeldEvent(SQLModel, table=True):
+    """An event whose messages to one user wait for that user's contact details.
+
+    Planned when identity's `UserRegistered` (or a profile update) arrives; given up at
+    `wait_until` (only the in-app message goes out then, and an email row records the failure).
+    """
+
+    __tablename__ = "notification_held_events"
+    __table_args__ = (
+        Index("ix_notification_held_events_user", "user_id", "status"),
+        Index("ix_notification_held_events_due", "status", "wait_until"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str = Field(max_length=100)
+    payload: dict[str, object] = Field(sa_column=Column(JSON, nullable=False))
+    occurred_at: datetime
+    status: HoldStatus = Field(default=HoldStatus.WAITING, max_length=10)
+    wait_until: datetime
+    created_at: datetime = Field(default_factory=utcnow)
+    resolved_at: datetime | None = None

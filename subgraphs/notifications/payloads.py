@@ -55,6 +55,7 @@ class UserContact:
     phone: str | None
     language: str | None
     time_zone: str | None
+    channels: tuple[str, ...] | None = None  # the profile's notification_channels
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any]) -> UserContact:
@@ -66,7 +67,16 @@ class UserContact:
             phone=_optional(payload, "phone"),
             language=_optional(payload, "language"),
             time_zone=_optional(payload, "time_zone"),
+            channels=_channels(payload.get("notification_channels")),
         )
+
+
+def _channels(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        raise MalformedEvent("event payload field notification_channels is not a list")
+    return tuple(str(item).upper() for item in value)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -33,6 +33,8 @@ class PlanConfig:
 
     organizer: str = "no-reply@healthbook.local"
     default_lead_minutes: tuple[int, ...] = (1440, 120)
+    # How long a message waits for its recipient's contact details before it is given up.
+    contact_wait: timedelta = timedelta(minutes=15)
 
 
 def notify(

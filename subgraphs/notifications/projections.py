@@ -8,13 +8,37 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.notifications import domain
 from subgraphs.notifications.models import AppointmentCopy, DoctorCard, Preferences, Recipient
 from subgraphs.notifications.payloads import AppointmentFacts, DoctorFacts, UserContact
+
+
+async def locked_recipient(session: AsyncSession, user_id: uuid.UUID) -> Recipient:
+    """The user's row, created bare (no contact details) if new, locked until the commit.
+
+    Every writer of a user's row and every planner that finds the user unknown go through
+    this lock, so a `UserRegistered` applied concurrently with an appointment event is
+    either seen by the planner or sees the planner's held event (never neither).
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.exec(
+        insert(Recipient)
+        .values(user_id=user_id, email="", name="", role="PATIENT", language="en")
+        .values(time_zone="UTC", active=True, updated_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
+    query = select(Recipient).where(col(Recipient.user_id) == user_id)
+    if dialect == "postgresql":
+        query = query.with_for_update()
+    row = (await session.exec(query.execution_options(populate_existing=True))).one()
+    return row
 
 
 async def upsert_recipient(
@@ -24,18 +48,13 @@ async def upsert_recipient(
     now: datetime,
 ) -> Recipient:
     """Create or update the contact details of a user (absent fields keep their value)."""
-    row = await session.get(Recipient, contact.user_id)
-    if row is None:
-        row = Recipient(
-            user_id=contact.user_id,
-            email=contact.email or "",
-            name=contact.name or "",
-            role=contact.role or "PATIENT",
-        )
+    row = await locked_recipient(session, contact.user_id)
     for name in ("email", "name", "role", "phone", "time_zone"):
         value = getattr(contact, name)
         if value is not None:
             setattr(row, name, value)
+    if contact.channels is not None:
+        row.channels = list(contact.channels)
     if contact.language:
         row.language = domain.language_or_default(contact.language)
     row.updated_at = now
@@ -47,9 +66,7 @@ async def set_recipient_field(
     session: AsyncSession, user_id: uuid.UUID, *, now: datetime, **values: object
 ) -> None:
     """Change a known user's role or active flag; unknown users are remembered as bare rows."""
-    row = await session.get(Recipient, user_id)
-    if row is None:
-        row = Recipient(user_id=user_id, email="", name="", role="PATIENT")
+    row = await locked_recipient(session, user_id)
     for name, value in values.items():
         setattr(row, name, value)
     row.updated_at = now
@@ -116,11 +133,12 @@ class Audience:
         return domain.language_or_default(chosen, spoken)
 
     def choice(self) -> domain.ChannelChoice:
-        prefs, person = self.preferences, self.recipient
+        person = self.recipient
+        chosen = domain.chosen_channels(person.channels if person else None)
         return domain.ChannelChoice(
-            email_enabled=prefs.email_enabled if prefs else True,
-            sms_enabled=prefs.sms_enabled if prefs else True,
-            in_app_enabled=prefs.in_app_enabled if prefs else True,
+            email_enabled=domain.Channel.EMAIL in chosen,
+            sms_enabled=domain.Channel.SMS in chosen,
+            in_app_enabled=domain.Channel.IN_APP in chosen,
             email=person.email if person and person.email else None,
             phone=person.phone if person and person.phone else None,
             active=person.active if person else True,

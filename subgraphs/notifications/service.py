@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from subgraphs.notifications import domain, planning
 from subgraphs.notifications.domain import Channel, DeliveryStatus
-from subgraphs.notifications.models import AppointmentCopy, Notification, Preferences
+from subgraphs.notifications.models import AppointmentCopy, Notification, Preferences, Recipient
 from subgraphs.notifications.planning import PlanConfig
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput
@@ -155,23 +155,29 @@ async def stats(*, db: Database, where: Filter) -> list[tuple[Channel, DeliveryS
         return [(Channel(c), DeliveryStatus(s), int(n)) for c, s, n in rows.all()]
 
 
-def _view(user_id: uuid.UUID, row: Preferences | None, config: PlanConfig) -> PreferencesView:
-    if row is None:
-        return PreferencesView(user_id, True, True, True, list(config.default_lead_minutes))
+def _view(
+    user_id: uuid.UUID, row: Preferences | None, person: Recipient | None, config: PlanConfig
+) -> PreferencesView:
+    chosen = domain.chosen_channels(person.channels if person else None)
     return PreferencesView(
         user_id,
-        row.email_enabled,
-        row.sms_enabled,
-        row.in_app_enabled,
-        list(row.reminder_lead_minutes),
-        row.language,
+        Channel.EMAIL in chosen,
+        Channel.SMS in chosen,
+        Channel.IN_APP in chosen,
+        list(row.reminder_lead_minutes if row else config.default_lead_minutes),
+        row.language if row else None,
     )
+
+
+class ChannelsOwnedByProfile(BadUserInput):
+    """Channels are chosen in identity's profile, not here."""
 
 
 async def preferences(*, db: Database, user_id: uuid.UUID, config: PlanConfig) -> PreferencesView:
     """A user's notification preferences (the defaults until they change them)."""
     async with db.session() as session:
-        return _view(user_id, await session.get(Preferences, user_id), config)
+        row = await session.get(Preferences, user_id)
+        return _view(user_id, row, await session.get(Recipient, user_id), config)
 
 
 async def update_preferences(
@@ -186,19 +192,33 @@ async def update_preferences(
     reminder_lead_minutes: Sequence[int] | None = None,
     language: str | None = None,
 ) -> PreferencesView:
-    """Change some preferences; new lead times re-plan the user's upcoming reminders."""
+    """Change some preferences; new lead times re-plan the user's upcoming reminders.
+
+    The channel flags only restate the profile's choice (identity owns it): a value that
+    differs is refused with a pointer to `updateProfile(input: {notificationChannels})`.
+    """
     leads = (
         None if reminder_lead_minutes is None else domain.check_lead_minutes(reminder_lead_minutes)
     )
     chosen = None if language is None else domain.check_language(language)
     async with db.transaction() as session:
+        person = await session.get(Recipient, user_id)
+        current = _view(user_id, None, person, config)
+        for field_name, wanted, now_on in (
+            ("emailEnabled", email_enabled, current.email_enabled),
+            ("smsEnabled", sms_enabled, current.sms_enabled),
+            ("inAppEnabled", in_app_enabled, current.in_app_enabled),
+        ):
+            if wanted is not None and wanted != now_on:
+                raise ChannelsOwnedByProfile(
+                    "Notification channels are chosen in your profile: "
+                    "updateProfile(input: {notificationChannels: [...]}).",
+                    field=field_name,
+                )
         row = await session.get(Preferences, user_id) or Preferences(
             user_id=user_id, reminder_lead_minutes=list(config.default_lead_minutes)
         )
         for name, value in (
-            ("email_enabled", email_enabled),
-            ("sms_enabled", sms_enabled),
-            ("in_app_enabled", in_app_enabled),
             ("reminder_lead_minutes", leads),
             ("language", chosen),
         ):
@@ -220,5 +240,5 @@ async def update_preferences(
             )
             for appointment in upcoming.all():
                 await planning.replan_reminders(session, appointment, now=now, config=config)
-        view = _view(user_id, row, config)
+        view = _view(user_id, row, person, config)
     return view

@@ -62,6 +62,13 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         components=_USERS,
     ),
     Variable(
+        "NOTIFICATION_CONTACT_WAIT_SECONDS",
+        "how long a message planned before its recipient's contact details arrived waits for "
+        "them; then only the in-app message goes out and a DEAD email records the failure",
+        "900",
+        components=_USERS,
+    ),
+    Variable(
         "SCHEDULER_INTERVAL_SECONDS",
         "how often the dispatcher looks for due reminders",
         "5",
@@ -130,6 +137,7 @@ class NotificationSettings:
     public_url: str
     scheduler_interval_seconds: float
     requeue_seconds: int
+    contact_wait_seconds: int = 900
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> NotificationSettings:
@@ -159,6 +167,7 @@ class NotificationSettings:
             public_url=_http_url(env.text("PUBLIC_APP_URL")),
             scheduler_interval_seconds=env.number("SCHEDULER_INTERVAL_SECONDS", minimum=0.01),
             requeue_seconds=env.integer("NOTIFICATION_REQUEUE_SECONDS", minimum=1),
+            contact_wait_seconds=env.integer("NOTIFICATION_CONTACT_WAIT_SECONDS", minimum=1),
         )
 
 

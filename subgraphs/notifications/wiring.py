@@ -5,6 +5,8 @@ Tests replace any of these by putting their own object in `resources.extras` fir
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from subgraphs.notifications.channels import Channels, OneTimeLinks
 from subgraphs.notifications.jobs import Enqueue, broker_enqueue
 from subgraphs.notifications.planning import PlanConfig
@@ -56,4 +58,5 @@ def plan_config(resources: Resources) -> PlanConfig:
     return PlanConfig(
         organizer=address.rstrip(">").strip() or "no-reply@healthbook.local",
         default_lead_minutes=settings.reminder_lead_minutes,
+        contact_wait=timedelta(seconds=settings.contact_wait_seconds),
     )

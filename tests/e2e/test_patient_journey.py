@@ -58,6 +58,11 @@ async def journey(router: str, data: Path) -> None:
         },
     )
     patient = await anonymous.login(PATIENT, "a journey of many steps")
+    # SMS only with an explicit opt-in in the profile (the default is EMAIL and IN_APP).
+    await patient.execute(
+        "mutation { updateProfile(input: { notificationChannels: [EMAIL, SMS, IN_APP] })"
+        " { user { id } } }"
+    )
     doctor = await anonymous.login("dr.silva@healthbook.local", DEMO_PASSWORD)
 
     found = (await patient.execute(SEARCH, filter={"text": "Silva"}))["doctors"]

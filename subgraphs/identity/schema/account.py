@@ -50,7 +50,7 @@ class AccountMutations:
             time_zone=input.time_zone,
             origin=origin(info),
         )
-        return RegisterPayload(user=UserType.from_model(user))
+        return RegisterPayload(user=UserType.from_model(user, is_caller=True))
 
     @strawberry.mutation(description="Sign in; the same error for any wrong email or password.")
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:

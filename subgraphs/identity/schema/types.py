@@ -49,10 +49,19 @@ class UserType:
     name: str
     role: Role
     row: strawberry.Private[User]
+    # True in the payload of the mutation that just proved who the caller is (register,
+    # login, refresh): the new token is not yet the request's identity, the user is.
+    is_caller: strawberry.Private[bool] = False
 
     @classmethod
-    def from_model(cls, user: User) -> Self:
-        return cls(id=strawberry.ID(str(user.id)), name=user.name, role=user.role, row=user)
+    def from_model(cls, user: User, *, is_caller: bool = False) -> Self:
+        return cls(
+            id=strawberry.ID(str(user.id)),
+            name=user.name,
+            role=user.role,
+            row=user,
+            is_caller=is_caller,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
@@ -63,6 +72,8 @@ class UserType:
         return cls.from_model(user) if user else None
 
     def _own(self, info: Info) -> User:
+        if self.is_caller:
+            return self.row
         principal = info.context.principal
         if principal is None:
             raise Unauthenticated()
@@ -170,7 +181,7 @@ class AuthPayload:
             refresh_token=tokens.refresh_token,
             refresh_token_expires_at=tokens.refresh_expires_at,
             token_type="Bearer",  # noqa: S106 (the scheme, not a secret)
-            user=UserType.from_model(tokens.user),
+            user=UserType.from_model(tokens.user, is_caller=True),
         )
 
 

@@ -128,11 +128,20 @@ class NotificationPage:
         )
 
 
+CHANNELS_MOVED = (
+    "Channels are chosen in the profile: read and change User.notificationChannels "
+    "(updateProfile); this field restates that choice."
+)
+
+
 @strawberry.type(description="How a user wants to be notified.")
 class NotificationPreferences:
-    email_enabled: bool
-    sms_enabled: bool
-    in_app_enabled: bool
+    email_enabled: bool = strawberry.field(deprecation_reason=CHANNELS_MOVED)
+    sms_enabled: bool = strawberry.field(
+        deprecation_reason=CHANNELS_MOVED,
+        description="SMS only with an explicit opt-in (SMS in notificationChannels) and a phone.",
+    )
+    in_app_enabled: bool = strawberry.field(deprecation_reason=CHANNELS_MOVED)
     reminder_lead_minutes: list[int] = strawberry.field(
         description="Minutes before each appointment a reminder goes out, longest first."
     )
@@ -151,9 +160,15 @@ class NotificationPreferences:
 
 @strawberry.input(description="Preferences to change; omitted fields stay as they are.")
 class NotificationPreferencesInput:
-    email_enabled: bool | None = None
-    sms_enabled: bool | None = None
-    in_app_enabled: bool | None = None
+    email_enabled: bool | None = strawberry.field(
+        default=None, deprecation_reason=CHANNELS_MOVED + " A different value is refused."
+    )
+    sms_enabled: bool | None = strawberry.field(
+        default=None, deprecation_reason=CHANNELS_MOVED + " A different value is refused."
+    )
+    in_app_enabled: bool | None = strawberry.field(
+        default=None, deprecation_reason=CHANNELS_MOVED + " A different value is refused."
+    )
     reminder_lead_minutes: list[int] | None = None
     language: str | None = None
 

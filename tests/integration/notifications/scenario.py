@@ -35,7 +35,12 @@ class Cast:
     appointment_id: uuid.UUID = field(default_factory=uuid.uuid4)
     start: datetime = NOW + timedelta(days=3)
 
-    def patient_registered(self, *, phone: str | None = "+15550001111") -> EventEnvelope:
+    def patient_registered(
+        self,
+        *,
+        phone: str | None = "+15550001111",
+        channels: tuple[str, ...] = ("EMAIL", "SMS", "IN_APP"),
+    ) -> EventEnvelope:
         return envelope(
             "UserRegistered",
             {
@@ -46,6 +51,7 @@ class Cast:
                 "phone": phone,
                 "language": "en",
                 "time_zone": "Europe/Berlin",
+                "notification_channels": list(channels),
             },
             source="identity",
         )

@@ -140,11 +140,11 @@ async def test_preferences_default_then_change_and_replan_reminders(
     }
     changed = await api.data(
         UPDATE,
-        {"input": {"smsEnabled": False, "reminderLeadMinutes": [60], "language": "de"}},
+        {"input": {"smsEnabled": True, "reminderLeadMinutes": [60], "language": "de"}},
         user=cast.patient_id,
     )
     assert changed["updateNotificationPreferences"] == {
-        "smsEnabled": False,
+        "smsEnabled": True,
         "reminderLeadMinutes": [60],
         "language": "de",
     }

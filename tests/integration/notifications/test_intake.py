@@ -12,7 +12,7 @@ from subgraphs.notifications.models import Notification, Reminder
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
 from tests.integration.notifications.conftest import CONFIG
-from tests.integration.notifications.scenario import NOW, Cast
+from tests.integration.notifications.scenario import NOW, Cast, envelope
 
 
 async def apply(db: Database, *events: EventEnvelope) -> list[tuple[object, Channel]]:
@@ -162,14 +162,11 @@ async def test_sms_never_carries_the_reason(db: Database) -> None:
     assert reason in email.body
 
 
-async def test_a_channel_switched_off_gets_nothing(db: Database) -> None:
-    from subgraphs.notifications import service
-
+async def test_a_channel_switched_off_in_the_profile_gets_nothing(db: Database) -> None:
     cast = Cast()
     await apply(db, *cast.setup_events())
-    await service.update_preferences(
-        db=db, user_id=cast.patient_id, config=CONFIG, now=NOW, sms_enabled=False
-    )
+    update = cast.patient_registered(channels=("EMAIL", "IN_APP"))
+    await apply(db, envelope("UserProfileUpdated", update.payload, source="identity"))
     await apply(db, cast.appointment("AppointmentBooked"))
     channels = {r.channel for r in await notifications(db) if r.user_id == cast.patient_id}
     assert channels == {Channel.EMAIL, Channel.IN_APP}
@@ -205,16 +202,6 @@ async def test_doctor_rejection_reaches_the_doctor_without_the_reason_in_sms(db:
     email = next(r for r in rows if r.channel is Channel.EMAIL)
     assert "licence number unreadable" in email.body
     assert email.template == "doctor_rejected"
-
-
-async def test_channels_follow_this_stores_preferences_not_the_profile(db: Database) -> None:
-    cast = Cast()
-    registered = cast.patient_registered()
-    registered.payload["notification_channels"] = ["EMAIL", "IN_APP"]  # identity's default
-    await apply(db, registered, cast.doctor_registered(), cast.doctor_event("DoctorRegistered"))
-    await apply(db, cast.appointment("AppointmentBooked"))
-    channels = {r.channel for r in await notifications(db) if r.user_id == cast.patient_id}
-    assert channels == {Channel.EMAIL, Channel.SMS, Channel.IN_APP}
 
 
 async def test_a_doctor_without_a_clinic_phone_is_still_known(db: Database) -> None:
