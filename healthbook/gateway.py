@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TypedDict
 
 from starlette.applications import Starlette
 
@@ -59,7 +60,12 @@ def gateway_app(
     return create_app(config, signer=signer, edge=edge)
 
 
-def tls_files(edge_config: EdgeConfig) -> dict[str, str | None]:
+class TlsFiles(TypedDict):
+    ssl_certfile: str | None
+    ssl_keyfile: str | None
+
+
+def tls_files(edge_config: EdgeConfig) -> TlsFiles:
     """uvicorn's certificate and key arguments (None each without TLS)."""
     cert, key = edge_config.tls_cert, edge_config.tls_key
     return {

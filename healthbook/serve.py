@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,9 @@ from healthbook.gateway import gateway_app, tls_files
 from healthbook.ops import ops_app, ops_port, public_app
 from healthbook.servers import serve_together, server, stop_on_signals
 from healthbook.wiring import build_authenticator, build_bus, declare_actors
+from router.config import RouterConfig
 from router.edge.config import EdgeConfig
+from router.workers import listening_socket, run_loop, run_workers
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import Cache, MemoryCache, RedisCache
 from subgraphs.shared.logs import configure_logging
@@ -39,35 +42,48 @@ def serve(settings: Settings, component: str, *, port: int | None, supergraph: P
     if port is not None:
         settings = dataclasses.replace(settings, ports={**settings.ports, component: port})
     if component in COMPONENTS:
-        asyncio.run(_serve_subgraph(settings, component))
+        run_loop(_serve_subgraph(settings, component))
         return 0
     if component == "worker":
         return _serve_worker(settings)
     if component == "router":
-        edge_config = EdgeConfig.from_env()
-        app = gateway_app(
-            settings,
-            supergraph or SUPERGRAPH_PATH,
-            local_subgraphs=False,
-            authenticator=build_authenticator(settings, _shared_cache(settings)),
-            edge_config=edge_config,
-        )
-        metrics = app.state.metrics
-        asyncio.run(
-            _serve_app(
-                app,
-                settings.host,
-                settings.ports["router"],
-                exposition=metrics.exposition,
-                **tls_files(edge_config),
-            )
-        )
-        return 0
+        return _serve_router(settings, supergraph or SUPERGRAPH_PATH)
     if component == "scheduler":
         from healthbook.notifications_scheduler import run as run_scheduler
 
         return run_scheduler(settings)
     raise ValueError(component)
+
+
+def _serve_router(settings: Settings, supergraph: Path) -> int:
+    """ROUTER_WORKERS processes on one port, each with its own SO_REUSEPORT socket, app and
+    event loop (built after the fork)."""
+    edge_config = EdgeConfig.from_env()
+    workers = RouterConfig.from_env().workers
+    host, port = settings.host, settings.ports["router"]
+
+    def serve_one() -> None:
+        app = gateway_app(
+            settings,
+            supergraph,
+            local_subgraphs=False,
+            authenticator=build_authenticator(settings, _shared_cache(settings)),
+            edge_config=edge_config,
+        )
+        sock = listening_socket(host, port, reuse_port=workers > 1) if workers > 1 else None
+        run_loop(
+            _serve_app(
+                app,
+                host,
+                port,
+                exposition=app.state.metrics.exposition,
+                sock=sock,
+                **tls_files(edge_config),
+            )
+        )
+
+    log.info("serving", extra={"component": "router", "port": port, "workers": workers})
+    return run_workers(workers, serve_one)
 
 
 def _shared_cache(settings: Settings) -> Cache:
@@ -93,17 +109,27 @@ async def _serve_app(
     exposition: Callable[[], bytes] | None = None,
     ssl_certfile: str | None = None,
     ssl_keyfile: str | None = None,
+    sock: socket.socket | None = None,
 ) -> None:
-    """Serve `app` on host:port, and its /metrics and health on HEALTHBOOK_OPS_PORT if set."""
+    """Serve `app` on host:port (or `sock`), and its /metrics and health on
+    HEALTHBOOK_OPS_PORT if set (shared by the workers too when `sock` is shared)."""
     stop = asyncio.Event()
     stop_on_signals(stop)
     ops = ops_port(os.environ)
     public = app if ops is None else public_app(app)
     servers = [
-        server(public, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+        server(
+            public,
+            host=host,
+            port=port,
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
+            sock=sock,
+        )
     ]
     if ops is not None:
-        servers.append(server(ops_app(app, exposition), host=host, port=ops))
+        ops_sock = listening_socket(host, ops, reuse_port=True) if sock is not None else None
+        servers.append(server(ops_app(app, exposition), host=host, port=ops, sock=ops_sock))
     await serve_together(servers, stop)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from collections.abc import Generator, Sequence
 
 import uvicorn
@@ -12,7 +13,10 @@ from starlette.types import ASGIApp
 
 
 class Server(uvicorn.Server):
-    """A uvicorn server that leaves signal handling to whoever runs it."""
+    """A uvicorn server that leaves signal handling to whoever runs it; `sockets`, when
+    given, are listened on instead of binding host:port (workers sharing a port)."""
+
+    sockets: list[socket.socket] | None = None
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -26,6 +30,7 @@ def server(
     port: int,
     ssl_certfile: str | None = None,
     ssl_keyfile: str | None = None,
+    sock: socket.socket | None = None,
 ) -> Server:
     config = uvicorn.Config(
         app,
@@ -35,18 +40,21 @@ def server(
         access_log=False,
         lifespan="on",
         ws_ping_interval=20,
+        http="httptools",
         # Which proxies to trust is the router's decision (ROUTER_TRUSTED_PROXIES), never
         # uvicorn's default of believing X-Forwarded-For from 127.0.0.1.
         proxy_headers=False,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )
-    return Server(config)
+    served = Server(config)
+    served.sockets = [sock] if sock is not None else None
+    return served
 
 
 async def serve_together(servers: Sequence[Server], stop: asyncio.Event) -> None:
     """Run every server until `stop` is set or one of them ends, then stop them all."""
-    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    tasks = [asyncio.create_task(s.serve(sockets=s.sockets)) for s in servers]
     stopper = asyncio.create_task(stop.wait())
     await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
     for s in servers:

@@ -18,6 +18,7 @@ from router.edge.guard import Edge
 from router.planner import Planner
 from router.selection import PlanningError
 from router.supergraph import load_supergraph
+from router.workers import listening_socket, run_workers
 
 __all__ = ["plan_command", "serve"]
 
@@ -29,15 +30,23 @@ def serve(supergraph_path: Path, host: str, port: int) -> None:
     )
     edge_config = EdgeConfig.from_env()
     cert, key = edge_config.tls_cert, edge_config.tls_key
-    uvicorn.run(
-        create_app(config, edge=Edge(edge_config)),
-        host=host,
-        port=port,
-        access_log=False,
-        log_level="info",
-        ssl_certfile=str(cert) if cert else None,
-        ssl_keyfile=str(key) if key else None,
-    )
+
+    def serve_one() -> None:
+        sock = listening_socket(host, port, reuse_port=config.workers > 1)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(config, edge=Edge(edge_config)),
+                access_log=False,
+                log_level="info",
+                loop="uvloop",
+                http="httptools",
+                ssl_certfile=str(cert) if cert else None,
+                ssl_keyfile=str(key) if key else None,
+            )
+        )
+        server.run(sockets=[sock])
+
+    run_workers(config.workers, serve_one)
 
 
 def plan_command(argv: list[str]) -> int:

@@ -11,6 +11,7 @@ from bench.gateways.subgraphs import create_subgraphs_app
 from router.app import create_app
 from router.config import RouterConfig
 from router.supergraph import load_supergraph
+from router.workers import listening_socket, run_workers
 
 
 def main() -> None:
@@ -19,25 +20,30 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--supergraph", type=Path)
     parser.add_argument("--no-dedupe", action="store_true", help="router: no request dedupe")
+    parser.add_argument("--workers", type=int, default=1, help="router processes on the port")
+    parser.add_argument("--loop", choices=["uvloop", "asyncio"], default="uvloop")
+    parser.add_argument("--http", choices=["httptools", "h11"], default="httptools")
     args = parser.parse_args()
-    if args.what == "subgraphs":
-        app = create_subgraphs_app()
-    else:
-        config = RouterConfig(
-            expose_query_plan=False,
-            max_connections=200,
-            deduplicate_subgraph_requests=not args.no_dedupe,
+
+    def serve_one() -> None:
+        if args.what == "subgraphs":
+            app = create_subgraphs_app()
+        else:
+            config = RouterConfig(
+                expose_query_plan=False,
+                max_connections=200,
+                deduplicate_subgraph_requests=not args.no_dedupe,
+            )
+            app = create_app(config, supergraph=load_supergraph(args.supergraph))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app, log_level="warning", access_log=False, loop=args.loop, http=args.http
+            )
         )
-        app = create_app(config, supergraph=load_supergraph(args.supergraph))
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        loop="uvloop",
-        http="httptools",
-    )
+        sock = listening_socket("127.0.0.1", args.port, reuse_port=args.workers > 1)
+        server.run(sockets=[sock])
+
+    run_workers(args.workers, serve_one)
 
 
 if __name__ == "__main__":
