@@ -21,9 +21,10 @@ from starlette.websockets import WebSocket
 from router.config import RouterConfig
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
-from router.gateway import Gateway, GraphQLRequest, RequestError, rejected
+from router.gateway import Gateway, GraphQLRequest, Outcome, RequestError, rejected
 from router.graphiql import graphiql_page, graphiql_route, wants_graphiql
 from router.http_pool import HttpPool
+from router.inflight import InflightRequests, request_key
 from router.metrics import RouterMetrics
 from router.subgraph_client import FORWARDED_HEADERS, RequestSigner, SubgraphClient
 from router.subgraph_transport import HttpxSender, PoolSender, Sender
@@ -73,6 +74,7 @@ def create_app(
     """
     metrics = RouterMetrics()
     state = _State()
+    inflight: InflightRequests[Outcome] = InflightRequests()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -144,7 +146,13 @@ def create_app(
                     headers={"allow": "POST"},
                 )
             headers = subgraph_headers(request)
-            outcome = await gateway.run(prepared, parsed.variables, headers=headers)
+            if _shares(config, prepared.kind):
+                key = request_key(prepared.key, parsed.variables, headers)
+                outcome = await inflight.share(
+                    key, lambda: gateway.run(prepared, parsed.variables, headers=headers)
+                )
+            else:
+                outcome = await gateway.run(prepared, parsed.variables, headers=headers)
         assert media is not None
         status = 400 if outcome.rejected and media == GRAPHQL_RESPONSE else 200
         body = edge.scrub(outcome.body) if edge is not None else outcome.body
@@ -209,6 +217,7 @@ def create_app(
     )
     app.state.metrics = metrics
     app.state.gateway_ref = lambda: state.gateway
+    app.state.inflight = inflight
     return app
 
 
@@ -232,6 +241,12 @@ async def _subgraph_sender(
         yield sender
     finally:
         await sender.aclose()
+
+
+def _shares(config: RouterConfig, kind: OperationType) -> bool:
+    if kind == OperationType.QUERY:
+        return config.deduplicate_requests
+    return kind == OperationType.MUTATION and config.deduplicate_mutations
 
 
 def _negotiate(accept: str | None) -> str | None:

@@ -11,11 +11,16 @@
 - `ROUTER_SUBGRAPH_KEEPALIVE`: idle keep-alive connections kept per subgraph origin
   (default: `ROUTER_SUBGRAPH_MAX_CONNECTIONS`); `ROUTER_SUBGRAPH_KEEPALIVE_SECONDS`: how long
   one is kept idle (`30`).
+- `ROUTER_WORKERS`: router processes serving one port (`SO_REUSEPORT`), `1`; set it to the
+  cores the router may use.
 - `ROUTER_DOCUMENT_CACHE_SIZE`, `ROUTER_PLAN_CACHE_SIZE`: LRU cache sizes (`1000`).
 - `ROUTER_EXPOSE_QUERY_PLAN`: let the request header `X-Healthbook-Plan: 1` add
   `extensions.queryPlan` (default: on when `HEALTHBOOK_ENV` is `development`, its default).
 - `ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS`: a subgraph query identical to one in flight
   (same body and forwarded headers) shares its answer (`true`, like Hive Gateway).
+- `ROUTER_DEDUPLICATE_REQUESTS`: identical client queries in flight (same operation,
+  variables and every header that reaches a subgraph) share one execution (`true`);
+  `ROUTER_DEDUPLICATE_MUTATIONS`: the same for mutations (`false`).
 - `ROUTER_READY_CHECKS_SUBGRAPHS`: `/health/ready` also needs every subgraph to answer
   (`false`).
 """
@@ -53,6 +58,12 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         "ROUTER_HOST",
         "address the router binds (healthbook uses HEALTHBOOK_HOST)",
         "127.0.0.1",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_WORKERS",
+        "router processes sharing the port (SO_REUSEPORT); one per core it may use",
+        "1",
         components=_ROUTER,
     ),
     Variable(
@@ -99,6 +110,19 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         components=_ROUTER,
     ),
     Variable(
+        "ROUTER_DEDUPLICATE_REQUESTS",
+        "identical client queries in flight (operation, variables, subgraph headers) share "
+        "one execution",
+        "true",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_DEDUPLICATE_MUTATIONS",
+        "the same for identical mutations (same user, same variables) in flight",
+        "false",
+        components=_ROUTER,
+    ),
+    Variable(
         "ROUTER_EXPOSE_QUERY_PLAN",
         "honour X-Healthbook-Plan: 1 (default: on in development)",
         components=_ROUTER,
@@ -127,6 +151,7 @@ class RouterConfig:
     supergraph_path: Path | None = None
     host: str = "127.0.0.1"
     port: int = 4000
+    workers: int = 1
     subgraph_timeout: float = 30.0
     subgraph_timeouts: Mapping[str, float] = field(default_factory=dict)
     subgraph_urls: Mapping[str, str] = field(default_factory=dict)
@@ -138,6 +163,8 @@ class RouterConfig:
     expose_query_plan: bool = True
     ready_checks_subgraphs: bool = False
     deduplicate_subgraph_requests: bool = True
+    deduplicate_requests: bool = True
+    deduplicate_mutations: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RouterConfig:
@@ -161,6 +188,7 @@ class RouterConfig:
             supergraph_path=Path(supergraph) if supergraph else None,
             host=env.get("ROUTER_HOST", "127.0.0.1"),
             port=_int(env, "ROUTER_PORT", 4000, low=0, high=65535),
+            workers=_int(env, "ROUTER_WORKERS", 1, low=1, high=256),
             subgraph_timeout=_positive_float(
                 "ROUTER_SUBGRAPH_TIMEOUT", env.get("ROUTER_SUBGRAPH_TIMEOUT", "30")
             ),
@@ -181,6 +209,8 @@ class RouterConfig:
             expose_query_plan=_bool(env, "ROUTER_EXPOSE_QUERY_PLAN", development),
             ready_checks_subgraphs=_bool(env, "ROUTER_READY_CHECKS_SUBGRAPHS", False),
             deduplicate_subgraph_requests=_bool(env, "ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS", True),
+            deduplicate_requests=_bool(env, "ROUTER_DEDUPLICATE_REQUESTS", True),
+            deduplicate_mutations=_bool(env, "ROUTER_DEDUPLICATE_MUTATIONS", False),
         )
 
     def url_for(self, subgraph: str, default: str) -> str:
