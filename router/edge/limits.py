@@ -1,4 +1,5 @@
-"""Operation limits checked before validation: tokens, depth, aliases, root fields, and the
+"""Operation limits checked before validation: tokens, depth, aliases, root fields (counted on
+the operation as executed, fragments expanded, with a cap on that expansion), and the
 introspection policy. Each refusal carries a stable code (400)."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from graphql import (
 
 from router.edge.refusal import Refusal
 
-__all__ = ["OperationLimits", "Shape", "measure"]
+__all__ = ["MAX_EXPANSION", "OperationLimits", "Shape", "measure"]
 
 _INTROSPECTION = frozenset({"__schema", "__type"})
 
@@ -33,6 +34,7 @@ class Shape:
     aliases: int
     root_fields: int
     introspection: bool
+    expanded_too_far: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,12 @@ class OperationLimits:
                 ) from None
             raise Refusal(400, "GRAPHQL_PARSE_FAILED", error.message) from None
         shape = measure(document)
+        if shape.expanded_too_far:
+            raise Refusal(
+                400,
+                "MAX_EXPANSION_EXCEEDED",
+                f"The operation expands to more than {MAX_EXPANSION} selections.",
+            )
         if shape.introspection and not self.introspection:
             raise Refusal(400, "INTROSPECTION_DISABLED", "Introspection is disabled here.")
         if shape.depth > self.max_depth:
@@ -77,35 +85,49 @@ class OperationLimits:
         return document
 
 
-def measure(document: DocumentNode) -> Shape:
-    """Depth (introspection subtrees left out), aliases and root fields, fragments followed."""
+# Selections visited while expanding fragments, per document: enough for any real operation
+# (the web app's largest expands to a few hundred), small enough to stay cheap.
+MAX_EXPANSION = 10_000
+
+
+def measure(document: DocumentNode, *, max_expansion: int = MAX_EXPANSION) -> Shape:
+    """Depth (introspection subtrees left out), aliases and root fields of each operation as
+    it executes: every fragment spread expanded where it stands, so aliases behind a spread
+    used fifteen times count fifteen times. `expanded_too_far` when the expansion would visit
+    more than `max_expansion` selections (the walk stops there)."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    walker = _Walker(fragments)
-    depth = roots = 0
+    depth = aliases = roots = 0
+    walker = _Walker(fragments, max_expansion)
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
+            walker.aliases = 0
             depth = max(depth, walker.depth(definition.selection_set, frozenset()))
+            aliases = max(aliases, walker.aliases)
             roots = max(roots, walker.count_roots(definition.selection_set, frozenset()))
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
-            walker.count_aliases(definition.selection_set)
-    return Shape(depth, walker.aliases, roots, walker.introspection)
+    return Shape(depth, aliases, roots, walker.introspection, walker.budget < 0)
 
 
 class _Walker:
-    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode], budget: int) -> None:
         self.fragments = fragments
         self.aliases = 0
         self.introspection = False
+        self.budget = budget
 
     def depth(self, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
+        """The depth below `selection_set`, counting aliases on the way."""
         if selection_set is None:
             return 0
         deepest = 0
         for selection in selection_set.selections:
+            self.budget -= 1
+            if self.budget < 0:
+                return deepest
             if isinstance(selection, FieldNode):
+                if selection.alias is not None:
+                    self.aliases += 1
                 if selection.name.value in _INTROSPECTION:
                     self.introspection = True
                     continue
@@ -133,16 +155,3 @@ class _Walker:
                 if fragment is not None and name not in seen:
                     count += self.count_roots(fragment.selection_set, seen | {name})
         return count
-
-    def count_aliases(self, selection_set: SelectionSetNode | None) -> None:
-        if selection_set is None:
-            return
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                if selection.alias is not None:
-                    self.aliases += 1
-                if selection.name.value in _INTROSPECTION:
-                    self.introspection = True
-                self.count_aliases(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                self.count_aliases(selection.selection_set)

@@ -9,7 +9,9 @@ Three limits, checked before a password is verified (so a throttled attempt lear
   from addresses the account has not signed in from. Counted *before* the check
   (atomically), so concurrent attempts cannot overshoot.
 - per client address: at most `LOGIN_MAX_FAILURES_PER_ADDRESS_PER_HOUR` failures per
-  rolling hour across all accounts (credential stuffing).
+  rolling hour across all accounts (credential stuffing). Each attempt is reserved
+  before its password is checked and given back when it succeeds, so concurrent
+  attempts cannot overshoot either.
 
 No permanent lock-out: every limit expires (at most two hours after the attack stops);
 the account limit does not apply from addresses where the account signed in during the
@@ -80,22 +82,47 @@ class LoginThrottle:
             current = int(raw) if raw else 0
         return current + (int(previous) if previous else 0)
 
+    async def _reserve(self, key: str) -> int:
+        """Count this attempt now, before its password is checked: the attempts in the
+        current and previous hour buckets, less those given back (`_release`)."""
+        bucket = int(self.clock() // HOUR)
+        current = await self.cache.increment(f"{key}:{bucket}", ttl_seconds=2 * HOUR)
+        total = current
+        for name in (f"{key}:{bucket - 1}",):
+            raw = await self.cache.get(name)
+            total += int(raw) if raw else 0
+        for name in (f"{key}:back:{bucket}", f"{key}:back:{bucket - 1}"):
+            raw = await self.cache.get(name)
+            total -= int(raw) if raw else 0
+        return total
+
+    async def _release(self, key: str) -> None:
+        """Give back a reserved attempt that did not fail (signed in, or refused untried)."""
+        bucket = int(self.clock() // HOUR)
+        await self.cache.increment(f"{key}:back:{bucket}", ttl_seconds=2 * HOUR)
+
     async def check(self, account: str, address: str) -> None:
-        """Raise RATE_LIMITED when this attempt must not be tried now."""
+        """Raise RATE_LIMITED when this attempt must not be tried now.
+
+        The address's attempt is reserved here, atomically, so that concurrent attempts
+        cannot overshoot the per-address limit; `succeeded` gives it back.
+        """
         acct, addr, pair, trusted = self._keys(account, address)
         until = await self.cache.get(f"{pair}:until")
         now = self.clock()
         if until is not None and now < float(until):
             raise _refuse(float(until) - now)
-        if await self._window(addr, count=False) >= self.max_per_address_hour:
+        if await self._reserve(addr) > self.max_per_address_hour:
+            await self._release(addr)
             raise _refuse(HOUR - now % HOUR)
         untrusted = await self.cache.get(trusted) is None
         if untrusted and await self._window(acct, count=True) > self.max_per_account_hour:
+            await self._release(addr)
             raise _refuse(HOUR - now % HOUR)
 
     async def failed(self, account: str, address: str) -> None:
-        _, addr, pair, _ = self._keys(account, address)
-        await self._window(addr, count=True)
+        """After a checked attempt failed (its address attempt stays counted)."""
+        _, _, pair, _ = self._keys(account, address)
         streak = await self.cache.increment(f"{pair}:streak", ttl_seconds=HOUR)
         wait = backoff_seconds(streak)
         if wait:
@@ -103,7 +130,8 @@ class LoginThrottle:
             await self.cache.set(f"{pair}:until", until, ttl_seconds=wait + 1)
 
     async def succeeded(self, account: str, address: str) -> None:
-        _, _, pair, trusted = self._keys(account, address)
+        _, addr, pair, trusted = self._keys(account, address)
+        await self._release(addr)
         await self.cache.delete(f"{pair}:streak")
         await self.cache.delete(f"{pair}:until")
         await self.cache.set(trusted, b"1", ttl_seconds=TRUSTED_SECONDS)

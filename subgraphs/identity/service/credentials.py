@@ -76,6 +76,7 @@ async def change_password(
             reason="bad_password",
         )
         raise BadUserInput("The current password is incorrect.", field="currentPassword")
+    await ident.throttle.succeeded(user.email, origin.key)  # gives the reserved attempt back
     domain.check_password(new_password, field="newPassword", email=user.email)
     hashed = await asyncio.to_thread(hash_password, new_password, ident.hasher)
     now = ident.clock()
