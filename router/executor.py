@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from router.batching import EntityRequest, combine, split
+from router.contexts import context_groups
 from router.plan import Fetch, QueryPlan, Representation
 from router.restore import restore_keys
 from router.selection import INTERNAL_PREFIX, FieldSelection, FragmentSelection, Selection
@@ -85,7 +86,8 @@ def _units(plan: QueryPlan) -> list[list[Fetch]]:
     units: dict[tuple[Any, ...], list[Fetch]] = {}
     for fetch in plan.fetches:  # in dependency order
         depth[fetch.id] = 1 + max((depth[d] for d in fetch.depends_on), default=-1)
-        key = (fetch.subgraph, depth[fetch.id]) if fetch.is_entity_fetch else (fetch.id,)
+        batched = fetch.is_entity_fetch and not fetch.contexts
+        key = (fetch.subgraph, depth[fetch.id]) if batched else (fetch.id,)
         units.setdefault(key, []).append(fetch)
     return list(units.values())
 
@@ -142,10 +144,35 @@ async def _run(
         for error in answer.get("errors") or ():
             errors.append(_client_error(error, fetch.subgraph))
         return answer
-    targets, representations = _representations(data, fetch)
+    if not fetch.contexts:
+        return await _run_entities(fetch, data, errors, fetch_variables, call, None)
+    for answer in await asyncio.gather(
+        *(
+            _run_entities(fetch, data, errors, {**fetch_variables, **values}, call, objects)
+            for values, objects in context_groups(data, fetch)
+        )
+    ):
+        if answer is not None:
+            return answer
+    return None
+
+
+async def _run_entities(
+    fetch: Fetch,
+    data: Json,
+    errors: list[Json],
+    fetch_variables: Json,
+    call: SubgraphCall,
+    objects: list[Json] | None,
+) -> Json | None:
+    """One `_entities` request for the objects at the fetch's path (or `objects`)."""
+    targets, representations = _representations(data, fetch, objects)
     if not representations:
         return None
-    body["variables"] = {**fetch_variables, "representations": representations}
+    body: Json = {
+        "query": fetch.operation,
+        "variables": {**fetch_variables, "representations": representations},
+    }
     answer = await _ask(fetch, body, errors, call, path=lambda: _first_path(data, fetch, targets))
     if answer is not None:
         _apply_entities(data, fetch, targets, answer, errors)
@@ -229,13 +256,16 @@ def _paths_at(data: Json, path: tuple[str, ...]) -> dict[int, Path]:
     return paths
 
 
-def _representations(data: Json, fetch: Fetch) -> tuple[list[list[Json]], list[Json]]:
-    """Deduplicated representations and, for each, the objects it stands for."""
+def _representations(
+    data: Json, fetch: Fetch, objects: list[Json] | None = None
+) -> tuple[list[list[Json]], list[Json]]:
+    """Deduplicated representations and, for each, the objects it stands for (all those at
+    the fetch's path, or `objects`)."""
     by_type: dict[str, Representation] = {r.typename: r for r in fetch.representations}
     index: dict[bytes, int] = {}
     targets: list[list[Json]] = []
     representations: list[Json] = []
-    for obj in _objects_at(data, fetch.path):
+    for obj in _objects_at(data, fetch.path) if objects is None else objects:
         spec = by_type.get(typename_of(obj))
         if spec is None:
             continue

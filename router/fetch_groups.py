@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from graphql import OperationDefinitionNode, print_ast
 
-from router.plan import Fetch, Representation
+from router.plan import ContextValue, Fetch, Representation
 from router.restore import needs_restore
 from router.selection import FieldSelection, PlanningError, SelectionBuilder, print_selections
 
@@ -40,6 +40,8 @@ class FetchGroup:
     reps: dict[str, RepresentationBuilder] = field(default_factory=dict)
     depends_on: set[int] = field(default_factory=set)
     variables: set[str] = field(default_factory=set)
+    contexts: list[ContextValue] = field(default_factory=list)
+    context_types: dict[str, str] = field(default_factory=dict)  # variable -> GraphQL type
 
 
 def to_fetches(
@@ -72,7 +74,13 @@ def _fetch(
         text = f"{header} {print_selections(selections)}"
     else:
         entity_selection = print_selections(selections)
-        params = ", ".join(["$representations: [_Any!]!", *(definitions[v] for v in variables)])
+        params = ", ".join(
+            [
+                "$representations: [_Any!]!",
+                *(definitions[v] for v in variables),
+                *(f"${v}: {t}" for v, t in group.context_types.items()),
+            ]
+        )
         body = print_selections(
             (
                 FieldSelection(
@@ -97,6 +105,7 @@ def _fetch(
         entity_selection=entity_selection,
         variable_definitions=tuple(definitions[v] for v in variables),
         restores=selections if needs_restore(selections) else (),
+        contexts=tuple(group.contexts),
     )
 
 

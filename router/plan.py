@@ -13,7 +13,17 @@ from typing import Any
 
 from router.selection import Selection, print_selections
 
-__all__ = ["Fetch", "QueryPlan", "Representation"]
+__all__ = ["ContextValue", "Fetch", "QueryPlan", "Representation"]
+
+
+@dataclass(frozen=True)
+class ContextValue:
+    """A `@fromContext` value: `field` of the ancestor `depth` steps down the fetch's path,
+    sent as the variable `variable` (one request per distinct value)."""
+
+    variable: str
+    depth: int
+    field: str
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class Fetch:
     # The selections (inside `_entities` for entity fetches) when some answer keys must be
     # restored to the client's (router.restore); empty otherwise.
     restores: tuple[Selection, ...] = ()
+    contexts: tuple[ContextValue, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:
@@ -72,6 +83,9 @@ class QueryPlan:
                     rep_text += " + requires " + print_selections(rep.requires)
                 alias = "" if rep.as_typename == rep.typename else f" as {rep.as_typename}"
                 lines.append(f"      represent {rep.typename}{alias} by {rep_text}")
+            for context in fetch.contexts:
+                at = "/".join(fetch.path[: context.depth]) or "the root"
+                lines.append(f"      ${context.variable} = {context.field} of {at}")
             lines.append(f"      {fetch.operation}")
         return "\n".join(lines)
 

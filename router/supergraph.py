@@ -19,7 +19,9 @@ from graphql import (
     EnumTypeDefinitionNode,
     EnumValueNode,
     GraphQLSchema,
+    ListValueNode,
     NullValueNode,
+    ObjectValueNode,
     SchemaDefinitionNode,
     StringValueNode,
     TypeDefinitionNode,
@@ -34,6 +36,7 @@ from router.config import env_name
 from router.links import LinkedSpecs, read_links
 
 __all__ = [
+    "ContextArgument",
     "FieldJoin",
     "Graph",
     "Supergraph",
@@ -71,6 +74,17 @@ class TypeJoin:
 
 
 @dataclass(frozen=True)
+class ContextArgument:
+    """An argument a subgraph takes `@fromContext`: `selection` on the nearest ancestor of a
+    type setting `context` (`@context`), sent as the argument `name` of type `type`."""
+
+    context: str
+    name: str
+    type: str
+    selection: str
+
+
+@dataclass(frozen=True)
 class FieldJoin:
     """One `@join__field`: how `graph` contributes to a field."""
 
@@ -84,6 +98,7 @@ class FieldJoin:
     # Progressive @override: on the overriding join (with `override`) it resolves while the
     # label is active; on the overridden one while it is not (router.ownership.label_active).
     override_label: str | None = None
+    context_arguments: tuple[ContextArgument, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,7 @@ class Supergraph:
     field_joins: Mapping[tuple[str, str], tuple[FieldJoin, ...]]
     implements: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
     union_members: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+    contexts: Mapping[str, frozenset[str]] = field(default_factory=dict)  # type -> @context names
 
     def graph_by_name(self, name: str) -> Graph:
         for graph in self.graphs.values():
@@ -127,10 +143,20 @@ def read_supergraph(sdl: str, url_overrides: Mapping[str, str] | None = None) ->
     field_joins: dict[tuple[str, str], tuple[FieldJoin, ...]] = {}
     implements: dict[str, dict[str, set[str]]] = {}
     union_members: dict[str, dict[str, set[str]]] = {}
+    contexts: dict[str, frozenset[str]] = {}
+    context_link = links.get("context")
+    context_directive = context_link.prefix if context_link else "context"
     for node in _type_nodes(document):
         name = node.name.value
         if name.startswith((f"{join.prefix}__", "link__")):
             continue
+        names = [
+            _str(_arguments(d)["name"])
+            for d in getattr(node, "directives", None) or ()
+            if d.name.value == context_directive and "name" in _arguments(d)
+        ]
+        if names:
+            contexts[node.name.value] = frozenset(names)
         joins = tuple(reader.type_join(d) for d in reader.directives(node, "type"))
         type_joins[name] = type_joins.get(name, ()) + joins
         for d in reader.directives(node, "implements"):
@@ -156,6 +182,7 @@ def read_supergraph(sdl: str, url_overrides: Mapping[str, str] | None = None) ->
         field_joins=field_joins,
         implements=_freeze(implements),
         union_members=_freeze(union_members),
+        contexts=contexts,
     )
 
 
@@ -211,7 +238,32 @@ class _JoinReader:
             override=_optional_str(args.get("override")),
             used_overridden=_bool(args.get("usedOverridden"), default=False),
             override_label=_optional_str(args.get("overrideLabel")),
+            context_arguments=_context_arguments(args.get("contextArguments")),
         )
+
+
+def _context_arguments(value: ValueNode | None) -> tuple[ContextArgument, ...]:
+    if not isinstance(value, ListValueNode):
+        return ()
+    out: list[ContextArgument] = []
+    for item in value.values:
+        if isinstance(item, ObjectValueNode):
+            fields = {f.name.value: f.value for f in item.fields}
+            out.append(
+                ContextArgument(
+                    context=_str(fields["context"]),
+                    name=_str(fields["name"]),
+                    type=_str(fields["type"]),
+                    selection=_unbraced(_str(fields["selection"])),
+                )
+            )
+    return tuple(out)
+
+
+def _unbraced(selection: str) -> str:
+    """A context selection (` { locale }`) as a field set (`locale`)."""
+    text = selection.strip()
+    return text[1:-1].strip() if text.startswith("{") and text.endswith("}") else text
 
 
 def _type_nodes(document: DocumentNode) -> list[TypeDefinitionNode | TypeExtensionNode]:

@@ -52,6 +52,8 @@ class Holder:
     group: FetchGroup
     target: SelectionBuilder
     provided: FieldSetTree | None = None
+    # Arguments the planner adds to a field here (`@fromContext` values), by field name.
+    added_arguments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class Walk:
         edge = self.ctx.graph.edge_for(parent.name, holder.group.graph, name)
         shape = edge.subgraph_type if edge else str(field_def.type)
         named = get_named_type(field_def.type)
-        arguments = self.arguments(node, holder.group)
+        arguments = _with(self.arguments(node, holder.group), holder.added_arguments.get(name))
         key, sub = holder.target.add_field(
             name,
             alias=key,
@@ -290,6 +292,13 @@ class _VariableCollector(Visitor):
 
     def enter_variable(self, node: VariableNode, *_args: object) -> None:
         self.names.add(node.name.value)
+
+
+def _with(arguments: str, added: str | None) -> str:
+    if not added:
+        return arguments
+    inner = [arguments[1:-1]] if arguments else []
+    return "(" + ", ".join([*inner, added]) + ")"
 
 
 def _list_depth(type_: GraphQLOutputType) -> int:

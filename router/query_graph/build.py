@@ -84,6 +84,7 @@ def _field_edges(
             subgraph_type=subgraph_type,
             requires=join.requires,
             provides=join.provides,
+            context_arguments=join.context_arguments,
         )
     return edges
 

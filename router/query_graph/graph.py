@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from router.ownership import FieldSetTree
+from router.supergraph import ContextArgument
 
 __all__ = ["DowncastEdge", "FieldEdge", "KeyEdge", "Node", "QueryGraph"]
 
@@ -51,6 +52,13 @@ class FieldEdge:
     subgraph_type: str
     requires: str | None = None
     provides: str | None = None
+    # `@fromContext` arguments: values from an ancestor, sent with an entity fetch.
+    context_arguments: tuple[ContextArgument, ...] = ()
+
+    @property
+    def conditional(self) -> bool:
+        """The field needs values from elsewhere first (`@requires`, `@fromContext`)."""
+        return self.requires is not None or bool(self.context_arguments)
 
 
 @dataclass(frozen=True)

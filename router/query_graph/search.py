@@ -55,7 +55,7 @@ class PathSearch:
         """`graph` resolves the field itself where it holds the object (no `@requires`)."""
         edge = self.graph.edge_for(type_name, graph, name)
         if edge is not None:
-            return edge.requires is None
+            return not edge.conditional
         return (
             provided is not None
             and name in provided.names()

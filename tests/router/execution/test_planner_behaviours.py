@@ -80,3 +80,26 @@ def test_a_required_fragment_is_projected_into_the_representation() -> None:
 
     body, _ = run("requires", "{ things { label } }", answer)
     assert body == {"data": {"things": [{"label": "foo f"}, {"label": "bar"}]}}
+
+
+def test_one_entity_request_per_distinct_context_value() -> None:
+    users = [
+        {"id": "1", "locale": "de", "orders": [{"__typename": "Order", "id": "a"}]},
+        {"id": "2", "locale": "en", "orders": [{"__typename": "Order", "id": "b"}]},
+        {"id": "3", "locale": "de", "orders": [{"__typename": "Order", "id": "c"}]},
+    ]
+    words = {"de": "Hallo", "en": "Hello"}
+
+    def answer(subgraph: str, body: dict[str, Any]) -> dict[str, Any]:
+        if subgraph == "users":
+            return {"data": {"users": users}}
+        variables = body["variables"]
+        word = words[variables["__hb_ctx_0"]]
+        reps = variables["representations"]
+        return {"data": {"_entities": [{"greeting": f"{word} {r['id']}"} for r in reps]}}
+
+    body, calls = run("context", "{ users { id orders { greeting } } }", answer)
+    greetings = [u["orders"][0]["greeting"] for u in body["data"]["users"]]
+    assert greetings == ["Hallo a", "Hello b", "Hallo c"]
+    contexts = sorted(b["variables"]["__hb_ctx_0"] for s, b in calls if s == "greetings")
+    assert contexts == ["de", "en"]

@@ -155,3 +155,17 @@ def test_a_non_resolvable_interface_object_plans_the_owner_and_other_interface_o
               query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Account { __typename ... on Member { email } } } }
         """  # noqa: E501
     )
+
+
+def test_from_context_arguments_are_selected_on_the_ancestor_and_sent_as_variables() -> None:
+    assert described("context", "{ users { id orders { greeting } } }") == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 users first, merged at the root:
+              query { users { id orders { __typename id } locale } }
+          #1 greetings after #0, merged at users/@/orders/@:
+              represent Order by { id }
+              $__hb_ctx_0 = locale of users/@
+              query($representations: [_Any!]!, $__hb_ctx_0: String) { _entities(representations: $representations) { ... on Order { greeting(locale: $__hb_ctx_0) } } }
+        """  # noqa: E501
+    )
