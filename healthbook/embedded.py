@@ -20,6 +20,7 @@ from healthbook.wiring import build_authenticator, build_bus, declare_actors, ro
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.bus import EventBus
 from subgraphs.shared.logs import configure_logging
+from subgraphs.shared.private_files import private_directory
 from subgraphs.shared.resources import Resources, Shared
 from subgraphs.shared.settings import Settings
 from subgraphs.shared.telemetry import configure_tracing
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 def run_embedded(settings: Settings, *, seed: bool) -> int:
     """Migrate, optionally seed, then serve everything until Ctrl-C."""
     configure_logging(component="healthbook", level=settings.log_level)
+    os.umask(0o077)  # whatever else lands in the data directory is private too
+    private_directory(settings.data_dir, existing_too=True)
     configure_tracing(
         service_name="healthbook", namespace="healthbook", otlp_endpoint=settings.otlp_endpoint
     )

@@ -20,6 +20,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from subgraphs.shared.private_files import private_file
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now."""
@@ -54,8 +56,7 @@ class SinkHandler:
         with self._lock:
             self.messages.append(parsed)
             if self._mbox is not None:
-                self._mbox.parent.mkdir(parents=True, exist_ok=True)
-                box = mailbox.mbox(self._mbox)
+                box = mailbox.mbox(private_file(self._mbox))
                 try:
                     box.add(raw)
                     box.flush()

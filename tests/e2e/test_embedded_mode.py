@@ -40,3 +40,9 @@ def test_up_serves_every_subgraph_behind_the_router_and_stops_cleanly(tmp_path: 
     assert "Healthbook stopped." in output
     for name in present_subgraphs():
         assert (tmp_path / "data" / f"{name}.sqlite3").exists()
+    # Stores hold password hashes, mail holds live reset links: owner only.
+    data = tmp_path / "data"
+    assert data.stat().st_mode & 0o777 == 0o700
+    for path in data.rglob("*"):
+        expected = 0o700 if path.is_dir() else 0o600
+        assert path.stat().st_mode & 0o777 == expected, path

@@ -13,6 +13,7 @@ import httpx
 import orjson
 
 from subgraphs.notifications.channels.errors import PermanentDeliveryError
+from subgraphs.shared.private_files import private_file
 
 
 class SmsProvider(Protocol):
@@ -83,10 +84,8 @@ class SinkSms:
         return sid
 
     def _append(self, line: bytes) -> None:
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("ab") as file:
-                file.write(line + b"\n")
+        with self._lock, private_file(self.path).open("ab") as file:
+            file.write(line + b"\n")
 
     def messages(self) -> list[dict[str, str]]:
         """Everything sent so far (for the embedded mode and tests)."""
