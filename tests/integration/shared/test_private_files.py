@@ -33,7 +33,8 @@ async def test_a_sqlite_store_and_its_wal_and_shm_files_are_owner_only(tmp_path:
             await connection.execute(text("CREATE TABLE t (secret TEXT)"))
             await connection.execute(text("INSERT INTO t VALUES ('x')"))
         wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-        assert wal.exists() and shm.exists()
+        assert wal.exists()
+        assert shm.exists()
         assert [mode(p) for p in (path, wal, shm)] == [0o600, 0o600, 0o600]
         assert mode(path.parent) == 0o700
     finally:
