@@ -23,7 +23,6 @@ from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 
 from router.fetch_groups import RepresentationBuilder
 from router.ownership import FieldSetTree, field_set_tree, parse_field_set
-from router.plan import ContextValue
 from router.planning.contexts import context_value, pass_contexts
 from router.planning.field_sets import field_set_selections
 from router.planning.walk import Holder, Place, Step
@@ -33,7 +32,6 @@ from router.selection import (
     PlanningError,
     Selection,
 )
-from router.supergraph import ContextArgument
 
 if TYPE_CHECKING:
     from router.fetch_groups import FetchGroup
@@ -164,30 +162,16 @@ class Jumps:
             self.walk.touched.append(set())
             self.walk.plan_fields(place, required, internal=True)
             depends_on |= self.walk.touched.pop()
-        contexts = [self.context_value(place, c) for c in chosen.context_arguments]
+        contexts = [context_value(self.walk, place, c) for c in chosen.context_arguments]
         for _, landed in contexts:
             depends_on |= landed
         holder = self.take(place, route, depends_on)
         if contexts:
-            self.pass_contexts(holder, name, chosen.context_arguments, [c for c, _ in contexts])
+            pass_contexts(holder, name, chosen.context_arguments, [c for c, _ in contexts])
         if requires:
             rep = holder.group.reps[type_name]
             rep.requires.add(requires, internal=True)
         return holder
-
-    def context_value(
-        self, place: Place, argument: ContextArgument
-    ) -> tuple[ContextValue, set[int]]:
-        return context_value(self.walk, place, argument)
-
-    def pass_contexts(
-        self,
-        holder: Holder,
-        name: str,
-        arguments: tuple[ContextArgument, ...],
-        values: list[ContextValue],
-    ) -> None:
-        pass_contexts(holder, name, arguments, values)
 
     def _opened(self, graph: str, path: tuple[str, ...]) -> bool:
         return any(not g.root and g.graph == graph and g.path == path for g in self.walk.groups)

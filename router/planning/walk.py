@@ -19,24 +19,18 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     OperationDefinitionNode,
     OperationType,
-    VariableNode,
     get_named_type,
     is_abstract_type,
     is_composite_type,
-    print_ast,
-    visit,
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
-from graphql.language import Visitor
 
 from router.fetch_groups import FetchGroup
 from router.ownership import FieldSetTree, field_set_tree
+from router.planning.arguments import arguments_of, list_depth, with_added
 from router.planning.context import PlanningContext
 from router.selection import PlanningError, SelectionBuilder
 
@@ -179,7 +173,7 @@ class Walk:
         edge = self.ctx.graph.edge_for(parent.name, holder.group.graph, name)
         shape = edge.subgraph_type if edge else str(field_def.type)
         named = get_named_type(field_def.type)
-        arguments = _with(self.arguments(node, holder.group), holder.added_arguments.get(name))
+        arguments = with_added(self.arguments(node, holder.group), holder.added_arguments.get(name))
         key, sub = holder.target.add_field(
             name,
             alias=key,
@@ -192,7 +186,7 @@ class Walk:
             return
         if edge is not None and edge.tail is not None:
             named = self.schema.get_type(edge.tail.type_name) or named  # the subgraph's type
-        sub_path = (*place.path, key, *("@",) * _list_depth(field_def.type))
+        sub_path = (*place.path, key, *("@",) * list_depth(field_def.type))
         if edge is not None and edge.provides:
             provided: FieldSetTree | None = field_set_tree(edge.provides)
         else:
@@ -273,41 +267,10 @@ class Walk:
         return group
 
     def arguments(self, node: FieldNode, group: FetchGroup) -> str:
-        if not node.arguments:
-            return ""
-        for argument in node.arguments:
-            visit(argument, _VariableCollector(group.variables))
-        return "(" + ", ".join(print_ast(a) for a in node.arguments) + ")"
+        """The field's arguments as sent; their variables become the fetch's."""
+        return arguments_of(node, group.variables)
 
     def interface(self, name: str) -> GraphQLInterfaceType:
         type_ = self.schema.get_type(name)
         assert isinstance(type_, GraphQLInterfaceType)
         return type_
-
-
-class _VariableCollector(Visitor):
-    def __init__(self, names: set[str]) -> None:
-        super().__init__()
-        self.names = names
-
-    def enter_variable(self, node: VariableNode, *_args: object) -> None:
-        self.names.add(node.name.value)
-
-
-def _with(arguments: str, added: str | None) -> str:
-    if not added:
-        return arguments
-    inner = [arguments[1:-1]] if arguments else []
-    return "(" + ", ".join([*inner, added]) + ")"
-
-
-def _list_depth(type_: GraphQLOutputType) -> int:
-    depth = 0
-    while True:
-        if isinstance(type_, GraphQLNonNull):
-            type_ = type_.of_type
-        elif isinstance(type_, GraphQLList):
-            depth += 1
-            type_ = type_.of_type
-        else:
-            return depth
