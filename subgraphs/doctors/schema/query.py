@@ -117,10 +117,13 @@ class Query:
         )
         return DoctorType.from_model(row)
 
-    @strawberry.field(
+    # @inaccessible: the appointments subgraph asks doctors directly (signed); the router's
+    # API schema leaves it out, so clients can neither see nor call it.
+    @strawberry.federation.field(
         description="Internal (appointments): may [start, end) be booked with this doctor now? "
         "Without `end`: the slot that begins at `start`. `ignoreAppointmentId` leaves that "
-        "appointment's busy time out (rescheduling). NOT_FOUND for unknown or hidden doctors."
+        "appointment's busy time out (rescheduling). NOT_FOUND for unknown or hidden doctors.",
+        inaccessible=True,
     )
     async def slot_availability(
         self,

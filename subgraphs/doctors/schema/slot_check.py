@@ -11,9 +11,10 @@ from subgraphs.doctors.schema.types import id_of
 from subgraphs.doctors.service.reads import SlotCheck
 
 
-@strawberry.type(
+@strawberry.federation.type(
     name="SlotCheck",
     description="Whether a range can be booked with a doctor now, and why not (`reason`).",
+    inaccessible=True,  # internal to the appointments subgraph, like `slotAvailability`
 )
 class SlotCheckType:
     doctor_id: strawberry.ID
