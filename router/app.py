@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 from router.config import RouterConfig
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
+from router.fhir import fhir_routes
 from router.gateway import Gateway, GraphQLRequest, Outcome, RequestError, rejected
 from router.graphiql import graphiql_page, graphiql_route, wants_graphiql
 from router.http_pool import HttpPool
@@ -206,6 +207,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", subscriptions),
             graphiql_route(),
+            fhir_routes(lambda: state.gateway, edge, subgraph_headers),
             Route("/health/live", live),
             Route("/health/ready", ready),
             Route("/metrics", exposition),
