@@ -19,11 +19,14 @@ from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 
 
 def request_signer(key: str) -> RequestSigner:
-    """Signs each outgoing subgraph request with the shared key (body for POST, query for GET)."""
+    """Signs each outgoing subgraph request with the shared key: body for POST, query for GET,
+    its path and the forwarded identity headers it carries (a fresh nonce each time)."""
 
     def apply(request: SignableRequest) -> None:
         signed = request.content if request.method != "GET" else request.url.query
-        request.headers[SIGNATURE_HEADER] = sign(signed, key=key)
+        request.headers[SIGNATURE_HEADER] = sign(
+            signed, key=key, path=request.url.path, headers=request.headers
+        )
 
     return apply
 

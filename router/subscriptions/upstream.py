@@ -53,7 +53,9 @@ async def subscribe(
     Ends when the subgraph completes; raises `UpstreamFailed` on errors or an early close.
     Closing the generator completes the subscription upstream and closes the socket.
     """
-    upgrade = httpx.Request("GET", url)  # signed like a GET without a query: over b""
+    forwarded = {k: v for k, v in headers.items() if k != "authorization"}
+    # Signed like a GET without a query (over b""), with the headers the upgrade carries.
+    upgrade = httpx.Request("GET", url, headers=forwarded)
     if signer is not None:
         signer(upgrade)
     extra = {k: v for k, v in upgrade.headers.items() if k.startswith("x-healthbook")}

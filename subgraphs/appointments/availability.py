@@ -116,7 +116,8 @@ class HttpAvailabilityChecker:
         body = orjson.dumps({"query": SLOT_AVAILABILITY_QUERY, "variables": variables})
         headers = {"content-type": "application/json"}
         if self.signing_key:
-            headers[SIGNATURE_HEADER] = sign(body, key=self.signing_key)
+            path = httpx.URL(self.url).path
+            headers[SIGNATURE_HEADER] = sign(body, key=self.signing_key, path=path, headers=headers)
         try:
             async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
                 response = await client.post(self.url, content=body, headers=headers)

@@ -17,6 +17,7 @@ from subgraphs.shared.metrics import GraphQLMetrics
 from subgraphs.shared.middleware import RequestContext, RequireSignature
 from subgraphs.shared.relay import OutboxRelay
 from subgraphs.shared.resources import Resources
+from subgraphs.shared.signing import NonceLedger
 
 
 @dataclass
@@ -81,7 +82,8 @@ def create_subgraph_app(spec: SubgraphSpec, resources: Resources) -> Starlette:
 
     middleware = [Middleware(RequestContext, component=spec.name)]
     if settings.signing_key:
-        middleware.append(Middleware(RequireSignature, key=settings.signing_key))
+        nonces = NonceLedger(resources.cache)  # Redis when configured: shared by replicas
+        middleware.append(Middleware(RequireSignature, key=settings.signing_key, nonces=nonces))
     routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", view),

@@ -71,18 +71,29 @@ class RequestContext:
 class RequireSignature:
     """Refuses `/graphql` requests not signed by the router with the shared key."""
 
-    def __init__(self, app: ASGIApp, *, key: str, path: str = "/graphql") -> None:
+    def __init__(
+        self, app: ASGIApp, *, key: str, nonces: signing.NonceLedger, path: str = "/graphql"
+    ) -> None:
         self.app = app
         self.key = key
+        self.nonces = nonces
         self.path = path
+
+    async def _valid(self, header: str | None, signed_part: bytes, headers: Headers) -> bool:
+        """A valid signature of this request whose nonce was not used before (no replay)."""
+        if not signing.verify(header, signed_part, key=self.key, path=self.path, headers=headers):
+            return False
+        nonce = signing.nonce_of(header)
+        return nonce is not None and await self.nonces.first_use(nonce)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope.get("path") != self.path:
             await self.app(scope, receive, send)
             return
-        header = Headers(scope=scope).get(signing.SIGNATURE_HEADER)
+        headers = Headers(scope=scope)
+        header = headers.get(signing.SIGNATURE_HEADER)
         if scope["type"] == "websocket":
-            if not signing.verify(header, b"", key=self.key):
+            if not await self._valid(header, b"", headers):
                 await send({"type": "websocket.close", "code": 4403, "reason": "unsigned"})
                 return
             await self.app(scope, receive, send)
@@ -97,7 +108,7 @@ class RequireSignature:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         signed_part = body if scope.get("method") != "GET" else scope.get("query_string", b"")
-        if not signing.verify(header, signed_part, key=self.key):
+        if not await self._valid(header, signed_part, headers):
             refusal = JSONResponse(
                 {
                     "errors": [

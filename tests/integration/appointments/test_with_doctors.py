@@ -87,7 +87,9 @@ async def world(make_store: MakeStore, settings: Settings) -> AsyncIterator[Worl
 
 
 async def _sign(request: httpx.Request) -> None:
-    request.headers[SIGNATURE_HEADER] = sign(request.content, key=KEY)
+    request.headers[SIGNATURE_HEADER] = sign(
+        request.content, key=KEY, path=request.url.path, headers=request.headers
+    )
 
 
 async def book(world: World, doctor: NewDoctor, start: datetime) -> uuid.UUID:
@@ -246,4 +248,6 @@ async def test_booking_and_reading_through_the_router_joins_the_doctor(
 
 
 def _sign_now(request: SignableRequest) -> None:
-    request.headers[SIGNATURE_HEADER] = sign(request.content, key=KEY)
+    request.headers[SIGNATURE_HEADER] = sign(
+        request.content, key=KEY, path=request.url.path, headers=request.headers
+    )

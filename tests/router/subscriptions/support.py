@@ -84,7 +84,8 @@ class ScriptedSubgraph:
         return Starlette(routes=[WebSocketRoute("/graphql", self.serve)])
 
     async def serve(self, websocket: WebSocket) -> None:
-        self.signed.append(verify(websocket.headers.get(SIGNATURE_HEADER), b"", key=KEY))
+        signature = websocket.headers.get(SIGNATURE_HEADER)
+        self.signed.append(verify(signature, b"", key=KEY, headers=websocket.headers))
         await websocket.accept(subprotocol="graphql-transport-ws")
         init = orjson.loads(await websocket.receive_text())
         self.inits.append(init.get("payload"))
@@ -131,7 +132,8 @@ class ScriptedSubgraph:
 def doctors(request: httpx.Request) -> httpx.Response:
     """The doctors subgraph over HTTP: `_entities` for Doctor."""
     body = orjson.loads(request.content)
-    assert verify(request.headers.get(SIGNATURE_HEADER), request.content, key=KEY)
+    signature = request.headers.get(SIGNATURE_HEADER)
+    assert verify(signature, request.content, key=KEY, headers=request.headers)
     reps = body["variables"]["representations"]
     entities = [
         {"name": "Dr. Ada Lovelace", "specializations": [{"name": "Cardiology"}]} for _ in reps

@@ -29,3 +29,16 @@ def test_missing_or_garbled_signatures_are_refused() -> None:
     assert not verify("", b"x", key=KEY)
     assert not verify("t=abc,v1=00", b"x", key=KEY)
     assert not verify("v1=00", b"x", key=KEY)
+
+
+def test_the_path_and_forwarded_identity_are_bound() -> None:
+    headers = {"authorization": "Bearer a", "x-forwarded-for": "203.0.113.1"}
+    header = sign(b"x", key=KEY, path="/graphql", headers=headers)
+    assert verify(header, b"x", key=KEY, path="/graphql", headers=headers)
+    assert not verify(header, b"x", key=KEY, path="/other", headers=headers)
+    assert not verify(header, b"x", key=KEY, headers={**headers, "authorization": "Bearer b"})
+    assert not verify(header, b"x", key=KEY, headers={"authorization": "Bearer a"})
+
+
+def test_every_signature_has_its_own_nonce() -> None:
+    assert sign(b"x", key=KEY, timestamp=1) != sign(b"x", key=KEY, timestamp=1)
