@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import timedelta
 
-from healthbook.servers import stop_on_signals
+from healthbook.ops import ops_port
+from healthbook.process_ops import broker_check, process_ops_app
+from healthbook.scheduler_metrics import SchedulerMetrics
+from healthbook.servers import serve_together, server, stop_on_signals
 from healthbook.wiring import build_bus
 from subgraphs.notifications import dispatcher
 from subgraphs.notifications.jobs import broker_enqueue
@@ -29,14 +33,17 @@ def run(settings: Settings) -> int:
     return 0
 
 
-async def serve(resources: Resources, stop: asyncio.Event) -> None:
+async def serve(
+    resources: Resources, stop: asyncio.Event, *, metrics: SchedulerMetrics | None = None
+) -> None:
     """Dispatch on `resources.bus` until `stop` is set (the embedded mode calls this too)."""
     if resources.bus is None:
         raise RuntimeError("the scheduler needs the bus to enqueue deliveries")
     config = settings_of(resources)
+    enqueue = broker_enqueue(resources.bus.broker)
     await dispatcher.run_scheduler(
         db=resources.database,
-        enqueue=broker_enqueue(resources.bus.broker),
+        enqueue=metrics.counting(enqueue) if metrics is not None else enqueue,
         config=plan_config(resources),
         interval_seconds=config.scheduler_interval_seconds,
         requeue_after=timedelta(seconds=config.requeue_seconds),
@@ -50,8 +57,25 @@ async def _run(settings: Settings) -> None:
     stop = asyncio.Event()
     stop_on_signals(stop)
     log.info("scheduler started")
+    port = ops_port(os.environ)
     try:
-        await serve(resources, stop)
+        if port is None:
+            await serve(resources, stop)
+            return
+        metrics = SchedulerMetrics()
+        app = process_ops_app(
+            metrics.registry,
+            {"broker": broker_check(settings.broker_url), "store": resources.database.ping},
+            before_scrape=lambda: metrics.refresh(resources.database),
+        )
+        ops = asyncio.create_task(
+            serve_together([server(app, host=settings.host, port=port)], stop)
+        )
+        try:
+            await serve(resources, stop, metrics=metrics)
+        finally:
+            stop.set()
+            await ops
     finally:
         await resources.close()
         bus.broker.close()

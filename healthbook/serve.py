@@ -17,14 +17,17 @@ from starlette.types import ASGIApp
 
 from healthbook.components import SUPERGRAPH_PATH, load_spec
 from healthbook.gateway import gateway_app, tls_files
+from healthbook.job_metrics import JobMetrics
 from healthbook.ops import ops_app, ops_port, public_app
-from healthbook.servers import serve_together, server, stop_on_signals
+from healthbook.process_ops import broker_check, process_ops_app
+from healthbook.servers import Server, serve_together, server, stop_on_signals
 from healthbook.wiring import build_authenticator, build_bus, declare_actors
 from router.config import RouterConfig
 from router.edge.config import EdgeConfig
 from router.workers import listening_socket, run_loop, run_workers
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import Cache, MemoryCache, RedisCache
+from subgraphs.shared.database import Database
 from subgraphs.shared.logs import configure_logging
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import COMPONENTS, Settings
@@ -133,6 +136,23 @@ async def _serve_app(
     await serve_together(servers, stop)
 
 
+def _worker_ops(
+    settings: Settings, broker: dramatiq.Broker, port: int, stopped: threading.Event
+) -> Server:
+    """The worker's ops port, on a thread of its own: job metrics, broker and stores."""
+    metrics = JobMetrics()
+    broker.add_middleware(metrics)
+    stores = {
+        f"store:{name}": Database.from_url(settings.database_urls[name]) for name in COMPONENTS
+    }
+    checks = {"broker": broker_check(settings.broker_url)}
+    checks |= {name: db.ping for name, db in stores.items()}
+    app = process_ops_app(metrics.registry, checks, alive=lambda: not stopped.is_set())
+    ops = server(app, host=settings.host, port=port)
+    threading.Thread(target=lambda: asyncio.run(ops.serve()), name="ops", daemon=True).start()
+    return ops
+
+
 def _serve_worker(settings: Settings) -> int:
     """Consume every queue of this system until SIGINT/SIGTERM."""
     bus = build_bus(settings)
@@ -140,13 +160,17 @@ def _serve_worker(settings: Settings) -> int:
         settings, bus=bus, authenticator=build_authenticator(settings, _shared_cache(settings))
     )
     declare_actors(bus.broker, runtime)
-    worker = dramatiq.Worker(bus.broker, worker_threads=8)
     stopped = threading.Event()
+    port = ops_port(os.environ)
+    ops = None if port is None else _worker_ops(settings, bus.broker, port, stopped)
+    worker = dramatiq.Worker(bus.broker, worker_threads=8)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopped.set())
     worker.start()
     log.info("worker started", extra={"queues": sorted(bus.broker.get_declared_queues())})
     stopped.wait()
+    if ops is not None:
+        ops.should_exit = True
     worker.stop()
     bus.broker.close()
     return 0

@@ -190,7 +190,7 @@ def test_service_monitors_scrape_the_metrics_port_when_asked_for() -> None:
     assert not _all("ServiceMonitor", _render("defaults"))
     values = {**VALUES, "ops": {"serviceMonitor": {"enabled": True}}}
     monitors = _all("ServiceMonitor", render_chart(values))
-    assert set(monitors) == {f"demo-healthbook-{n}" for n in ("router", *COMPONENTS)}
+    assert set(monitors) == {f"demo-healthbook-{n}" for n in SERVABLE}
     for monitor in monitors.values():
         assert monitor["spec"]["endpoints"][0]["port"] == "metrics"
 

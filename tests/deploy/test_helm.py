@@ -130,13 +130,13 @@ def test_http_components_have_a_service_and_http_probes(component: str) -> None:
 
 
 @pytest.mark.parametrize("component", ["worker", "scheduler"])
-def test_processes_without_http_are_probed_by_the_health_check_command(component: str) -> None:
+def test_worker_and_scheduler_serve_only_their_ops_port(component: str) -> None:
     container = _container(component)
-    for probe in ("livenessProbe", "readinessProbe"):
-        assert container[probe]["exec"]["command"] == ["healthbook-healthcheck", component]
-    assert "ports" not in container
-    assert not [m for m in _default() if m["metadata"]["name"] == f"demo-healthbook-{component}"
-                and m["kind"] == "Service"]  # fmt: skip
+    assert container["ports"] == [{"name": "ops", "containerPort": OPS_PORT, "protocol": "TCP"}]
+    assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "ops"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "ops"}
+    service = _find("Service", f"demo-healthbook-{component}")
+    assert [p["name"] for p in service["spec"]["ports"]] == ["metrics"]
 
 
 def test_mail_and_sms_credentials_are_read_from_the_secret_when_present() -> None:

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry
 
+from healthbook.cli import SERVABLE
 from router.metrics import RouterMetrics
 from subgraphs.shared.metrics import GraphQLMetrics
-from subgraphs.shared.settings import DEFAULT_PORTS
 from tests.deploy import compose_file
 from tests.deploy.compose_file import REPO, environment
 
@@ -59,12 +59,15 @@ def _exported() -> dict[str, set[str]]:
     return series
 
 
-def test_prometheus_scrapes_metrics_of_every_http_component() -> None:
+def test_prometheus_scrapes_the_ops_port_of_every_process() -> None:
     jobs = {job["job_name"]: job for job in _yaml("prometheus.yml")["scrape_configs"]}
     healthbook = jobs["healthbook"]
     assert healthbook["metrics_path"] == "/metrics"
     targets = {t for group in healthbook["static_configs"] for t in group["targets"]}
-    assert targets == {f"{name}:{port}" for name, port in DEFAULT_PORTS.items()}
+    for name in SERVABLE:
+        ops = environment(SERVICES[name])["HEALTHBOOK_OPS_PORT"]
+        assert ops not in str(SERVICES[name].get("ports", [])), f"{name} publishes its ops port"
+    assert targets == {f"{name}:{ops}" for name in SERVABLE}
 
 
 def test_compose_mounts_each_configuration_file_that_exists() -> None:
