@@ -3,7 +3,11 @@
 An attempt first claims the row (a conditional UPDATE: only a PENDING or FAILED row whose
 claim has lapsed), sends outside any transaction, then records SENT with the provider's
 message id, or FAILED with the error and raises so that the job is retried with back-off.
-A retry of a SENT row does nothing. When the retries are exhausted, :func:`mark_dead`.
+A retry of a SENT row does nothing. When the retries are exhausted, :func:`mark_dead`
+gives up only on a row whose last attempt reached the provider and failed: retries spent
+waiting for a claimant that died leave the row to the dispatcher, which enqueues it again
+once the claim has lapsed (see `dispatcher`). An attempt records its outcome only while its
+claim is still the row's latest, and a message that was sent is always recorded SENT.
 """
 
 from __future__ import annotations
@@ -71,18 +75,27 @@ async def deliver(
     row = await _claim(db, notification_id, now=now, lease=lease)
     if isinstance(row, Attempt):
         return row
+    mine = row.attempts
     try:
         provider_id = await _send(row, channels)
     except PermanentDeliveryError as error:
-        await _finish(db, row.id, DeliveryStatus.DEAD, now=now, error=short_error(error))
+        await _finish(db, row.id, DeliveryStatus.DEAD, now=now, error=short_error(error), mine=mine)
         log.warning("notification undeliverable", extra=_log_fields(row))
         return Attempt(Outcome.DEAD)
     except Exception as error:
-        await _finish(db, row.id, DeliveryStatus.FAILED, now=now, error=short_error(error))
+        await _finish(
+            db, row.id, DeliveryStatus.FAILED, now=now, error=short_error(error), mine=mine
+        )
         log.info("notification delivery failed; will retry", extra=_log_fields(row))
         raise DeliveryFailed(short_error(error)) from error
     await _finish(
-        db, row.id, DeliveryStatus.SENT, now=now, provider_id=provider_id, redact=row.sensitive
+        db,
+        row.id,
+        DeliveryStatus.SENT,
+        now=now,
+        provider_id=provider_id,
+        redact=row.sensitive,
+        mine=mine,
     )
     if row.secret_ref and channels.links is not None:
         await channels.links.forget(row.secret_ref)
@@ -94,13 +107,19 @@ async def deliver(
 async def mark_dead(
     *, db: Database, notification_id: uuid.UUID, now: datetime, error: str | None = None
 ) -> bool:
-    """Give up on a notification whose retries are exhausted (a SENT one stays SENT)."""
+    """Give up on a notification whose retries are exhausted, when its last attempt reached
+    the provider and failed (FAILED, not claimed now). A PENDING row, or one a live attempt
+    holds, stays for the dispatcher to enqueue again; a SENT one stays SENT."""
     async with db.transaction() as session:
         result = await session.exec(
             update(Notification)
             .where(
                 col(Notification.id) == notification_id,
-                col(Notification.status) != DeliveryStatus.SENT,
+                col(Notification.status) == DeliveryStatus.FAILED,
+                or_(
+                    col(Notification.claimed_until).is_(None),
+                    col(Notification.claimed_until) <= now,
+                ),
             )
             .values(
                 status=DeliveryStatus.DEAD,
@@ -183,18 +202,24 @@ async def _finish(
     error: str | None = None,
     provider_id: str | None = None,
     redact: bool = False,
+    mine: int,
 ) -> None:
+    """Record an attempt's outcome: a sent message always (unless another attempt already
+    recorded its sending); a failure only while attempt number `mine` is the row's latest."""
     values: dict[str, object] = {"status": status, "claimed_until": None, "updated_at": now}
+    where = [
+        col(Notification.id) == notification_id,
+        col(Notification.status) != DeliveryStatus.SENT,
+    ]
     if status is DeliveryStatus.SENT:
         values.update(sent_at=now, provider_message_id=provider_id, last_error=None)
         if redact:
             values.update(body=REDACTED, html=None)
     else:
         values["last_error"] = error
+        where.append(col(Notification.attempts) == mine)
     async with db.transaction() as session:
-        await session.exec(
-            update(Notification).where(col(Notification.id) == notification_id).values(**values)
-        )
+        await session.exec(update(Notification).where(*where).values(**values))
 
 
 async def _announce(pubsub: PubSub, row: Notification) -> None:

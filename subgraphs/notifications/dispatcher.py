@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
 from subgraphs.notifications import domain, jobs, planning, waiting
@@ -119,17 +119,30 @@ async def _dispatch_batch(
 async def _claim_stale(
     db: Database, stale_before: datetime, now: datetime, batch_size: int
 ) -> list[tuple[uuid.UUID, Channel]]:
-    """PENDING rows never enqueued (or enqueued long ago and never attempted)."""
+    """PENDING rows never enqueued (or enqueued long ago and never attempted), and rows whose
+    claimant died: claimed, the claim lapsed, not enqueued since (whatever the job's retry
+    count; a finished attempt clears its claim)."""
+    never_attempted = and_(
+        col(Notification.status) == DeliveryStatus.PENDING,
+        col(Notification.attempts) == 0,
+        or_(
+            col(Notification.enqueued_at).is_(None),
+            col(Notification.enqueued_at) < stale_before,
+        ),
+    )
+    claimant_died = and_(
+        col(Notification.status).in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+        col(Notification.claimed_until).is_not(None),
+        col(Notification.claimed_until) <= now,
+        or_(
+            col(Notification.enqueued_at).is_(None),
+            col(Notification.enqueued_at) < col(Notification.claimed_until),
+            col(Notification.enqueued_at) < stale_before,
+        ),
+    )
     query = (
         select(Notification.id, Notification.channel, Notification.enqueued_at)
-        .where(
-            col(Notification.status) == DeliveryStatus.PENDING,
-            col(Notification.attempts) == 0,
-            or_(
-                col(Notification.enqueued_at).is_(None),
-                col(Notification.enqueued_at) < stale_before,
-            ),
-        )
+        .where(or_(never_attempted, claimant_died))
         .limit(batch_size)
     )
     claimed: list[tuple[uuid.UUID, Channel]] = []

@@ -9,7 +9,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import col, select
 
 from subgraphs.notifications import delivery, intake
 from subgraphs.notifications.channels import Channels, OneTimeLinks
@@ -173,6 +174,12 @@ async def test_exhausted_retries_mark_dead_but_never_undo_a_sent_message(
     await delivery.deliver(
         db=db, notification_id=sent, channels=channels, pubsub=MemoryPubSub(), now=NOW
     )
+    async with db.transaction() as session:  # its last attempt reached the provider and failed
+        await session.exec(
+            update(Notification)
+            .where(col(Notification.id) == pending)
+            .values(status=DeliveryStatus.FAILED, attempts=5)
+        )
     assert await delivery.mark_dead(db=db, notification_id=pending, now=NOW)
     assert not await delivery.mark_dead(db=db, notification_id=sent, now=NOW)
     assert (await load(db, pending)).status is DeliveryStatus.DEAD
