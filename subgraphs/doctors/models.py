@@ -69,6 +69,13 @@ class Doctor(SQLModel, table=True):
     booking_window_days: int = 90
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # The next bookable slot, stored so that search sorts and filters by it in SQL
+    # (`service.next_free`): right while now < next_free_valid_until (None: to be worked
+    # out); every change that can move it adds one to next_free_epoch.
+    next_free_start: datetime | None = Field(default=None, index=True)
+    next_free_end: datetime | None = None
+    next_free_valid_until: datetime | None = Field(default=None, index=True)
+    next_free_epoch: int = 0
 
 
 class DoctorTag(SQLModel, table=True):

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 
 from subgraphs.doctors.models import BusyTime
+from subgraphs.doctors.service.next_free import mark_changed
 from subgraphs.doctors.service.publishing import Delivery, first_time
 from subgraphs.doctors.service.store import NAMESPACE
 from subgraphs.shared.cache import Cache
@@ -38,6 +39,7 @@ async def record_busy_time(
         if not await first_time(session, delivery):
             return False
         row = await session.get(BusyTime, appointment_id)
+        affected = {doctor_id} if row is None else {doctor_id, row.doctor_id}
         if row is None:
             session.add(
                 BusyTime(
@@ -59,6 +61,8 @@ async def record_busy_time(
             row.active, row.event_time = active, event_time
             session.add(row)
             changed = True
+        if changed:
+            await mark_changed(session, affected)  # their stored next free slots
     if changed:
         await cache.invalidate(NAMESPACE)
     return changed

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from subgraphs.doctors import events
 from subgraphs.doctors.domain import access, profile
 from subgraphs.doctors.models import Doctor, Specialization, utcnow
+from subgraphs.doctors.service.next_free import forget
 from subgraphs.doctors.service.publishing import availability_changed, publish
 from subgraphs.doctors.service.store import (
     NAMESPACE,
@@ -106,6 +107,7 @@ async def update_profile(
         session.add(doctor)
         await write_tags(session, doctor)
         publish(session, events.DoctorProfileUpdated, doctor)
+        forget(doctor)  # its visit length or time zone may move its next free slot
         if doctor.time_zone != previous_zone:
             availability_changed(session, doctor)
     await cache.invalidate(NAMESPACE)

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.doctors import events
 from subgraphs.doctors.domain.onboarding import DoctorStatus
 from subgraphs.doctors.models import Doctor, DoctorStatusChange, utcnow
+from subgraphs.doctors.service.next_free import forget
 from subgraphs.shared import outbox
 from subgraphs.shared.inbox import first_delivery
 
@@ -56,6 +57,7 @@ def publish(
 
 def availability_changed(session: AsyncSession, doctor: Doctor) -> None:
     doctor.updated_at = utcnow()
+    forget(doctor)  # its stored next free slot
     session.add(doctor)
     outbox.record(session, events.AvailabilityChanged(doctor_id=doctor.id), source=events.SOURCE)
 
