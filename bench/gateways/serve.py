@@ -20,6 +20,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--supergraph", type=Path)
     parser.add_argument("--no-dedupe", action="store_true", help="router: no request dedupe")
+    parser.add_argument("--memoize", action="store_true", help="subgraphs: memoized answers")
+    parser.add_argument(
+        "--dedupe-inbound", action="store_true", help="router: inbound request dedupe"
+    )
     parser.add_argument("--workers", type=int, default=1, help="router processes on the port")
     parser.add_argument("--loop", choices=["uvloop", "asyncio"], default="uvloop")
     parser.add_argument("--http", choices=["httptools", "h11"], default="httptools")
@@ -27,12 +31,13 @@ def main() -> None:
 
     def serve_one() -> None:
         if args.what == "subgraphs":
-            app = create_subgraphs_app()
+            app = create_subgraphs_app(memoize=args.memoize)
         else:
             config = RouterConfig(
                 expose_query_plan=False,
                 max_connections=200,
                 deduplicate_subgraph_requests=not args.no_dedupe,
+                deduplicate_requests=args.dedupe_inbound,
             )
             app = create_app(config, supergraph=load_supergraph(args.supergraph))
         server = uvicorn.Server(
