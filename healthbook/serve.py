@@ -21,6 +21,7 @@ from healthbook.job_metrics import JobMetrics
 from healthbook.ops import ops_app, ops_port, public_app
 from healthbook.process_ops import broker_check, process_ops_app
 from healthbook.servers import Server, serve_together, server, stop_on_signals
+from healthbook.store_metrics import StoreMetrics
 from healthbook.wiring import build_authenticator, build_bus, declare_actors
 from router.config import RouterConfig
 from router.edge.config import EdgeConfig
@@ -147,7 +148,10 @@ def _worker_ops(
     }
     checks = {"broker": broker_check(settings.broker_url)}
     checks |= {name: db.ping for name, db in stores.items()}
-    app = process_ops_app(metrics.registry, checks, alive=lambda: not stopped.is_set())
+    figures = StoreMetrics(stores, metrics.registry)
+    app = process_ops_app(
+        metrics.registry, checks, alive=lambda: not stopped.is_set(), before_scrape=figures.refresh
+    )
     ops = server(app, host=settings.host, port=port)
     threading.Thread(target=lambda: asyncio.run(ops.serve()), name="ops", daemon=True).start()
     return ops

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ import yaml
 from prometheus_client import CollectorRegistry
 
 from healthbook.cli import SERVABLE
+from healthbook.job_metrics import JobMetrics
+from healthbook.scheduler_metrics import SchedulerMetrics
+from healthbook.store_metrics import StoreMetrics
 from router.metrics import RouterMetrics
 from subgraphs.shared.metrics import GraphQLMetrics
 from tests.deploy import compose_file
@@ -18,6 +22,10 @@ from tests.deploy.compose_file import REPO, environment
 
 DEPLOY = REPO / "deploy"
 SERVICES: dict[str, Any] = compose_file.load()["services"]
+SERIES = (
+    r"\b((?:graphql|router|worker|scheduler|outbox)_[a-z_]+|appointments|notifications)\b"
+    r"(?=\s*[{\[)])"
+)
 METRICS = ("graphql_requests_total", "graphql_request_duration_seconds", "graphql_errors_total")
 
 
@@ -27,14 +35,21 @@ def _yaml(relative: str) -> dict[str, Any]:
     return loaded
 
 
-def _dashboard() -> dict[str, Any]:
-    path = DEPLOY / "grafana/dashboards/healthbook-graphql.json"
+DASHBOARDS = sorted((DEPLOY / "grafana/dashboards").glob("*.json"))
+
+
+def _dashboard(path: Path) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
 
 def _panels() -> list[dict[str, Any]]:
-    return [panel for panel in _dashboard()["panels"] if panel["type"] != "row"]
+    return [
+        panel
+        for path in DASHBOARDS
+        for panel in _dashboard(path)["panels"]
+        if panel["type"] != "row"
+    ]
 
 
 def _expressions() -> list[str]:
@@ -51,12 +66,33 @@ def _exported() -> dict[str, set[str]]:
     router.observe_request("Search", 200, 0.1, 1)
     router.observe_fetch("doctors", 0.1)
     registries: list[CollectorRegistry] = [subgraph.registry, router.registry]
+    registries += _process_registries()
     series: dict[str, set[str]] = {}
     for registry in registries:
         for metric in registry.collect():
             for sample in metric.samples:
                 series.setdefault(sample.name, set()).update(sample.labels)
     return series
+
+
+def _process_registries() -> list[CollectorRegistry]:
+    """The worker's and scheduler's series, each observed once."""
+    jobs = JobMetrics()
+    for counter in (jobs.processed, jobs.failed, jobs.retried, jobs.dead):
+        counter.labels("mail").inc()
+    jobs.lag.labels("mail").observe(1)
+    scheduler = SchedulerMetrics()
+    scheduler.enqueued.labels("EMAIL").inc()
+    stores = StoreMetrics({}, jobs.registry)
+    stores.pending.labels("doctors").set(1)
+    stores.oldest.labels("doctors").set(1)
+    stores.appointments.labels("CONFIRMED").set(1)
+    stores.notifications.labels("EMAIL", "SENT").set(1)
+    return [jobs.registry, scheduler.registry]
+
+
+def exported_series() -> dict[str, set[str]]:
+    return _exported()
 
 
 def test_prometheus_scrapes_the_ops_port_of_every_process() -> None:
@@ -110,7 +146,7 @@ def test_the_dashboard_charts_each_graphql_series(metric: str) -> None:
 def test_the_dashboard_asks_only_for_series_and_labels_the_code_exports() -> None:
     exported = _exported()
     for expr in _expressions():
-        names = re.findall(r"\b((?:graphql|router)_[a-z_]+)\b", expr)
+        names = re.findall(SERIES, expr)
         assert names, expr
         labels = {label for name in names for label in exported.get(name, set())}
         for name in names:
@@ -122,15 +158,24 @@ def test_the_dashboard_asks_only_for_series_and_labels_the_code_exports() -> Non
             assert label in labels
 
 
+def test_the_business_dashboard_charts_bookings_notifications_and_jobs() -> None:
+    text = " ".join(_expressions())
+    names = ["appointments", "notifications", "worker_jobs_dead_total"]
+    names += ["scheduler_deliveries_enqueued_total", "outbox_oldest_pending_seconds"]
+    for name in names:
+        assert name in text
+
+
 def test_the_dashboard_charts_the_router_and_its_subgraph_calls() -> None:
     text = " ".join(_expressions())
     for name in ("router_requests_total", "router_subgraph_fetch_duration_seconds_bucket"):
         assert name in text
 
 
-def test_panels_do_not_overlap() -> None:
+@pytest.mark.parametrize("path", DASHBOARDS, ids=lambda path: path.stem)
+def test_panels_do_not_overlap(path: Path) -> None:
     seen: set[tuple[int, int]] = set()
-    for panel in _dashboard()["panels"]:
+    for panel in _dashboard(path)["panels"]:
         grid = panel["gridPos"]
         cells = {
             (x, y)
