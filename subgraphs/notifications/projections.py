@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.notifications import domain
 from subgraphs.notifications.models import AppointmentCopy, DoctorCard, Preferences, Recipient
 from subgraphs.notifications.payloads import AppointmentFacts, DoctorFacts, UserContact
+from subgraphs.shared.upsert import insert_or_skip
 
 
 async def locked_recipient(session: AsyncSession, user_id: uuid.UUID) -> Recipient:
@@ -91,21 +92,25 @@ async def apply_appointment(
     session: AsyncSession, facts: AppointmentFacts, *, occurred_at: datetime
 ) -> AppointmentCopy:
     """Record the appointment's state if this event is the newest; bump the calendar sequence."""
-    row = await session.get(AppointmentCopy, facts.appointment_id)
-    if row is None:
-        row = AppointmentCopy(
-            appointment_id=facts.appointment_id,
-            doctor_id=facts.doctor_id,
-            doctor_user_id=facts.doctor_user_id,
-            patient_id=facts.patient_id,
-            start=facts.start,
-            end=facts.end,
-            status=facts.status,
-            time_zone=facts.time_zone,
-            calendar_sequence=0,
-            last_event_at=occurred_at,
-        )
-    else:
+    values = {
+        "appointment_id": facts.appointment_id,
+        "doctor_id": facts.doctor_id,
+        "doctor_user_id": facts.doctor_user_id,
+        "patient_id": facts.patient_id,
+        "start": facts.start,
+        "end": facts.end,
+        "status": facts.status,
+        "time_zone": facts.time_zone,
+        "calendar_sequence": 0,
+        "last_event_at": occurred_at,
+    }
+    # Insert-or-skip: two events of one appointment handled at once must not both insert.
+    inserted = await insert_or_skip(session, AppointmentCopy, values, ["appointment_id"])
+    row = await session.get(
+        AppointmentCopy, facts.appointment_id, with_for_update=True, populate_existing=True
+    )
+    assert row is not None
+    if not inserted:
         row.calendar_sequence += 1
         if occurred_at >= row.last_event_at:
             row.start, row.end, row.status = facts.start, facts.end, facts.status

@@ -15,6 +15,7 @@ from subgraphs.doctors.service.publishing import Delivery, first_time
 from subgraphs.doctors.service.store import NAMESPACE
 from subgraphs.shared.cache import Cache
 from subgraphs.shared.database import Database
+from subgraphs.shared.upsert import insert_or_skip
 
 
 async def record_busy_time(
@@ -38,21 +39,24 @@ async def record_busy_time(
     async with db.transaction() as session:
         if not await first_time(session, delivery):
             return False
-        row = await session.get(BusyTime, appointment_id)
-        affected = {doctor_id} if row is None else {doctor_id, row.doctor_id}
-        if row is None:
-            session.add(
-                BusyTime(
-                    appointment_id=appointment_id,
-                    doctor_id=doctor_id,
-                    start=start.astimezone(UTC),
-                    end=end.astimezone(UTC),
-                    active=active,
-                    event_time=event_time,
-                )
-            )
+        values = {
+            "appointment_id": appointment_id,
+            "doctor_id": doctor_id,
+            "start": start.astimezone(UTC),
+            "end": end.astimezone(UTC),
+            "active": active,
+            "event_time": event_time,
+        }
+        # Insert-or-skip: two events of one appointment handled at once must not both insert.
+        affected = {doctor_id}
+        if await insert_or_skip(session, BusyTime, values, ["appointment_id"]):
             changed = True
-        elif event_time >= row.event_time.astimezone(UTC):
+        elif (
+            row := await session.get(
+                BusyTime, appointment_id, with_for_update=True, populate_existing=True
+            )
+        ) is not None and event_time >= row.event_time.astimezone(UTC):
+            affected.add(row.doctor_id)
             row.doctor_id, row.start, row.end = (
                 doctor_id,
                 start.astimezone(UTC),
