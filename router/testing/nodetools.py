@@ -26,10 +26,12 @@ __all__ = [
     "REPO_ROOT",
     "NodeToolingMissing",
     "compose",
+    "compose_many",
     "hive_gateway_command",
     "node_environment",
     "node_modules",
     "running_hive_gateway",
+    "running_hive_gateways",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +85,29 @@ def compose(
     return result.stdout
 
 
+def compose_many(
+    federations: Sequence[Sequence[tuple[str, str, str]]], *, timeout: float = 120
+) -> list[str]:
+    """Compose many federations in one node process; raises naming each one that fails."""
+    modules = node_modules()
+    batch = [[{"name": n, "url": u, "sdl": s} for n, u, s in f] for f in federations]
+    result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        ["node", str(NODE_DIR / "compose_many.mjs"), str(modules)],  # noqa: S607
+        input=json.dumps(batch),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise ValueError(f"composition failed:\n{result.stderr}")
+    answers: list[dict[str, object]] = json.loads(result.stdout)
+    failed = [f"#{i}: {a['errors']}" for i, a in enumerate(answers) if "errors" in a]
+    if failed:
+        raise ValueError("composition failed:\n" + "\n".join(failed))
+    return [str(a["supergraph"]) for a in answers]
+
+
 def hive_gateway_command(supergraph: Path, port: int) -> list[str]:
     """argv running Hive Gateway on 127.0.0.1:`port` for `supergraph`."""
     binary = node_modules() / "@graphql-hive" / "gateway" / "dist" / "bin.js"
@@ -118,6 +143,40 @@ def running_hive_gateway(
     finally:
         _stop(process)
         log.close()
+
+
+@contextlib.contextmanager
+def running_hive_gateways(
+    supergraphs: Sequence[tuple[str, Path]], *, startup_timeout: float = 60
+) -> Iterator[str]:
+    """One Hive Gateway runtime per (name, supergraph file) in ONE node process (starting a
+    gateway per federation costs seconds each); yields the base URL, each federation is
+    served at `<base>/<name>/graphql`."""
+    port = free_port()
+    manifest = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
+    with manifest:
+        json.dump([{"name": n, "supergraph": str(p)} for n, p in supergraphs], manifest)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        [  # noqa: S607 - node from PATH
+            "node",
+            str(NODE_DIR / "hive_many.mjs"),
+            str(node_modules()),
+            str(port),
+            manifest.name,
+        ],
+        env=node_environment(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/healthcheck", process, startup_timeout, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process)
+        log.close()
+        Path(manifest.name).unlink(missing_ok=True)
 
 
 def _wait_until_up(

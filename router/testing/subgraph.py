@@ -158,11 +158,34 @@ def executable_schema(sdl: str, entity_types: list[str] | None = None) -> GraphQ
             extra += f"union _Entity = {' | '.join(entity_types)}\n"
             extra += "extend type Query { _entities(representations: [_Any!]!): [_Entity]! }\n"
     prelude = "\n".join(print_ast(d) for d in definitions)
+    sdl = _extensions_as_definitions(document, defined)
     schema = build_schema(prelude + "\n" + sdl + "\n" + extra, assume_valid_sdl=True)
     for type_ in schema.type_map.values():
         if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType):
             type_.resolve_type = _typename
     return schema
+
+
+def _extensions_as_definitions(document: DocumentNode, defined: set[str]) -> str:
+    """The SDL with each `extend type X` of a type defined nowhere else as `type X` (a
+    Federation 1 style subgraph extends entities it only references)."""
+    seen: set[str] = set()
+    definitions = []
+    for node in document.definitions:
+        if (
+            isinstance(node, ObjectTypeExtensionNode)
+            and node.name.value not in defined
+            and node.name.value not in seen
+        ):
+            seen.add(node.name.value)
+            node = ObjectTypeDefinitionNode(
+                name=node.name,
+                interfaces=node.interfaces,
+                directives=node.directives,
+                fields=node.fields,
+            )
+        definitions.append(node)
+    return print_ast(DocumentNode(definitions=tuple(definitions)))
 
 
 def _keyed_types(document: DocumentNode) -> list[str]:

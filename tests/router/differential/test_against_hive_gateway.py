@@ -2,7 +2,7 @@
 
 For every scenario both gateways answer the same operations (hand-written ones and ones
 generated from the API schema by hypothesis-graphql); `data` must be identical, key order
-included, and errors must sit at the same paths (see `_error_paths` for one Hive quirk).
+included, and errors must sit at the same paths (see `compare.error_paths` for one Hive quirk).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 import pytest
 from graphql import StringValueNode, print_schema
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +24,7 @@ from router.config import RouterConfig
 from router.supergraph import read_supergraph
 from router.testing.nodetools import running_hive_gateway
 from router.testing.servers import running, subgraphs_app
+from tests.router.differential.compare import assert_same_answer
 from tests.router.scenarios import Operation, Scenario, all_scenarios
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(600)]
@@ -61,43 +61,10 @@ def _ask(url: str, operation: Operation) -> dict[str, Any]:
     return answer
 
 
-def _error_paths(answer: dict[str, Any]) -> list[str]:
-    """Error paths without list indices, as a sorted multiset.
-
-    Hive Gateway 2.15.1 drops the list indices above an entity fetch's merge point
-    (`["users", "reviews", 0, "broken"]` for `users[0].reviews[0].broken`), so indices are
-    left out here; `tests/router/execution` checks our full paths.
-    """
-    return sorted(
-        orjson.dumps([p for p in e.get("path") or () if not isinstance(p, int)]).decode()
-        for e in answer.get("errors") or ()
-    )
-
-
 def assert_same(gateways: Gateways, operation: Operation) -> None:
     ours = _ask(gateways.ours, operation)
     hive = _ask(gateways.hive, operation)
-    context = f"{operation.query}\nours: {ours}\nhive: {hive}"
-    assert ("data" in ours) == ("data" in hive), context
-    assert orjson.dumps(ours.get("data")) == orjson.dumps(hive.get("data")), context
-    if _masked(hive):
-        # Hive Gateway masks some subgraph-originated null propagations as one
-        # "Unexpected error." higher up; then only require that we report errors too.
-        assert ours.get("errors"), context
-        return
-    if ours.get("data") is None and hive.get("data") is None:
-        # Once null propagation reaches the root, Hive Gateway stops reporting the errors
-        # of fetches that finish later; we report every one. Hive's must be among ours.
-        assert not set(_error_paths(hive)) - set(_error_paths(ours)), context
-        return
-    assert _error_paths(ours) == _error_paths(hive), context
-
-
-def _masked(answer: dict[str, Any]) -> bool:
-    return any(
-        (e.get("extensions") or {}).get("code") == "INTERNAL_SERVER_ERROR"
-        for e in answer.get("errors") or ()
-    )
+    assert_same_answer(ours, hive, operation.query)
 
 
 def test_hand_written_operations_answer_like_hive_gateway(gateways: Gateways) -> None:

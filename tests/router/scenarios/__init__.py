@@ -37,10 +37,12 @@ class Scenario:
     # Operations for the differential suite beyond those generated from the schema.
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where `<name>.graphql` is committed (the edge scenarios keep theirs in `edge/`).
+    folder: Path = HERE
 
     @property
     def supergraph_file(self) -> Path:
-        return HERE / f"{self.name}.graphql"
+        return self.folder / f"{self.name}.graphql"
 
     def supergraph_sdl(self, base_url: str = PLACEHOLDER) -> str:
         return self.supergraph_file.read_text().replace(PLACEHOLDER, base_url)
