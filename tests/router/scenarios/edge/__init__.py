@@ -84,16 +84,17 @@ def summary(scenarios: list[Scenario] | None = None) -> str:
     directives = Counter(d for s in scenarios for d in s.extra["directives"])
     lines.append("  directives: " + ", ".join(f"{d} {n}" for d, n in sorted(directives.items())))
     marks: Counter[str] = Counter()
+    hive_wrong = 0
     for scenario in scenarios:
         for case in scenario.operations:
             assert isinstance(case, Case)
             for kind, reason in (("answer", case.xfail), ("requests", case.more_requests)):
                 if reason:
                     marks[f"{_behaviour(reason)} ({kind})"] += 1
-            if case.hive_wrong:
-                marks["Hive Gateway wrong (compared with the expected answer)"] += 1
+            hive_wrong += bool(case.hive_wrong)
         if scenario.extra["generated_xfail"]:
             marks[f"{_behaviour(scenario.extra['generated_xfail'])} (generated)"] += 1
     lines.append(f"xfail marks (strict): {sum(marks.values())}")
     lines.extend(f"  {key}: {count}" for key, count in sorted(marks.items()))
+    lines.append(f"cases where Hive Gateway is wrong (ours held to `expect`): {hive_wrong}")
     return "\n".join(lines)

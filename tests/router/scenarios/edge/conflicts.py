@@ -63,8 +63,6 @@ type Comment { body: String! @external }
         ),
         Case(
             "{ posts { summary comments(limit: 2) { id } } }",
-            xfail="planner: behaviour 1: the @requires comments(limit: 1) and the client's "
-            "comments(limit: 2) clash: QUERY_PLANNING_FAILED instead of an alias",
         ),
         "{ posts { title summary } }",
     ],

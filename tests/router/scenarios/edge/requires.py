@@ -6,10 +6,6 @@ from typing import Any
 
 from tests.router.scenarios.declare import Case, Fail, Sub, World, declare
 
-FRAGMENTS = (
-    "planner: behaviour 8: the representation carries only __typename of the abstract "
-    "required field, not its `... on Member { field }` selections"
-)
 HIVE_UNION = "Hive Gateway 2.15.1 answers `Unexpected error.` with data null"
 w = World()
 pe = {"__typename": "Person", "name": "Ann"}
@@ -29,7 +25,6 @@ def _title(contract: dict[str, Any]) -> str:
 FRAGMENT_INTERFACE = declare(
     "requires_fragment_interface",
     about='@requires(fields: "party { ... on Person { name } ... on Company { legalName } }")',
-    generated_xfail="planner: behaviour 8: required fragments on an interface are not sent",
     behaviours=[8],
     directives=["@key", "@requires", "@external", "@shareable"],
     world=w,
@@ -68,9 +63,8 @@ type Company implements Party @shareable { kind: String legalName: String! }
                     {"id": "c3", "salutation": "Dear nobody"},
                 ]
             },
-            xfail=FRAGMENTS,
         ),
-        Case("{ contracts { salutation party { ... on Person { name } } } }", xfail=FRAGMENTS),
+        Case("{ contracts { salutation party { ... on Person { name } } } }"),
     ],
 )
 
@@ -118,7 +112,6 @@ type Address @shareable { street: String! }
         Case(
             "{ deliveries { eta } }",
             expect={"deliveries": [{"eta": 3}, {"eta": 7}]},
-            xfail=FRAGMENTS,
             hive_wrong=HIVE_UNION,
         ),
         Case(
@@ -129,7 +122,6 @@ type Address @shareable { street: String! }
                     {"id": "d2", "stop": {"__typename": "Address"}, "eta": 7},
                 ]
             },
-            xfail=FRAGMENTS,
             hive_wrong=HIVE_UNION,
         ),
     ],

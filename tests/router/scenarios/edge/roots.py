@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from tests.router.scenarios.declare import Case, Sub, World, declare
 
-ROOT_EXTRA = (
-    "planner: behaviour 4: the root field goes to the first subgraph, not the one whose "
-    "@provides saves the entity fetch (2 requests, Hive Gateway 1)"
-)
 USERS = 'type User @key(fields: "id") { id: ID! name: String! }\n'
 
 w = World()
@@ -21,7 +17,6 @@ FEED = [t1, i1, None, t2]
 PROVIDES_INTERFACE = declare(
     "root_provides_interface",
     about="two subgraphs serve Query.feed (an interface); only one @provides the author's name",
-    generated_xfail="planner: behaviour 4: more subgraph requests than Hive Gateway (root choice ignores @provides)",
     behaviours=[4, 10],
     directives=["@key", "@shareable", "@provides", "@external"],
     world=w,
@@ -61,12 +56,8 @@ type User @key(fields: "id") { id: ID! name: String! @external }
                     {"id": "t2", "author": {"name": "Bob"}},
                 ]
             },
-            more_requests=ROOT_EXTRA,
         ),
-        Case(
-            "{ feed { ... on TextPost { body author { id name } } ... on ImagePost { url } } }",
-            more_requests=ROOT_EXTRA,
-        ),
+        Case("{ feed { ... on TextPost { body author { id name } } ... on ImagePost { url } } }"),
     ],
 )
 
@@ -78,7 +69,6 @@ c1 = v("Camp", id="c1", pitches=20, owner=o1)
 PROVIDES_UNION = declare(
     "root_provides_union",
     about="Query.stays (a union) in two subgraphs; one @provides the owner's name on a member",
-    generated_xfail="planner: behaviour 4: more subgraph requests than Hive Gateway (root choice ignores @provides)",
     behaviours=[4, 10],
     directives=["@key", "@shareable", "@provides", "@external"],
     world=v,
@@ -110,7 +100,6 @@ type User @key(fields: "id") { id: ID! name: String! @external }
         Case(
             "{ stays { ... on Hotel { stars owner { name } } } }",
             expect={"stays": [{"stars": 4, "owner": {"name": "Ann"}}, {}]},
-            more_requests=ROOT_EXTRA,
         ),
         "{ stays { __typename ... on Camp { owner { name } } ... on Hotel { owner { id } } } }",
     ],
@@ -123,7 +112,6 @@ x("User", id="u1", name="Ann")
 PROVIDES_OBJECT = declare(
     "root_provides_object",
     about="the object case: two subgraphs serve Query.shops, the second @provides owner.name",
-    generated_xfail="planner: behaviour 4: more subgraph requests than Hive Gateway (root choice ignores @provides)",
     behaviours=[4, 10],
     directives=["@key", "@shareable", "@provides", "@external"],
     world=x,
@@ -149,7 +137,6 @@ type User @key(fields: "id") { id: ID! name: String! @external }
         Case(
             "{ shops { title owner { name } } }",
             expect={"shops": [{"title": "Corner", "owner": {"name": "Ann"}}]},
-            more_requests=ROOT_EXTRA,
         ),
         "{ shops { owner { id } } }",
     ],

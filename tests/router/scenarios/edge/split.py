@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from tests.router.scenarios.declare import Case, Fail, Sub, World, declare
 
-VALUE_XFAIL = (
-    "planner: behaviour 3: a value type's field in another subgraph is not reached through "
-    "the parent entity's key: QUERY_PLANNING_FAILED"
-)
 w = World()
 d1 = {"weight": 3, "volume": 12}
 p1 = w("Product", id="p1", name="Desk", dimensions=d1)
@@ -17,7 +13,6 @@ p3 = w("Product", id="p3", name="Cup", dimensions={"weight": 1, "volume": 2})
 VALUE_TYPE = declare(
     "split_value_type",
     about="a keyless @shareable value type whose fields live in different subgraphs",
-    generated_xfail="planner: behaviour 3: value-type fields of another subgraph are not planned",
     behaviours=[3],
     directives=["@key", "@shareable"],
     world=w,
@@ -48,12 +43,8 @@ type Dimensions @shareable { weight: Int! volume: Int! }
                     {"name": "Cup", "dimensions": {"weight": 1, "volume": 2}},
                 ]
             },
-            xfail=VALUE_XFAIL,
         ),
-        Case(
-            "{ products { dimensions { volume } } }",
-            xfail=VALUE_XFAIL,
-        ),
+        Case("{ products { dimensions { volume } } }"),
     ],
 )
 
@@ -64,7 +55,6 @@ pk2 = v("Parcel", id="k2", box={"size": None, "label": "plain"})
 VALUE_TYPE_NESTED = declare(
     "split_value_type_nested",
     about="value types two levels deep, one field in each of three subgraphs",
-    generated_xfail="planner: behaviour 3: value-type fields of another subgraph are not planned",
     behaviours=[3],
     directives=["@key", "@shareable"],
     world=v,
@@ -102,12 +92,10 @@ type Size @shareable { d: Int! }
                     {"box": {"label": "plain", "size": None}},
                 ]
             },
-            xfail=VALUE_XFAIL,
         ),
         Case(
             "{ parcels { box { size { d } } } }",
             expect={"parcels": [{"box": {"size": {"d": 4}}}, {"box": {"size": None}}]},
-            xfail=VALUE_XFAIL,
             hive_wrong="Hive Gateway 2.15.1 answers `Unexpected error.` with data null",
         ),
     ],
@@ -183,10 +171,6 @@ type Order @key(fields: "id") { id: ID! note: String }
     ],
 )
 
-HOPS_XFAIL = (
-    "planner: behaviour 3: three key hops (id -> sku -> ean) are more than the one "
-    "intermediate subgraph the planner tries: QUERY_PLANNING_FAILED"
-)
 z = World()
 g1 = z("Good", id="g1", sku="S1", ean="E1", price=9)
 g2 = z("Good", id="g2", sku="S2", ean="E2", price=Fail("price service down"))
@@ -194,7 +178,6 @@ g2 = z("Good", id="g2", sku="S2", ean="E2", price=Fail("price service down"))
 MULTI_HOP_DEEP = declare(
     "split_multi_hop_deep",
     about="three key hops: id -> sku -> ean -> price, one subgraph per hop",
-    generated_xfail="planner: behaviour 3: multi-hop keys beyond one intermediate subgraph",
     behaviours=[3],
     directives=["@key"],
     world=z,
@@ -213,9 +196,8 @@ MULTI_HOP_DEEP = declare(
         Case(
             "{ goods { id price } }",
             expect={"goods": [{"id": "g1", "price": 9}, {"id": "g2", "price": None}]},
-            xfail=HOPS_XFAIL,
         ),
-        Case("{ goods { sku price ean } }", xfail=HOPS_XFAIL),
+        Case("{ goods { sku price ean } }"),
     ],
 )
 

@@ -82,8 +82,6 @@ type Track @key(fields: "id") { id: ID! name: String! @shareable seconds: Int! }
         Case(
             "{ favourite { first { name ... on Track { seconds } ... on Video { resolution } } } }",
             expect={"favourite": {"first": {"name": "Intro", "seconds": 60}}},
-            xfail="planner: behaviour 2: the selection on the interface Entry is sent to the "
-            "tracks subgraph, where Playlist.first is the object Track (name comes back null)",
         ),
         "{ favourite { entries { __typename name ... on Video { resolution } } } }",
         "{ playlists { first { ... on Video { resolution } ... on Track { seconds } } } }",
