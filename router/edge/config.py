@@ -42,6 +42,8 @@ class EdgeConfig:
     ping_seconds: float = 15.0
     init_timeout_seconds: float = 10.0
     graphiql: bool = True
+    max_cost: int = 0
+    default_list_size: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EdgeConfig:
@@ -89,6 +91,8 @@ class EdgeConfig:
                 "ROUTER_WS_INIT_TIMEOUT_SECONDS", env.get("ROUTER_WS_INIT_TIMEOUT_SECONDS", "10")
             ),
             graphiql=_bool(env, "ROUTER_GRAPHIQL", True),
+            max_cost=_int(env, "ROUTER_MAX_COST", 0, low=0),
+            default_list_size=_int(env, "ROUTER_DEFAULT_LIST_SIZE", 10, low=0),
         )
 
     @property

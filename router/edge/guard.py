@@ -10,6 +10,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+from graphql import parse
 from redis.asyncio import Redis
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection
@@ -18,6 +19,7 @@ from router.cache import LRUCache
 from router.edge.body import BodyCap
 from router.edge.config import EdgeConfig
 from router.edge.csrf import check_csrf
+from router.edge.demand_control import CostModel, DemandControl
 from router.edge.limits import OperationLimits
 from router.edge.persisted import Manifest, PersistedQueries, load_manifest
 from router.edge.ratelimit import MemoryCounter, RateLimiter, RedisCounter, WindowCounter
@@ -56,6 +58,7 @@ class Edge:
             manifest=self.manifest,
             safelist=config.safelist,
         )
+        self.demand: DemandControl | None = None  # set by `warm`, once the supergraph is known
         self.limits = OperationLimits(
             max_tokens=config.max_tokens,
             max_depth=config.max_depth,
@@ -140,6 +143,8 @@ class Edge:
             self.verdicts.put(resolved.query, verdict)
         if isinstance(verdict, Refusal):
             raise verdict
+        if self.demand is not None:
+            self.demand.check(parse(resolved.query), resolved.variables, resolved.operation_name)
         return resolved
 
     def scrub(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +157,11 @@ class Edge:
         return body
 
     def warm(self, gateway: Gateway) -> int:
-        """Parse, validate and plan every persisted operation; how many plans are cached."""
+        """Parse, validate and plan every persisted operation; how many plans are cached.
+        Also reads the supergraph's `@cost`/`@listSize` for demand control when it is on."""
+        if self.config.max_cost > 0:
+            model = CostModel.from_schema(gateway.supergraph.schema)
+            self.demand = DemandControl(model, self.config.max_cost, self.config.default_list_size)
         if self.manifest is None:
             return 0
         warmed = 0

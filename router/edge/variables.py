@@ -12,6 +12,19 @@ _ROUTER = ("router",)
 
 EDGE_VARIABLES: Final[tuple[Variable, ...]] = (
     Variable(
+        "ROUTER_MAX_COST",
+        "refuse operations whose estimated cost (the supergraph's @cost/@listSize) is above this"
+        " (0 = off)",
+        "0",
+        components=_ROUTER,
+    ),
+    Variable(
+        "ROUTER_DEFAULT_LIST_SIZE",
+        "list size assumed by the cost estimate where @listSize says nothing",
+        "10",
+        components=_ROUTER,
+    ),
+    Variable(
         "ROUTER_GRAPHIQL",
         "serve GraphiQL (assets from `make node`) to browsers at GET /graphql",
         "true",
