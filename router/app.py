@@ -13,6 +13,7 @@ import httpx
 import orjson
 from graphql import OperationType
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -33,6 +34,7 @@ from router.subscriptions.service import StreamService
 from router.subscriptions.sse import stream_response, wants_event_stream
 from router.subscriptions.websocket import serve_websocket
 from router.supergraph import Supergraph, load_supergraph
+from router.telemetry import TracingMiddleware
 from router.web_session import session_routes
 from router.webapp import web_routes
 
@@ -215,7 +217,7 @@ def create_app(
             *web_routes(),  # last: the web app's page answers every other GET path
         ],
         lifespan=lifespan,
-        middleware=edge.middleware() if edge is not None else None,
+        middleware=[Middleware(TracingMiddleware), *(edge.middleware() if edge else [])],
     )
     app.state.metrics = metrics
     app.state.gateway_ref = lambda: state.gateway

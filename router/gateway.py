@@ -30,6 +30,7 @@ from router.response import shape_response
 from router.selection import PlanningError
 from router.subgraph_client import SubgraphClient
 from router.supergraph import Supergraph
+from router.telemetry import name_operation, plan_span
 
 __all__ = ["Gateway", "GraphQLRequest", "Outcome", "RequestError"]
 
@@ -113,7 +114,9 @@ class Gateway:
                     code="BAD_REQUEST",
                 )
             variables = coerce_variables(self.schema, prepared, raw_variables)
-            plan = self.plan(prepared, variables)
+            name_operation(prepared.name, prepared.kind.value)
+            with plan_span():
+                plan = self.plan(prepared, variables)
         except RequestError as error:
             return rejected(error, prepared.name)
         except PlanningError as error:

@@ -21,6 +21,7 @@ import orjson
 from router.executor import FetchFailed, Json
 from router.http_pool import PoolError, PoolTimeout
 from router.subgraph_transport import HttpxSender, Sender
+from router.telemetry import fetch_span
 
 __all__ = [
     "FORWARDED_HEADERS",
@@ -156,6 +157,12 @@ class SubgraphClient:
             "accept": "application/graphql-response+json, application/json",
             **headers,
         }
+        with fetch_span(subgraph, outgoing):
+            return await self._post(subgraph, content, outgoing, idempotent=idempotent)
+
+    async def _post(
+        self, subgraph: str, content: bytes, outgoing: dict[str, str], *, idempotent: bool
+    ) -> bytes:
         if self.signer is not None:
             parts = self._parsed[subgraph]
             request = OutgoingRequest(
