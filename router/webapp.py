@@ -28,7 +28,8 @@ CSP = "; ".join(
         # React Aria, Recharts and the calendar set style attributes at run time; no script.
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
-        "font-src 'self'",
+        # FullCalendar's icon font is a data: URL.
+        "font-src 'self' data:",
         "connect-src 'self'",
         "manifest-src 'self'",
         "base-uri 'none'",

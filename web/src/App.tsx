@@ -16,6 +16,13 @@ const ResetPasswordPage = lazy(() => import("./pages/ResetPasswordPage"));
 const AppointmentsPage = lazy(() => import("./pages/AppointmentsPage"));
 const InboxPage = lazy(() => import("./pages/InboxPage"));
 const ProfilePage = lazy(() => import("./pages/ProfilePage"));
+const CalendarPage = lazy(() => import("./pages/doctor/CalendarPage"));
+const AvailabilityPage = lazy(() => import("./pages/doctor/AvailabilityPage"));
+const DashboardPage = lazy(() => import("./pages/admin/DashboardPage"));
+const OnboardingPage = lazy(() => import("./pages/admin/OnboardingPage"));
+const UsersPage = lazy(() => import("./pages/admin/UsersPage"));
+const AuditPage = lazy(() => import("./pages/admin/AuditPage"));
+const NotificationsPage = lazy(() => import("./pages/admin/NotificationsPage"));
 
 function Loading() {
   const { t } = useTranslation();
@@ -67,6 +74,13 @@ export function App() {
             <Route path="/appointments" element={<RequireRole role="PATIENT"><AppointmentsPage /></RequireRole>} />
             <Route path="/inbox" element={user ? <InboxPage /> : <Navigate to="/sign-in?next=/inbox" replace />} />
             <Route path="/profile" element={user ? <ProfilePage /> : <Navigate to="/sign-in?next=/profile" replace />} />
+            <Route path="/doctor/calendar" element={<RequireRole role="DOCTOR"><CalendarPage /></RequireRole>} />
+            <Route path="/doctor/availability" element={<RequireRole role="DOCTOR"><AvailabilityPage /></RequireRole>} />
+            <Route path="/admin" element={<RequireRole role="ADMIN"><DashboardPage /></RequireRole>} />
+            <Route path="/admin/doctors" element={<RequireRole role="ADMIN"><OnboardingPage /></RequireRole>} />
+            <Route path="/admin/users" element={<RequireRole role="ADMIN"><UsersPage /></RequireRole>} />
+            <Route path="/admin/audit" element={<RequireRole role="ADMIN"><AuditPage /></RequireRole>} />
+            <Route path="/admin/notifications" element={<RequireRole role="ADMIN"><NotificationsPage /></RequireRole>} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -39,6 +39,7 @@ export class Run {
       return route.abort();
     });
     const page = await context.newPage();
+    (this.open ??= []).push([role, page]);
     page.on("console", (m) => {
       if (m.type() === "error") this.consoleErrors.push(`${role}: ${m.text()}`);
     });
@@ -72,6 +73,13 @@ export class Run {
     await page.getByLabel("Password", { exact: true }).fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+  }
+
+  async failed() {
+    for (const [role, page] of this.open ?? []) {
+      await page.screenshot({ path: join(this.artifacts, `failed-${role}.png`), fullPage: true }).catch(() => {});
+      this.notes[`failedText-${role}`] = await page.locator("[role=alert]").allInnerTexts().catch(() => []);
+    }
   }
 
   async finish(extra = {}) {

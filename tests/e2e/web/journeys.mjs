@@ -13,6 +13,7 @@ try {
   await journeys[name](run, args);
   report = await run.finish();
 } catch (error) {
+  await run.failed();
   report = await run.finish({ error: String(error && error.stack ? error.stack : error) });
   process.exitCode = 1;
 }

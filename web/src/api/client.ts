@@ -61,6 +61,8 @@ export function makeClient(): Client {
             updateSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
             removeSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
             updateBookingPolicy: invalidate("myDoctorProfile", "doctor", "doctors"),
+            confirmAppointment: invalidate("pendingAppointmentRequests"),
+            rejectAppointment: invalidate("pendingAppointmentRequests", "doctorCalendar"),
             approveDoctor: invalidate("pendingDoctors", "doctors"),
             rejectDoctor: invalidate("pendingDoctors"),
             inviteDoctor: invalidate("users"),
@@ -68,7 +70,7 @@ export function makeClient(): Client {
           },
           Subscription: {
             notificationReceived: invalidate("unreadNotificationCount", "myNotifications"),
-            appointmentUpdates: invalidate("pendingAppointmentRequests"),
+            appointmentUpdates: invalidate("pendingAppointmentRequests", "doctorCalendar"),
           },
         },
       }),

@@ -12,7 +12,7 @@ import { ModalDialog } from "../components/Dialog";
 import { SlotPicker } from "../components/SlotPicker";
 import { Badge, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
-import { browserZone, dayBounds, formatDateTime } from "../time/zones";
+import { browserZone, dayBounds, formatDateTime, zoneLabel } from "../time/zones";
 import { icsFor } from "../time/ics";
 
 function IcsLink({ appointment }: { appointment: AppointmentFieldsFragment }) {
@@ -49,7 +49,7 @@ function Reschedule({ appointment, onDone }: { appointment: AppointmentFieldsFra
   const [state, reschedule] = useMutation(RescheduleAppointmentDocument);
   return (
     <div className="stack">
-      <SlotPicker day={day} onDayChange={setDay} slots={slots.data?.availableSlots ?? []} doctorZone={zone} viewerZone={browserZone()}
+      <SlotPicker day={day} onDayChange={(next) => { setSelected(null); setDay(next); }} slots={slots.data?.availableSlots ?? []} doctorZone={zone} viewerZone={browserZone()}
         selected={selected} onSelect={setSelected} loading={slots.fetching && !slots.data} />
       <ProblemMessage error={state.error} />
       <div className="actions">
@@ -59,7 +59,7 @@ function Reschedule({ appointment, onDone }: { appointment: AppointmentFieldsFra
             const result = await reschedule({ input: { id: appointment.id, start: selected } });
             if (!result.error) onDone();
           }}>
-          {selected ? t("appointments.confirmReschedule", { time: formatDateTime(selected, zone, i18n.language) }) : t("doctor.chooseSlot")}
+          {selected ? t("appointments.confirmReschedule", { time: `${formatDateTime(selected, zone, i18n.language)} (${zoneLabel(selected, zone, i18n.language)})` }) : t("doctor.chooseSlot")}
         </Button>
         <Button variant="secondary" onPress={onDone}>{t("common.cancel")}</Button>
       </div>

@@ -8,7 +8,7 @@ import { useSession } from "../auth/session";
 import { SlotPicker } from "../components/SlotPicker";
 import { Alert, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
-import { browserZone, dayBounds, formatDateTime } from "../time/zones";
+import { browserZone, dayBounds, formatDateTime, zoneLabel } from "../time/zones";
 
 function newKey(): string {
   return crypto.randomUUID();
@@ -104,7 +104,7 @@ export default function DoctorPage() {
               {booking.fetching
                 ? t("doctor.booking")
                 : selected
-                  ? t("doctor.book", { time: formatDateTime(selected, zone, i18n.language) })
+                  ? t("doctor.book", { time: `${formatDateTime(selected, zone, i18n.language)} (${zoneLabel(selected, zone, i18n.language)})` })
                   : t("doctor.chooseSlot")}
             </Button>
           </div>

@@ -1,0 +1,81 @@
+"""The issue's journeys in headless Chromium against one `healthbook up --seed`: every page
+checked by axe-core (no serious/critical) at desktop and 375 px, screenshots kept in
+test-artifacts/web/, nothing fetched from outside, no console error (CSP refusals included)."""
+
+from __future__ import annotations
+
+import mailbox
+import re
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.web.conftest import Running
+from tests.e2e.web.support import assert_clean, journey
+
+pytestmark = [pytest.mark.browser, pytest.mark.node, pytest.mark.timeout(200)]
+
+
+def _link_in_mail(path: Path, recipient: str, seconds: float = 30) -> str:
+    """The newest app link (`…/reset-password?token=…`) mailed to `recipient`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            box = mailbox.mbox(path)
+            try:
+                bodies = []
+                for message in box:
+                    if recipient not in str(message.get("To", "")):
+                        continue
+                    for part in message.walk():
+                        if part.get_content_type() == "text/plain":
+                            payload = part.get_payload(decode=True)
+                            if isinstance(payload, bytes):
+                                bodies.append(payload.decode())
+            finally:
+                box.close()
+            links = [m for body in bodies for m in re.findall(r"http\S+token=\S+", body)]
+            if links:
+                return str(links[-1])
+        time.sleep(0.2)
+    raise AssertionError(f"no link mailed to {recipient}")
+
+
+def test_a_patient_books_the_doctor_confirms_live_then_reschedule_and_cancel(
+    web_app: Running,
+) -> None:
+    email = f"pat-{uuid.uuid4().hex[:8]}@example.org"
+    report = journey("patientBooks", web_app, email=email, doctorEmail="dr.silva@healthbook.local")
+    assert_clean(report)
+    notes = report["notes"]
+    assert any("Dr. Silva" in card for card in notes["searchCards"])
+    assert all("General practice" in card for card in notes["searchCards"])
+    # Doctor in Berlin, patient's browser in New York: both clocks, labelled.
+    assert "Doctor's time (Europe/Berlin" in notes["zoneLine"]
+    assert "Your time (America/New_York" in notes["zoneLine"]
+    assert re.search(r"AM|PM", notes["slotLabel"].split("\n")[1])
+    assert notes["bookedCount"] == 1  # a double click books once (one idempotency key)
+    assert notes["bookedStatus"] == "PENDING"
+    assert notes["liveBadge"] == "Confirmed"
+    assert notes["rescheduled"][0] != notes["rescheduled"][1]
+    assert notes["rescheduledStatus"] == "PENDING"
+    assert "Booked" in notes["history"]
+    assert "Rescheduled" in notes["history"]
+    assert "Cancelled" in notes["history"]
+
+
+def test_a_doctor_adds_saturday_hours_and_patients_see_the_slots(web_app: Running) -> None:
+    report = journey("doctorEditsAvailability", web_app, doctorEmail="dr.silva@healthbook.local")
+    assert_clean(report)
+    notes = report["notes"]
+    assert "overlap" in notes["overlap"]
+    assert notes["saturdaySlots"][:1] == ["9:00 AM"]
+
+
+def test_an_admin_approves_a_pending_doctor_who_then_appears_in_search(web_app: Running) -> None:
+    report = journey("adminApproves", web_app)
+    assert_clean(report)
+    assert report["notes"]["graphiqlHref"] == "/graphql"
+    assert report["notes"]["approvedListed"] is True

@@ -1,0 +1,96 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { useTranslation } from "react-i18next";
+import { DeactivateUserDocument, InviteDoctorDocument, ReactivateUserDocument, SetUserRoleDocument, UsersDocument, type Role } from "../../gql/graphql";
+import { Alert, Button, Field, Select } from "../../ui/controls";
+import { ProblemMessage } from "../../ui/Problem";
+import { browserZone } from "../../time/zones";
+
+const PAGE = 20;
+
+function Invite() {
+  const { t } = useTranslation();
+  const [form, setForm] = useState({ name: "", email: "" });
+  const [state, invite] = useMutation(InviteDoctorDocument);
+  const [sent, setSent] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const result = await invite({ input: { ...form, timeZone: browserZone() } });
+    if (!result.error) { setSent(form.email); setForm({ name: "", email: "" }); }
+  };
+  return (
+    <section className="card" aria-labelledby="invite-title">
+      <h2 id="invite-title">{t("admin.invite")}</h2>
+      <ProblemMessage error={state.error} />
+      {sent ? <Alert tone="success">{t("admin.invited", { email: sent })}</Alert> : null}
+      <form className="filters" onSubmit={submit}>
+        <Field label={t("auth.name")} name="invite-name" isRequired value={form.name} onChange={(v) => setForm((f) => ({ ...f, name: v }))} />
+        <Field label={t("auth.email")} name="invite-email" type="email" isRequired value={form.email} onChange={(v) => setForm((f) => ({ ...f, email: v }))} />
+        <Button type="submit" isDisabled={state.fetching}>{t("admin.invite")}</Button>
+      </form>
+    </section>
+  );
+}
+
+export default function UsersPage() {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState("");
+  const [role, setRole] = useState("all");
+  const [active, setActive] = useState("all");
+  const [offset, setOffset] = useState(0);
+  const [applied, setApplied] = useState({ search: "", role: "all", active: "all" });
+  const filter = {
+    search: applied.search || null,
+    role: applied.role === "all" ? null : (applied.role as Role),
+    active: applied.active === "all" ? null : applied.active === "yes",
+  };
+  const [{ data, error }] = useQuery({ query: UsersDocument, variables: { filter, offset, limit: PAGE } });
+  const [roleState, setUserRole] = useMutation(SetUserRoleDocument);
+  const [deactivation, deactivate] = useMutation(DeactivateUserDocument);
+  const [reactivation, reactivate] = useMutation(ReactivateUserDocument);
+  const roles = [{ id: "all", label: t("admin.all") }, { id: "PATIENT", label: "PATIENT" }, { id: "DOCTOR", label: "DOCTOR" }, { id: "ADMIN", label: "ADMIN" }];
+  return (
+    <>
+      <h1>{t("admin.users")}</h1>
+      <form className="filters card" role="search" onSubmit={(e) => { e.preventDefault(); setOffset(0); setApplied({ search, role, active }); }}>
+        <Field label={t("admin.search")} name="search" value={search} onChange={setSearch} />
+        <Select label={t("admin.role")} value={role} onChange={setRole} choices={roles} />
+        <Select label={t("admin.active")} value={active} onChange={setActive} choices={[{ id: "all", label: t("admin.all") }, { id: "yes", label: t("admin.yes") }, { id: "no", label: t("admin.no") }]} />
+        <Button type="submit">{t("admin.search")}</Button>
+      </form>
+      <ProblemMessage error={error ?? roleState.error ?? deactivation.error ?? reactivation.error} />
+      <div className="table-wrap card">
+        <table className="data">
+          <thead><tr><th scope="col">{t("auth.name")}</th><th scope="col">{t("auth.email")}</th><th scope="col">{t("admin.role")}</th><th scope="col">{t("admin.active")}</th><th scope="col"><span className="skip">{t("admin.actionCol")}</span></th></tr></thead>
+          <tbody>
+            {(data?.users.items ?? []).map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td>
+                  <select className="native" aria-label={`${t("admin.role")} ${u.name}`} value={u.role} onChange={(e) => void setUserRole({ input: { userId: u.id, role: e.target.value as Role } })}>
+                    {roles.slice(1).map((r) => <option key={r.id}>{r.id}</option>)}
+                  </select>
+                </td>
+                <td>{u.active ? t("admin.yes") : t("admin.no")}</td>
+                <td>
+                  {u.active ? (
+                    <Button variant="quiet" onPress={() => void deactivate({ input: { userId: u.id } })}>{t("admin.deactivate")}<span className="skip"> {u.name}</span></Button>
+                  ) : (
+                    <Button variant="quiet" onPress={() => void reactivate({ input: { userId: u.id } })}>{t("admin.reactivate")}<span className="skip"> {u.name}</span></Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="actions">
+        <Button variant="secondary" isDisabled={offset === 0} onPress={() => setOffset(Math.max(0, offset - PAGE))}>{t("admin.previous")}</Button>
+        <span>{t("admin.page", { page: offset / PAGE + 1 })} · {data?.users.total ?? 0}</span>
+        <Button variant="secondary" isDisabled={!data || offset + PAGE >= data.users.total} onPress={() => setOffset(offset + PAGE)}>{t("admin.next")}</Button>
+      </div>
+      <Invite />
+    </>
+  );
+}
