@@ -66,6 +66,24 @@ class EventBus:
     broker: dramatiq.Broker
     routes: Mapping[str, Sequence[str]]
 
+    def keep_alive(self) -> None:
+        """Answer the broker's heartbeats on this thread's publisher connection, if it has one.
+
+        A blocking pika connection only handles heartbeats while it is used: a publisher idle
+        for longer than the heartbeat timeout was dropped by RabbitMQ (StreamLostError at
+        the next publish). A connection that turns out dead is dropped here, so that the
+        next publish opens a fresh one.
+        """
+        if not isinstance(self.broker, RabbitmqBroker):
+            return
+        connection = getattr(self.broker.state, "connection", None)
+        if connection is None:
+            return
+        try:
+            connection.process_data_events(time_limit=0)
+        except Exception:
+            del self.broker.connection
+
     def consumers_of(self, event_type: str) -> Sequence[str]:
         return self.routes.get(event_type, ())
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -40,6 +43,16 @@ class OutboxRelay:
     poll_seconds: float = 1.0
     max_backoff_seconds: float = 30.0
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+    # One thread publishes, so that its one broker connection can be kept alive between
+    # batches (`EventBus.keep_alive`).
+    _thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="outbox-relay"),
+        init=False,
+        repr=False,
+    )
+
+    async def _on_thread(self, call: Callable[[], object]) -> object:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, call)
 
     def wake(self) -> None:
         """Ask the running relay to look for new events now instead of at its next poll."""
@@ -66,7 +79,7 @@ class OutboxRelay:
             rows = (await session.exec(statement)).all()
             for row in rows:
                 try:
-                    await asyncio.to_thread(self.bus.publish, _envelope(row))
+                    await self._on_thread(functools.partial(self.bus.publish, _envelope(row)))
                 except Exception as error:  # the broker is down or refused: keep the row
                     row.attempts += 1
                     row.last_error = f"{type(error).__name__}: {error}"[:500]
@@ -99,6 +112,8 @@ class OutboxRelay:
                 published = 0
             if published >= self.batch_size:
                 continue
+            with contextlib.suppress(Exception):
+                await self._on_thread(self.bus.keep_alive)
             self._wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
