@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,7 @@ def test_prometheus_scrapes_the_ops_port_of_every_process() -> None:
 
 
 def test_compose_mounts_each_configuration_file_that_exists() -> None:
-    for name in ("prometheus", "grafana", "otel-collector", "postgres"):
+    for name in ("prometheus", "grafana", "otel-collector", "postgres", "tempo", "loki"):
         for volume in SERVICES[name].get("volumes", []):
             source = volume.split(":")[0]
             if source.startswith("./"):
@@ -122,10 +123,51 @@ def test_traces_go_to_the_collectors_otlp_http_receiver() -> None:
         assert environment(SERVICES[name])["OTEL_EXPORTER_OTLP_ENDPOINT"] == (
             f"http://otel-collector:{port}"
         )
-    pipeline = collector["service"]["pipelines"]["traces"]
-    for kind in ("receivers", "processors", "exporters"):
-        for name in pipeline[kind]:
-            assert name in collector[kind], f"pipeline uses undefined {kind[:-1]} {name}"
+    for pipeline in collector["service"]["pipelines"].values():
+        for kind in ("receivers", "processors", "exporters"):
+            for name in pipeline[kind]:
+                assert name in collector[kind], f"pipeline uses undefined {kind[:-1]} {name}"
+
+
+def test_traces_land_in_tempo_and_logs_in_loki_linked_by_trace_id() -> None:
+    collector = _yaml("otel-collector.yaml")
+    pipelines = collector["service"]["pipelines"]
+    [traces] = pipelines["traces"]["exporters"]
+    assert collector["exporters"][traces]["endpoint"] == "tempo:4317"
+    assert (
+        "4317"
+        in _yaml("tempo.yaml")["distributor"]["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"]
+    )
+    [logs] = pipelines["logs"]["exporters"]
+    assert collector["exporters"][logs]["endpoint"] == "http://loki:3100/otlp"
+    assert _yaml("loki.yaml")["limits_config"]["allow_structured_metadata"] is True
+    operators = collector["receivers"]["filelog"]["operators"]
+    [trace_parser] = [op for op in operators if op["type"] == "trace_parser"]
+    assert trace_parser["trace_id"]["parse_from"] == "attributes.trace_id"
+    mounts = SERVICES["otel-collector"]["volumes"]
+    assert "/var/lib/docker/containers:/var/lib/docker/containers:ro" in mounts
+    sources = {
+        s["uid"]: s
+        for s in _yaml("grafana/provisioning/datasources/prometheus.yaml")["datasources"]
+    }
+    assert sources["tempo"]["url"] == "http://tempo:3200"
+    assert sources["tempo"]["jsonData"]["tracesToLogsV2"]["datasourceUid"] == "loki"
+    assert sources["loki"]["url"] == "http://loki:3100"
+    links = sources["loki"]["jsonData"]["derivedFields"]
+    assert {link["datasourceUid"] for link in links} == {"tempo"}
+
+
+def test_log_lines_carry_the_trace_id_the_collector_reads() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from subgraphs.shared.logs import JsonFormatter
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
+    with TracerProvider().get_tracer("t").start_as_current_span("s") as span:
+        line = json.loads(JsonFormatter("doctors").format(record))
+    assert line["trace_id"] == format(span.get_span_context().trace_id, "032x")
+    assert line["component"] == "doctors"
+    assert line["level"]
 
 
 def test_grafana_reads_the_provisioned_prometheus_and_dashboards() -> None:
