@@ -1,8 +1,8 @@
-"""Differential suite: our router and Hive Gateway on the same supergraph and subgraphs.
-
-For every scenario both gateways answer the same operations (hand-written ones and ones
-generated from the API schema by hypothesis-graphql); `data` must be identical, key order
-included, and errors must sit at the same paths (see `compare.error_paths` for one Hive quirk).
+"""Differential suite on the gateways benchmark's supergraph: our router and Hive Gateway on
+the same (Federation 1 style, join v0.3) supergraph and subgraphs, the benchmark query and
+generated operations; `data` identical, key order included, errors at the same paths (see
+`compare.error_paths` for one Hive quirk). Every scenario federation is compared in
+`test_edge_scenarios.py`, all of them against one Hive Gateway process.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from router.app import create_app
 from router.config import RouterConfig
 from router.supergraph import read_supergraph
 from router.testing.nodetools import running_hive_gateway
-from router.testing.servers import running, subgraphs_app
+from router.testing.servers import running
 from tests.router.differential.compare import assert_same_answer
-from tests.router.scenarios import Operation, Scenario, all_scenarios
+from tests.router.scenarios import Operation, Scenario
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(600)]
 
@@ -36,20 +36,6 @@ class Gateways:
     ours: str
     hive: str
     api_sdl: str
-
-
-@pytest.fixture(scope="module", params=all_scenarios(), ids=lambda s: s.name)
-def gateways(
-    request: pytest.FixtureRequest, node_tooling: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Gateways]:
-    scenario: Scenario = request.param
-    with running(subgraphs_app(scenario.build())) as base:
-        supergraph_file = tmp_path_factory.mktemp(scenario.name) / "supergraph.graphql"
-        supergraph_file.write_text(scenario.supergraph_sdl(base))
-        supergraph = scenario.supergraph(base)
-        app = create_app(RouterConfig(), supergraph=supergraph)
-        with running(app) as ours, running_hive_gateway(supergraph_file) as hive:
-            yield Gateways(scenario, f"{ours}/graphql", hive, print_schema(supergraph.api_schema))
 
 
 def _ask(url: str, operation: Operation) -> dict[str, Any]:
@@ -65,25 +51,6 @@ def assert_same(gateways: Gateways, operation: Operation) -> None:
     ours = _ask(gateways.ours, operation)
     hive = _ask(gateways.hive, operation)
     assert_same_answer(ours, hive, operation.query)
-
-
-def test_hand_written_operations_answer_like_hive_gateway(gateways: Gateways) -> None:
-    for operation in gateways.scenario.operations:
-        assert_same(gateways, operation)
-
-
-@settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(data=st.data())
-def test_generated_queries_answer_like_hive_gateway(
-    gateways: Gateways, data: st.DataObject
-) -> None:
-    query = data.draw(queries(gateways.api_sdl, allow_x00=False, codec="ascii"))
-    assert_same(gateways, Operation(query))
 
 
 @pytest.fixture(scope="module")

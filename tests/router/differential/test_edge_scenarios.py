@@ -1,4 +1,5 @@
-"""The edge scenarios (issue 11) through Hive Gateway and our router, side by side.
+"""Every scenario (the first six and the 46 edge scenarios of issue 11) through Hive Gateway
+and our router, side by side.
 
 All scenarios are served at once: one loopback server with every scenario's subgraphs
 (`/<scenario>/<subgraph>`), one with our router per scenario (`/<scenario>/graphql`), and
@@ -37,14 +38,24 @@ from router.testing.nodetools import compose_many, running_hive_gateways
 from router.testing.servers import running, subgraphs_app
 from router.testing.subgraph import SubgraphSpec
 from tests.router.differential.compare import assert_same_answer
-from tests.router.scenarios import Operation, Scenario
+from tests.router.scenarios import Operation, Scenario, all_scenarios
 from tests.router.scenarios.declare import Case
 from tests.router.scenarios.edge import edge_scenarios
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(900)]
 
 SCENARIOS = edge_scenarios()
-BY_NAME = {s.name: s for s in SCENARIOS}
+# The first six scenarios (tests/router/scenarios/*.py) run here too, with more examples.
+FIRST = all_scenarios()
+SERVED = [*FIRST, *SCENARIOS]
+BY_NAME = {s.name: s for s in SERVED}
+EXAMPLES = {**{s.name: 40 for s in FIRST}, **{s.name: 6 for s in SCENARIOS}}
+
+
+def _case(operation: Operation) -> Case:
+    if isinstance(operation, Case):
+        return operation
+    return Case(operation.query, operation.variables, operation.operation_name)
 
 
 @dataclass
@@ -87,14 +98,14 @@ def _routers(apps: dict[str, Starlette]) -> Starlette:
 
 @pytest.fixture(scope="module")
 def fleet(node_tooling: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
-    built: dict[str, list[SubgraphSpec]] = {s.name: _subgraphs(s) for s in SCENARIOS}
+    built: dict[str, list[SubgraphSpec]] = {s.name: _subgraphs(s) for s in SERVED}
     served = Starlette(routes=[Mount(f"/{n}", app=subgraphs_app(b)) for n, b in built.items()])
     folder = tmp_path_factory.mktemp("edge")
     with running(served) as base:
         files: list[tuple[str, Path]] = []
         apps: dict[str, Starlette] = {}
         api: dict[str, str] = {}
-        for scenario in SCENARIOS:
+        for scenario in SERVED:
             sdl = scenario.supergraph_sdl(f"{base}/{scenario.name}")
             files.append((scenario.name, folder / f"{scenario.name}.graphql"))
             files[-1][1].write_text(sdl)
@@ -111,9 +122,9 @@ def fleet(node_tooling: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def _cases(kind: str) -> list[Any]:
     params = []
-    for scenario in SCENARIOS:
-        for index, case in enumerate(scenario.operations):
-            assert isinstance(case, Case)
+    for scenario in SERVED:
+        for index, operation in enumerate(scenario.operations):
+            case = _case(operation)
             reason = case.more_requests if kind == "requests" else case.xfail
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             params.append(
@@ -124,8 +135,7 @@ def _cases(kind: str) -> list[Any]:
 
 @pytest.mark.parametrize(("name", "index"), _cases("answer"))
 def test_hand_written_case_answers_like_hive_gateway(fleet: Fleet, name: str, index: int) -> None:
-    case = BY_NAME[name].operations[index]
-    assert isinstance(case, Case)
+    case = _case(BY_NAME[name].operations[index])
     ours, _ = fleet.ask(fleet.ours, name, case)
     hive, _ = fleet.ask(fleet.hive, name, case)
     if case.expect is not None:
@@ -142,8 +152,7 @@ def test_hand_written_case_answers_like_hive_gateway(fleet: Fleet, name: str, in
 def test_hand_written_case_needs_no_more_subgraph_requests_than_hive_gateway(
     fleet: Fleet, name: str, index: int
 ) -> None:
-    case = BY_NAME[name].operations[index]
-    assert isinstance(case, Case)
+    case = _case(BY_NAME[name].operations[index])
     if case.hive_wrong:
         pytest.skip(f"Hive Gateway answers this case wrongly: {case.hive_wrong}")
     if case.xfail:
@@ -159,10 +168,10 @@ def _scenarios_with_generated_marks() -> list[Any]:
             s.name,
             id=s.name,
             marks=[pytest.mark.xfail(strict=True, reason=s.extra["generated_xfail"])]
-            if s.extra["generated_xfail"]
+            if s.extra.get("generated_xfail")
             else [],
         )
-        for s in SCENARIOS
+        for s in SERVED
     ]
 
 
@@ -194,7 +203,7 @@ def test_generated_operations_answer_like_hive_gateway_with_no_more_requests(
     fleet: Fleet, name: str
 ) -> None:
     failures = []
-    for query in generated_operations(fleet.api_sdl[name]):
+    for query in generated_operations(fleet.api_sdl[name], EXAMPLES[name]):
         ours, ours_requests = fleet.ask(fleet.ours, name, Operation(query))
         hive, hive_requests = fleet.ask(fleet.hive, name, Operation(query))
         try:
@@ -211,7 +220,7 @@ def test_there_are_at_least_forty_edge_scenarios_covering_every_behaviour() -> N
     behaviours = {b for s in SCENARIOS for b in s.extra["behaviours"]}
     assert len(SCENARIOS) >= 40
     assert behaviours == set(range(1, 11))
-    assert len(BY_NAME) == len(SCENARIOS), "scenario names must be unique"
+    assert len(BY_NAME) == len(SERVED), "scenario names must be unique"
 
 
 def test_committed_edge_supergraphs_are_fresh_compositions(node_tooling: Path) -> None:

@@ -97,4 +97,11 @@ def summary(scenarios: list[Scenario] | None = None) -> str:
     lines.append(f"xfail marks (strict): {sum(marks.values())}")
     lines.extend(f"  {key}: {count}" for key, count in sorted(marks.items()))
     lines.append(f"cases where Hive Gateway is wrong (ours held to `expect`): {hive_wrong}")
+    from tests.router.scenarios import all_scenarios
+
+    first = [s for s in all_scenarios() if s.extra.get("generated_xfail")]
+    lines.append(
+        f"first six scenarios (also in the differential suite): {len(first)} generated xfail"
+        + "".join(f"\n  {s.name}: {s.extra['generated_xfail']}" for s in first)
+    )
     return "\n".join(lines)
