@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, or_, update
 from sqlmodel import col, select
@@ -41,6 +42,13 @@ _STORE = (
 )
 
 
+def _stale(now: datetime) -> Any:
+    return select(Doctor).where(
+        col(Doctor.status) == DoctorStatus.APPROVED,
+        or_(col(Doctor.next_free_valid_until).is_(None), col(Doctor.next_free_valid_until) <= now),
+    )
+
+
 def forget(doctor: Doctor) -> None:
     """`mark_changed` for a doctor loaded in the caller's session (flushed with it)."""
     doctor.next_free_valid_until = None
@@ -65,6 +73,10 @@ async def refresh(db: Database, *, now: datetime) -> int:
     """Work out and store every approved doctor's next slot that is missing or expired;
     how many were worked out (a raced one is not stored, and stays to be worked out)."""
     stored = 0
+    async with db.session() as session:  # most searches find nothing to do: no write
+        stale_ids = (await session.exec(_stale(now).with_only_columns(col(Doctor.id)))).all()
+    if not stale_ids:
+        return 0
     async with db.transaction() as session:
         stale = (
             select(Doctor)

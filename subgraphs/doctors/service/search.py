@@ -222,7 +222,7 @@ async def _by_stored_next(
         statement = statement.where(
             col(Doctor.next_free_start).is_not(None), col(Doctor.next_free_start) < limit
         )
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = await session.scalar(statement.with_only_columns(func.count(col(Doctor.id))))
     if sort is SortKey.NEXT_AVAILABLE:
         # NULLS LAST (doctors with nothing free at the end) lets PostgreSQL walk the index.
         order: tuple[Any, ...] = (
