@@ -27,6 +27,10 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
     "defaults": VALUES,
     "ingress": INGRESS,
     "existing-secret": {"secrets": {"existingSecret": "prod-healthbook"}},
+    "prometheus-operator": {
+        **VALUES,
+        "ops": {"serviceMonitor": {"enabled": True}, "prometheusRule": {"enabled": True}},
+    },
     "by-digest": {
         **INGRESS,
         "image": {"repository": "ghcr.io/example/healthbook", "digest": "sha256:" + "a" * 64},

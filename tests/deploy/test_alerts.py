@@ -8,10 +8,12 @@ from typing import Any
 
 import yaml
 
+from tests.deploy.chart_values import VALUES
+from tests.deploy.helm_chart import render_chart
 from tests.deploy.test_observability import exported_series
 from tests.deploy.tools import REPO, run
 
-RULES = REPO / "deploy/prometheus/alerts.yml"
+RULES = REPO / "helm/healthbook/files/prometheus-alerts.yml"
 # Series from Prometheus itself and the exporters the rules name, not from Healthbook.
 EXTERNAL = {"up", "probe_ssl_earliest_cert_expiry",
             "certmanager_certificate_expiration_timestamp_seconds"}  # fmt: skip
@@ -65,3 +67,14 @@ def test_rules_ask_only_for_series_that_exist() -> None:
         assert series, rule["alert"]
         for name in series:
             assert name in exported or name in EXTERNAL, f"{rule['alert']}: no series {name}"
+
+
+def test_the_chart_ships_the_same_rules_as_a_prometheus_rule() -> None:
+    assert not [m for m in render_chart(VALUES) if m["kind"] == "PrometheusRule"]
+    values = {**VALUES, "ops": {"prometheusRule": {"enabled": True}}}
+    [rule] = [m for m in render_chart(values) if m["kind"] == "PrometheusRule"]
+    shipped = [r for group in rule["spec"]["groups"] for r in group["rules"]]
+    assert [r["alert"] for r in shipped] == [r["alert"] for r in _rules()]
+    [down] = [r for r in shipped if r["alert"] == "HealthbookComponentDown"]
+    assert down["expr"].strip() == 'up{job=~"demo-healthbook-.*"} == 0'
+    assert "{{ $labels.service }}" in down["annotations"]["summary"]
