@@ -23,10 +23,6 @@ export async function landing(run) {
   await run.check(page, "sign-in");
 }
 
-async function pickSelect(page, label, option) {
-  await page.getByRole("button", { name: new RegExp(label) }).first().click();
-  await page.getByRole("option", { name: option, exact: true }).click();
-}
 
 /** A patient registers, finds a doctor, books (double click: one booking); the doctor, in a
  * second context, accepts and the patient's page changes without a reload; the patient
@@ -43,7 +39,7 @@ export async function patientBooks(run, { email, doctorEmail }) {
   await p.getByRole("button", { name: "Create account" }).click();
   await p.getByText("Signed in as Pat Example").waitFor();
   // Search by specialization and city.
-  await pickSelect(p, "Specialization", "General practice");
+  await p.getByLabel("Specialization").selectOption({ label: "General practice" });
   await p.getByLabel("City").fill("Berlin");
   await p.getByRole("button", { name: "Search", exact: true }).click();
   await p.waitForURL(/specialization=general-practice/);

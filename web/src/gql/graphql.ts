@@ -176,10 +176,13 @@ export type NotificationFilter = {
 
 /** Preferences to change; omitted fields stay as they are. */
 export type NotificationPreferencesInput = {
+  /** @deprecated Channels are chosen in the profile: read and change User.notificationChannels (updateProfile); this field restates that choice. A different value is refused. */
   emailEnabled?: boolean | null | undefined;
+  /** @deprecated Channels are chosen in the profile: read and change User.notificationChannels (updateProfile); this field restates that choice. A different value is refused. */
   inAppEnabled?: boolean | null | undefined;
   language?: string | null | undefined;
   reminderLeadMinutes?: Array<number> | null | undefined;
+  /** @deprecated Channels are chosen in the profile: read and change User.notificationChannels (updateProfile); this field restates that choice. A different value is refused. */
   smsEnabled?: boolean | null | undefined;
 };
 

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { SearchDoctorsDocument, SpecializationsDocument, type DoctorFilter } from "../gql/graphql";
-import { Button, Field, Select } from "../ui/controls";
+import { NativeField as Field } from "../ui/native";
 import { ProblemMessage } from "../ui/Problem";
 import { browserZone, formatDateTime, zoneLabel } from "../time/zones";
 
@@ -43,18 +43,19 @@ export default function SearchPage() {
     <>
       <h1>{t("search.title")}</h1>
       <form className="filters card" onSubmit={submit} role="search" aria-label={t("search.title")}>
-        <Select
-          label={t("search.specialization")}
-          value={form.specialization || "any"}
-          onChange={(v) => set("specialization")(v === "any" ? "" : v)}
-          choices={[{ id: "any", label: t("search.any") }, ...(specs.data?.specializations ?? []).map((s) => ({ id: s.code, label: s.name }))]}
-        />
+        <label className="field">
+          <span className="label">{t("search.specialization")}</span>
+          <select className="native" name="specialization" value={form.specialization} onChange={(e) => set("specialization")(e.target.value)}>
+            <option value="">{t("search.any")}</option>
+            {(specs.data?.specializations ?? []).map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}
+          </select>
+        </label>
         <Field label={t("search.city")} name="city" value={form.city} onChange={set("city")} />
         <Field label={t("search.language")} name="language" value={form.language} onChange={set("language")} description="en, de, pt…" />
         <Field label={t("search.insurance")} name="insurance" value={form.insurance} onChange={set("insurance")} />
         <Field label={t("search.freeOn")} name="availableOn" type="date" value={form.availableOn} onChange={set("availableOn")} />
         <Field label={t("search.within")} name="within" type="number" min={1} max={90} value={form.within} onChange={set("within")} />
-        <Button type="submit">{t("search.submit")}</Button>
+        <button type="submit" className="btn btn-primary">{t("search.submit")}</button>
       </form>
       <ProblemMessage error={error} />
       <p role="status" aria-live="polite">

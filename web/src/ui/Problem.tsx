@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { Alert } from "./controls";
+import { Alert } from "./alert";
 import { describeProblem, problemOf } from "../errors";
 
 /** An API error in words, or nothing. */

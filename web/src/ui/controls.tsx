@@ -1,5 +1,4 @@
 // The app's accessible controls: React Aria Components with our labels and styles.
-import type { ReactNode } from "react";
 import {
   Button as AriaButton,
   type ButtonProps,
@@ -85,14 +84,4 @@ export function Select({ label, value, onChange, choices, name }: { label: strin
   );
 }
 
-export function Alert({ children, tone = "error" }: { children: ReactNode; tone?: "error" | "success" | "info" }) {
-  return (
-    <div className={`alert alert-${tone}`} role={tone === "error" ? "alert" : "status"}>
-      {children}
-    </div>
-  );
-}
-
-export function Badge({ children, tone = "neutral" }: { children: ReactNode; tone?: string }) {
-  return <span className={`badge badge-${tone}`}>{children}</span>;
-}
+export { Alert, Badge } from "./alert";
