@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -11,6 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.extensions import SchemaExtension
+
+# Operation names arrive from callers: keep the first MAX_OPERATIONS distinct valid names
+# and count the rest as "other", so the series cannot grow without bound.
+MAX_OPERATIONS = 200
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 
 
 class GraphQLMetrics:
@@ -35,6 +41,18 @@ class GraphQLMetrics:
             registry=self.registry,
         )
         self.component = component
+        self.operations: set[str] = set()
+
+    def operation_label(self, operation: str | None) -> str:
+        """The bounded label of an operation name."""
+        if not operation:
+            return "anonymous"
+        if operation in self.operations:
+            return operation
+        if _NAME.fullmatch(operation) and len(self.operations) < MAX_OPERATIONS:
+            self.operations.add(operation)
+            return operation
+        return "other"
 
     def extension(self) -> type[SchemaExtension]:
         """A Strawberry extension class that records into these metrics."""
@@ -45,7 +63,7 @@ class GraphQLMetrics:
                 started = time.perf_counter()
                 yield
                 context = self.execution_context
-                operation = context.operation_name or "anonymous"
+                operation = metrics.operation_label(context.operation_name)
                 kind = context.operation_type.value if context.operation_type else "unknown"
                 labels = (metrics.component, operation, kind)
                 metrics.requests.labels(*labels).inc()
