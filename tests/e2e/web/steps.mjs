@@ -185,6 +185,7 @@ export async function requestReset(run, { email }) {
   const { page } = await run.context("visitor");
   await page.goto(`${run.base}/sign-in`);
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByRole("heading", { name: "Reset your password" }).waitFor();
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Email me a link" }).click();
   await page.getByText("If an account exists for this address").waitFor();
@@ -199,7 +200,8 @@ export async function setPassword(run, { link, email, password, expectHeading, s
   await run.check(page, shot);
   await page.getByRole("button", { name: "Set password" }).click();
   await page.waitForURL(/\/sign-in\?done=/);
-  run.notes.prefilled = await page.getByLabel("Email").inputValue();
+  run.notes.done = await page.getByRole("status").first().innerText();
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: expectHeading, level: 1 }).waitFor();

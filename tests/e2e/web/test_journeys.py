@@ -10,6 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.web.conftest import Running
@@ -79,3 +80,43 @@ def test_an_admin_approves_a_pending_doctor_who_then_appears_in_search(web_app: 
     assert_clean(report)
     assert report["notes"]["graphiqlHref"] == "/graphql"
     assert report["notes"]["approvedListed"] is True
+
+
+def test_a_forgotten_password_is_reset_through_the_mailed_link(web_app: Running) -> None:
+    email = f"forgetful-{uuid.uuid4().hex[:8]}@example.org"
+    mutation = "mutation($i: RegisterInput!) { register(input: $i) { user { id } } }"
+    variables = {"i": {"email": email, "password": "an old secret", "name": "Forgetful"}}
+    answer = httpx.post(f"{web_app.base}/graphql", json={"query": mutation, "variables": variables})
+    assert "errors" not in answer.json(), answer.text
+    assert_clean(journey("requestReset", web_app, email=email))
+    link = _link_in_mail(web_app.data_dir / "mail.mbox", email)
+    assert link.startswith(f"{web_app.base}/reset-password?token=")
+    report = journey(
+        "setPassword",
+        web_app,
+        link=link,
+        email=email,
+        password="a brand new secret",
+        expectHeading="Find a doctor",
+        shot="reset-password-form",
+    )
+    assert_clean(report)
+    assert report["notes"]["done"] == "Your password is set. You can sign in now."
+    assert report["notes"]["landed"] == "/"
+
+
+def test_an_invited_doctor_accepts_the_invitation_and_sees_the_calendar(web_app: Running) -> None:
+    email = f"dr-{uuid.uuid4().hex[:8]}@example.org"
+    assert_clean(journey("inviteDoctor", web_app, email=email))
+    link = _link_in_mail(web_app.data_dir / "mail.mbox", email)
+    report = journey(
+        "setPassword",
+        web_app,
+        link=link.replace("/reset-password?", "/invitation?"),
+        email=email,
+        password="an invited secret",
+        expectHeading="My week",
+        shot="invitation",
+    )
+    assert_clean(report)
+    assert report["notes"]["landed"] == "/doctor/calendar"

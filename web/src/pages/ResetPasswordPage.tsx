@@ -18,8 +18,7 @@ export default function ResetPasswordPage({ mode }: { mode: "reset" | "invitatio
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = await reset({ input: { token, newPassword: password } });
-    const email = result.data?.resetPassword.user.email ?? "";
-    if (!result.error) navigate(`/sign-in?done=${mode}&email=${encodeURIComponent(email)}`, { replace: true });
+    if (!result.error) navigate(`/sign-in?done=${mode}`, { replace: true });
   };
   return (
     <div className="card" style={{ maxWidth: "28rem" }}>
