@@ -72,7 +72,19 @@ async def execute_plan(
         for fetch in unit:
             tasks[fetch.id] = task
     await asyncio.gather(*set(tasks.values()))
-    return data, errors
+    return data, _distinct(errors)
+
+
+def _distinct(errors: list[Json]) -> list[Json]:
+    """One error per message and path: two subgraphs failing one shared field say it once."""
+    seen: set[bytes] = set()
+    out: list[Json] = []
+    for error in errors:
+        marker = orjson.dumps([error.get("message"), error.get("path")])
+        if marker not in seen:
+            seen.add(marker)
+            out.append(error)
+    return out
 
 
 def _units(plan: QueryPlan) -> list[list[Fetch]]:

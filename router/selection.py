@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -158,8 +158,15 @@ class SelectionBuilder:
             builder = self._fragments[type_condition] = SelectionBuilder(self._scope)
         return builder
 
-    def add(self, selections: Iterable[Selection], *, internal: bool = False) -> None:
-        """Merge frozen selections in (key fields, required fields)."""
+    def add(
+        self,
+        selections: Iterable[Selection],
+        *,
+        internal: bool = False,
+        shapes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Merge frozen selections in (key fields, required fields); `shapes` gives the
+        subgraph types of top-level fields, for the response-key checks of `add_field`."""
         for selection in selections:
             if isinstance(selection, FragmentSelection):
                 self.fragment(selection.type_condition).add(selection.selections, internal=internal)
@@ -173,6 +180,7 @@ class SelectionBuilder:
                 arguments=selection.arguments,
                 composite=selection.selections is not None,
                 internal=internal,
+                shape=(shapes or {}).get(selection.name, ""),
             )
             if sub is not None and selection.selections is not None:
                 sub.add(selection.selections, internal=internal)

@@ -201,7 +201,11 @@ class Jumps:
         for field_name, source in jump.sources:
             giver = next(h for h in place.holders if h.group.graph == source)
             giver.target.field("__typename", internal=True)
-            giver.target.add([s for s in key if _named(s) == field_name], internal=True)
+            edge = self.graph.edge_for(place.type.name, source, field_name)
+            shapes = {field_name: edge.subgraph_type} if edge else None
+            giver.target.add(
+                [s for s in key if _named(s) == field_name], internal=True, shapes=shapes
+            )
             givers.add(giver.group.id)
         return givers
 

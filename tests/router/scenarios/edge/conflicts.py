@@ -153,8 +153,6 @@ type Snippet { id: ID ref: String size: Int! }
             expect={
                 "items": [{"text": "hello"}, None, {"id": "s1", "size": 3}, {"id": "s2", "size": 4}]
             },
-            xfail="planner: behaviour 1: Article's key `id: ID!` and the client's Snippet "
-            "`id: ID` go unaliased into one selection; the subgraph rejects the query",
         ),
         "{ items { __typename ... on Snippet { size ref } ... on Article { text } } }",
     ],

@@ -101,10 +101,6 @@ type Size @shareable { d: Int! }
     ],
 )
 
-REFETCH_XFAIL = (
-    "planner: behaviour 3: Category.details needs the parent Item re-fetched from "
-    "categories: QUERY_PLANNING_FAILED"
-)
 x = World()
 cat = {"name": "Office", "details": "Desks and chairs", "code": "OF"}
 x1 = x("Item", id="i1", title="Chair", category=cat)
@@ -113,7 +109,6 @@ x2 = x("Item", id="i2", title="Broken", category=Fail("category lookup failed"))
 PARENT_REFETCH = declare(
     "split_parent_refetch",
     about="Category.details only reachable by re-fetching the parent Item from another subgraph",
-    generated_xfail="planner: behaviour 3: no parent re-fetch for Category.details",
     behaviours=[3],
     directives=["@key", "@shareable"],
     world=x,
@@ -134,8 +129,8 @@ type Category @shareable { code: String! details: String! }
         ),
     },
     cases=[
-        Case("{ items { title category { name details } } }", xfail=REFETCH_XFAIL),
-        Case("{ items { category { details } } }", xfail=REFETCH_XFAIL),
+        Case("{ items { title category { name details } } }"),
+        Case("{ items { category { details } } }"),
     ],
 )
 
