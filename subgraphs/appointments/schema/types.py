@@ -177,6 +177,20 @@ class AppointmentType:
             maybe_actor(info), patient_id=self.patient_id, doctor_user_id=self.doctor_user_id
         )
 
+    @strawberry.field(
+        description="Until when the patient may cancel or reschedule online (start minus the "
+        "deployment's cut-off); doctors and admins may change it at any time."
+    )
+    def patient_change_deadline(self, info: Info) -> datetime:
+        return self.start - deps(info).policy.cutoff
+
+    @strawberry.field(
+        description="How many more times the patient may reschedule (the configured limit "
+        "minus `rescheduleCount`, never below 0)."
+    )
+    def reschedules_remaining(self, info: Info) -> int:
+        return max(0, deps(info).policy.max_reschedules - self.reschedule_count)
+
     @strawberry.field(description="The FHIR R4 Appointment.status of `status`.")
     def fhir_status(self) -> str:
         return FHIR_STATUS[self.status.name]

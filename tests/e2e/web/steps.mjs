@@ -67,6 +67,7 @@ export async function patientBooks(run, { email, doctorEmail }) {
   await p.locator('[data-testid="appointment"]').first().waitFor();
   run.notes.bookedCount = await p.locator('[data-testid="appointment"]').count();
   run.notes.bookedStatus = await p.locator('[data-testid="appointment"]').first().getAttribute("data-status");
+  run.notes.changeRules = await p.locator('[data-testid="change-rules"]').first().innerText();
   // The doctor accepts in a second browser context.
   const doctor = await run.context("doctor");
   const d = doctor.page;
@@ -99,6 +100,7 @@ export async function patientBooks(run, { email, doctorEmail }) {
     return h && h.textContent !== old;
   }, before);
   run.notes.rescheduled = [before, await p.locator('[data-testid="appointment"] h3').first().innerText()];
+  run.notes.changeRulesAfter = await p.locator('[data-testid="change-rules"]').first().innerText();
   run.notes.rescheduledStatus = await p.locator('[data-testid="appointment"]').first().getAttribute("data-status");
   // Cancel with a reason.
   await p.getByRole("button", { name: "Cancel" }).first().click();

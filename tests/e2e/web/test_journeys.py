@@ -62,6 +62,9 @@ def test_a_patient_books_the_doctor_confirms_live_then_reschedule_and_cancel(
     assert notes["liveBadge"] == "Confirmed"
     assert notes["rescheduled"][0] != notes["rescheduled"][1]
     assert notes["rescheduledStatus"] == "PENDING"
+    assert notes["changeRules"].startswith("Changes possible until ")
+    assert notes["changeRules"].endswith("3 reschedules left.")
+    assert notes["changeRulesAfter"].endswith("2 reschedules left.")
     assert "Booked" in notes["history"]
     assert "Rescheduled" in notes["history"]
     assert "Cancelled" in notes["history"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from subgraphs.appointments.domain import Actor
@@ -195,6 +196,30 @@ async def test_patients_reschedule_and_cancel_through_the_api(
         as_=who,
     )
     assert cancelled["cancelAppointment"] == {"status": "CANCELLED", "statusReason": "Better"}
+
+
+async def test_patients_see_their_change_deadline_and_reschedules_left(
+    api: Api, availability: FakeAvailability
+) -> None:
+    doctor, who = availability.add(), patient()
+    appointment_id = await api.book(who, doctor, at(3, 9).isoformat())
+    query = (
+        "query($id: ID!) { appointment(id: $id) { patientChangeDeadline reschedulesRemaining } }"
+    )
+    before = await api.data(query, {"id": appointment_id}, as_=who)
+    # The default policy: 24 h cut-off, 3 reschedules.
+    assert before["appointment"] == {
+        "patientChangeDeadline": (at(3, 9) - timedelta(hours=24)).isoformat(),
+        "reschedulesRemaining": 3,
+    }
+    await api.data(
+        "mutation($id: ID!, $start: DateTime!) { rescheduleAppointment(input: {id: $id, "
+        "start: $start}) { id } }",
+        {"id": appointment_id, "start": at(4, 11).isoformat()},
+        as_=who,
+    )
+    after = await api.data(query, {"id": appointment_id}, as_=who)
+    assert after["appointment"]["reschedulesRemaining"] == 2
 
 
 async def test_admins_search_everything_and_others_may_not(

@@ -94,7 +94,11 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
   const [dialog, setDialog] = useState<"cancel" | "reschedule" | null>(null);
   const [showHistory, setShowHistory] = useState(false);
   const zone = browserZone();
-  const changeable = appointment.status === "PENDING" || appointment.status === "CONFIRMED";
+  const open = appointment.status === "PENDING" || appointment.status === "CONFIRMED";
+  // The cut-off and the reschedules left, shown before any click.
+  const beforeDeadline = new Date(appointment.patientChangeDeadline).getTime() > Date.now();
+  const changeable = open && beforeDeadline;
+  const canReschedule = changeable && appointment.reschedulesRemaining > 0;
   const when = formatDateTime(appointment.start, zone, i18n.language);
   return (
     <li className="card" data-testid="appointment" data-status={appointment.status}>
@@ -110,11 +114,17 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
           {live ? <span className="muted" role="status"> {t("appointments.liveUpdated")}</span> : null}
         </div>
       </div>
+      {open ? (
+        <p className="muted" data-testid="change-rules" style={{ margin: ".3rem 0" }}>
+          {beforeDeadline ? t("appointments.cutoff", { time: formatDateTime(appointment.patientChangeDeadline, zone, i18n.language) }) : t("errors.TOO_LATE")}{" "}
+          {beforeDeadline ? t("appointments.remaining", { count: appointment.reschedulesRemaining }) : null}
+        </p>
+      ) : null}
       <div className="actions" style={{ marginTop: ".5rem" }}>
-        {changeable ? <Button variant="secondary" onPress={() => setDialog("reschedule")}>{t("appointments.reschedule")}</Button> : null}
+        {canReschedule ? <Button variant="secondary" onPress={() => setDialog("reschedule")}>{t("appointments.reschedule")}</Button> : null}
         {changeable ? <Button variant="danger" onPress={() => setDialog("cancel")}>{t("appointments.cancel")}</Button> : null}
         <Button variant="quiet" onPress={() => setShowHistory((v) => !v)} aria-expanded={showHistory}>{t("appointments.history")}</Button>
-        {changeable ? <IcsLink appointment={appointment} /> : null}
+        {open ? <IcsLink appointment={appointment} /> : null}
       </div>
       {showHistory ? <History id={appointment.id} /> : null}
       <ModalDialog title={t("appointments.reschedule")} isOpen={dialog === "reschedule"} onClose={() => setDialog(null)}>
