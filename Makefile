@@ -81,6 +81,7 @@ pytest: install
 schema: install node
 	$(BIN)/healthbook schema export
 	$(BIN)/healthbook schema compose
+	cd web && npx graphql-codegen --config codegen.ts
 
 bench: install node
 	$(BIN)/python -m bench
