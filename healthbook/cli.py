@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="print the configuration reference")
     config.add_argument("output", choices=("example", "table"), help=".env.example or Markdown")
 
+    audit = commands.add_parser("audit", help="audit trail: verify the hash chain, purge")
+    audit.add_argument("action", choices=("verify", "purge"))
+    audit.add_argument(
+        "--older-than-days", type=int, help="purge: remove entries recorded before N days ago"
+    )
+
     router = commands.add_parser("router", help="router tools")
     router.add_argument("tool", choices=("plan",))
     router.add_argument("rest", nargs=argparse.REMAINDER)
@@ -93,6 +99,10 @@ def _run(args: argparse.Namespace) -> int:
         migrate(settings, None)
         asyncio.run(seed(settings))
         return 0
+    if args.command == "audit":
+        from healthbook import audit_commands
+
+        return audit_commands.run(settings, args.action, older_than_days=args.older_than_days)
     if args.command == "create-admin":
         from healthbook.admin import create_admin, read_password
 

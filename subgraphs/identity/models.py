@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from subgraphs.shared.audit.trail import TABLES as TRAIL_TABLES
 from subgraphs.shared.auth import Role
 
 TABLES = (
@@ -17,6 +18,7 @@ TABLES = (
     "identity_refresh_tokens",
     "identity_one_time_tokens",
     "identity_audit_events",
+    *TRAIL_TABLES,  # the audit trail of every component (subgraphs/shared/audit)
 )
 
 

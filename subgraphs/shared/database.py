@@ -65,6 +65,9 @@ class Database:
     engine: AsyncEngine
 
     def __post_init__(self) -> None:
+        from subgraphs.shared.audit import capture  # every store audits its changes
+
+        capture.install()
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
         )

@@ -18,6 +18,8 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types.execution import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
+from subgraphs.shared.audit import caller as audit_caller
+from subgraphs.shared.audit.refusals import AuditRefusals
 from subgraphs.shared.auth import Principal
 from subgraphs.shared.errors import MaskUnexpectedErrors, Unauthenticated, is_expected
 from subgraphs.shared.input_checks import InputChecks
@@ -57,6 +59,7 @@ def build_schema(
             lambda: ValidationCache(maxsize=1000),
             MaskUnexpectedErrors,
             InputChecks,
+            AuditRefusals,
             *extensions,
         ],
         federation_version=FEDERATION_VERSION,
@@ -100,6 +103,16 @@ class GraphQLView(GraphQL[Context, None]):
                 await JSONResponse(body, status_code=200)(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
+            client = scope.get("client")
+            audit_caller.bind(
+                audit_caller.Caller(
+                    user_id=principal.user_id if principal else None,
+                    role=principal.role.value if principal else None,
+                    client_address=audit_caller.client_address(
+                        headers, client[0] if client else None
+                    ),
+                )
+            )
         await super().__call__(scope, receive, send)
 
     async def get_context(
