@@ -14,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from subgraphs.appointments.domain import Actor, Status
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
+from subgraphs.shared.audit import capture
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput, Forbidden, NotFound
@@ -66,6 +67,14 @@ async def get(*, db: Database, actor: Actor, appointment_id: uuid.UUID) -> Appoi
         row = (await session.exec(statement)).first()
     if row is None:
         raise NotFound("No such appointment.", field="id")
+    await capture.read(  # its reason is patient data: recorded when not the patient's own read
+        db,
+        component="appointments",
+        action="AppointmentRead",
+        subject_type="Appointment",
+        subject_id=row.id,
+        patients=[row.patient_id],
+    )
     return row
 
 
