@@ -19,7 +19,7 @@ from healthbook.stores import migrate, seed
 from healthbook.wiring import build_authenticator, build_bus, declare_actors, router_server
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.bus import EventBus
-from subgraphs.shared.logs import configure_logging
+from subgraphs.shared.logs import configure_logging, wants_human_logs
 from subgraphs.shared.private_files import private_directory
 from subgraphs.shared.resources import Resources, Shared
 from subgraphs.shared.settings import Settings
@@ -34,7 +34,11 @@ log = logging.getLogger(__name__)
 
 def run_embedded(settings: Settings, *, seed: bool) -> int:
     """Migrate, optionally seed, then serve everything until Ctrl-C."""
-    configure_logging(component="healthbook", level=settings.log_level)
+    configure_logging(
+        component="healthbook",
+        level=settings.log_level,
+        human=wants_human_logs(environment=settings.env),
+    )
     os.umask(0o077)  # whatever else lands in the data directory is private too
     private_directory(settings.data_dir, existing_too=True)
     configure_tracing(

@@ -19,7 +19,7 @@ from healthbook.wiring import build_bus
 from subgraphs.notifications import dispatcher
 from subgraphs.notifications.jobs import broker_enqueue
 from subgraphs.notifications.wiring import plan_config, settings_of
-from subgraphs.shared.logs import configure_logging
+from subgraphs.shared.logs import configure_logging, wants_human_logs
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import Settings
 
@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 
 def run(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM."""
-    configure_logging(component="scheduler", level=settings.log_level)
+    configure_logging(
+        component="scheduler",
+        level=settings.log_level,
+        human=wants_human_logs(environment=settings.env),
+    )
     asyncio.run(_run(settings))
     return 0
 

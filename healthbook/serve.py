@@ -29,7 +29,7 @@ from router.workers import listening_socket, run_loop, run_workers
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import Cache, MemoryCache, RedisCache
 from subgraphs.shared.database import Database
-from subgraphs.shared.logs import configure_logging
+from subgraphs.shared.logs import configure_logging, wants_human_logs
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import COMPONENTS, Settings
 from subgraphs.shared.telemetry import configure_tracing
@@ -39,7 +39,11 @@ log = logging.getLogger(__name__)
 
 
 def serve(settings: Settings, component: str, *, port: int | None, supergraph: Path | None) -> int:
-    configure_logging(component=component, level=settings.log_level)
+    configure_logging(
+        component=component,
+        level=settings.log_level,
+        human=wants_human_logs(environment=settings.env),
+    )
     configure_tracing(
         service_name=component, namespace="healthbook", otlp_endpoint=settings.otlp_endpoint
     )

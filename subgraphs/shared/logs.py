@@ -27,6 +27,9 @@ _ARGON2 = re.compile(r"\$argon2[a-z]*\$[^\s'\",)]*")
 _KEY_DETAIL = re.compile(r"(Key \([^)]*\)=\()[^\n]*?(\) )")
 # Loggers that print statement parameters or raw frames at DEBUG: never below WARNING.
 NOISY_LOGGERS = ("pika", "aiosqlite", "asyncpg", "httpx", "httpcore", "asyncio")
+# Libraries that chatter at INFO (the local SMTP server logs ~150 lines at start and ten per
+# email; uvicorn, Dramatiq and Alembic announce every step): WARNING and up only.
+CHATTY_LOGGERS = ("mail.log", "aiosmtpd", "uvicorn", "dramatiq", "alembic", "websockets")
 REDACTED = "[REDACTED]"
 
 
@@ -87,12 +90,35 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def configure_logging(*, component: str, level: str) -> None:
-    """Send every log record to stderr as JSON."""
+class HumanFormatter(logging.Formatter):
+    """Short lines for a developer's terminal: time, level, logger, message, extra fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        extra = redact({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        fields = "".join(f" {key}={value}" for key, value in extra.items())
+        line = f"{moment} {record.levelname:<7} {record.name}: "
+        line += redact_text(record.getMessage()) + fields
+        if record.exc_info:
+            line += "\n" + redact_text(self.formatException(record.exc_info))
+        return line
+
+
+def wants_human_logs(*, environment: str, stream: Any = None) -> bool:
+    """Human lines in development on a terminal; JSON in production and when piped."""
+    output = sys.stderr if stream is None else stream
+    is_tty = bool(getattr(output, "isatty", lambda: False)())
+    return environment != "production" and is_tty
+
+
+def configure_logging(*, component: str, level: str, human: bool = False) -> None:
+    """Send every log record to stderr: JSON lines, or short human lines with `human`."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(component))
+    handler.setFormatter(HumanFormatter() if human else JsonFormatter(component))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    for chatty in CHATTY_LOGGERS:
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))

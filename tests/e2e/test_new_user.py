@@ -4,6 +4,7 @@ fields in the same response, book at once, hear of it on exactly the channels yo
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ PREFS = "{ notificationPreferences { emailEnabled smsEnabled inAppEnabled } }"
 class System:
     router: str
     data: Path
+    start_up: str
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +47,16 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     ports = free_ports()
     # The default outbox cadence: identity's and appointments' relays publish independently,
     # so a booking made right after signing up often reaches notifications first.
-    env = {**ports, "HEALTHBOOK_DATA_DIR": str(root / "data"), "LOG_LEVEL": "WARNING"}
+    env = {**ports, "HEALTHBOOK_DATA_DIR": str(root / "data"), "LOG_LEVEL": "INFO"}
     log = root / "up.log"
     with healthbook(["up", "--seed"], env, log) as process:
         wait_ready(f"http://127.0.0.1:{ports['ROUTER_PORT']}/health/ready", process, log, 180)
-        yield System(f"http://127.0.0.1:{ports['ROUTER_PORT']}/graphql", root / "data")
+        for _ in range(100):  # the banner follows readiness by a moment
+            if "Press Ctrl-C to stop." in log.read_text():
+                break
+            time.sleep(0.1)
+        start_up = log.read_text()  # before any request of the tests below
+        yield System(f"http://127.0.0.1:{ports['ROUTER_PORT']}/graphql", root / "data", start_up)
 
 
 async def sign_up(router: str, email: str, *, phone: str | None = None) -> tuple[Any, Any]:
@@ -78,6 +85,18 @@ async def open_slots(client: GraphQLClient, count: int) -> tuple[str, list[str]]
     starts = [slot["start"] for slot in found["availableSlots"]]
     assert len(starts) >= count
     return doctor, starts
+
+
+def test_make_run_prints_its_banner_after_the_start_up_logs(system: System) -> None:
+    lines = system.start_up.splitlines()
+    banner = lines.index(
+        "Healthbook is running (embedded mode: SQLite, in-process broker/cache/pub-sub)."
+    )
+    started = [n for n, line in enumerate(lines) if line.startswith("{")]
+    assert started, "INFO logs of our own are written (as JSON: the output is not a terminal)"
+    chatter = [line for line in lines if '"logger":"mail.log"' in line or '"uvicorn' in line]
+    assert chatter == []
+    assert all(n < banner for n in started if '"level":"INFO"' in lines[n]), lines[banner:]
 
 
 async def test_register_and_login_payloads_show_the_users_own_fields(system: System) -> None:
