@@ -14,6 +14,7 @@ import dramatiq
 
 from healthbook.components import load_spec, present_subgraphs
 from healthbook.keys import with_embedded_secrets
+from healthbook.port_check import embedded_ports, port_in_use
 from healthbook.servers import Server, serve_together, server, stop_on_signals
 from healthbook.stores import migrate, seed
 from healthbook.wiring import build_authenticator, build_bus, declare_actors, router_server
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 
 def run_embedded(settings: Settings, *, seed: bool) -> int:
     """Migrate, optionally seed, then serve everything until Ctrl-C."""
+    busy = port_in_use(settings.host, embedded_ports(settings))
+    if busy is not None:
+        print(busy, file=sys.stderr)
+        return 2
     configure_logging(
         component="healthbook",
         level=settings.log_level,
