@@ -84,4 +84,9 @@ describe("dayBounds", () => {
       to: "2026-10-25T23:00:00.000Z",
     });
   });
+  it("never offers a slot of another day than the one shown (a stale answer while loading)", () => {
+    renderPicker({ day: "2026-03-30", loading: true });
+    expect(screen.queryAllByRole("radio")).toHaveLength(0);
+    expect(screen.getByRole("status")).toBeInTheDocument();
+  });
 });

@@ -27,10 +27,13 @@ export function SlotPicker({ day, onDayChange, slots, doctorZone, viewerZone, se
   const locale = i18n.language;
   const date = DateTime.fromISO(day, { zone: doctorZone }).setLocale(locale);
   const shift = (days: number) => onDayChange(date.plus({ days }).toISODate()!);
-  const sample = slots[0]?.start ?? date.toUTC().toISO()!;
+  // Only the shown day's slots: while the next day loads, the client may still hold the
+  // previous day's answer, and a click must never pick a slot of a day not on screen.
+  const shown = slots.filter((s) => inZone(s.start, doctorZone, locale).toISODate() === day);
+  const sample = shown[0]?.start ?? date.toUTC().toISO()!;
   // The patient's time is shown when it reads differently from the doctor's at any slot.
   const offsetsDiffer = (iso: string) => inZone(iso, doctorZone, locale).offset !== inZone(iso, viewerZone, locale).offset;
-  const differs = slots.length ? slots.some((s) => offsetsDiffer(s.start)) : offsetsDiffer(sample);
+  const differs = shown.length ? shown.some((s) => offsetsDiffer(s.start)) : offsetsDiffer(sample);
   return (
     <section aria-labelledby="slots-title" className="slot-picker">
       <h2 id="slots-title">{t("doctor.slots")}</h2>
@@ -47,12 +50,12 @@ export function SlotPicker({ day, onDayChange, slots, doctorZone, viewerZone, se
         {differs ? <> · {t("doctor.yourTime", { zone: `${viewerZone}, ${zoneLabel(sample, viewerZone, locale)}` })}</> : null}
       </p>
       {loading ? <p role="status">{t("common.loading")}</p> : null}
-      {!loading && slots.length === 0 ? <p>{t("doctor.noSlots")}</p> : null}
-      {slots.length > 0 ? (
+      {!loading && shown.length === 0 ? <p>{t("doctor.noSlots")}</p> : null}
+      {shown.length > 0 ? (
         <RadioGroup value={selected ?? ""} onChange={onSelect} className="slot-group">
           <Label className="skip">{t("doctor.chooseSlot")}</Label>
           <div className="slots">
-            {slots.map((slot) => {
+            {shown.map((slot) => {
               const doctorTime = formatTime(slot.start, doctorZone, locale);
               const viewerTime = formatTime(slot.start, viewerZone, locale);
               const label = differs

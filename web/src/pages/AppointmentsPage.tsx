@@ -49,8 +49,8 @@ function Reschedule({ appointment, onDone }: { appointment: AppointmentFieldsFra
   const [state, reschedule] = useMutation(RescheduleAppointmentDocument);
   return (
     <div className="stack">
-      <SlotPicker day={day} onDayChange={(next) => { setSelected(null); setDay(next); }} slots={slots.data?.availableSlots ?? []} doctorZone={zone} viewerZone={browserZone()}
-        selected={selected} onSelect={setSelected} loading={slots.fetching && !slots.data} />
+      <SlotPicker day={day} onDayChange={(next) => { setSelected(null); setDay(next); }} slots={(slots.data?.availableSlots ?? []).filter((s) => !sameInstant(s.start, appointment.start))} doctorZone={zone} viewerZone={browserZone()}
+        selected={selected} onSelect={setSelected} loading={slots.fetching} />
       <ProblemMessage error={state.error} />
       <div className="actions">
         <Button isDisabled={!selected || state.fetching}
@@ -172,4 +172,9 @@ export default function AppointmentsPage() {
       </Tabs>
     </>
   );
+}
+
+// The appointment's own time is no place to move it to (the server says so too).
+function sameInstant(a: string, b: string): boolean {
+  return DateTime.fromISO(a).toMillis() === DateTime.fromISO(b).toMillis();
 }

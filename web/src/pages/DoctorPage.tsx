@@ -88,7 +88,7 @@ export default function DoctorPage() {
           viewerZone={viewer}
           selected={selected}
           onSelect={choose}
-          loading={slots.fetching && !slots.data}
+          loading={slots.fetching}
         />
         <ProblemMessage error={slots.error} />
         {booked ? (
