@@ -78,9 +78,18 @@ def plan_span() -> Iterator[None]:
 
 @contextmanager
 def fetch_span(subgraph: str, headers: MutableMapping[str, str]) -> Iterator[None]:
-    """A CLIENT span for one subgraph call; its context is written into `headers`."""
+    """A CLIENT span for one subgraph call; its context is written into `headers`.
+
+    Its parent is the current request span or, where there is none (a gateway used without
+    the middleware), the trace the client sent in `headers`: a fetch never starts a new trace.
+    """
+    current = trace.get_current_span().get_span_context()
+    parent = None if current.is_valid else propagate.extract(headers)
     with _tracer().start_as_current_span(
-        f"graphql.fetch {subgraph}", kind=SpanKind.CLIENT, attributes={"graphql.subgraph": subgraph}
+        f"graphql.fetch {subgraph}",
+        context=parent,
+        kind=SpanKind.CLIENT,
+        attributes={"graphql.subgraph": subgraph},
     ):
         propagate.inject(headers)
         yield
