@@ -179,9 +179,11 @@ async def _sms_opt_in_known(patient: GraphQLClient) -> None:
 async def _settled(
     admin: GraphQLClient, user_id: str, template: str, count: int
 ) -> list[dict[str, Any]]:
-    """The user's notifications with `template` once `count` are SENT (bounded wait)."""
+    """The user's notifications with `template` once `count` are SENT (bounded wait: 90 s,
+    generous because CI machines run this beside the rest of the suite on two cores)."""
     rows: list[dict[str, Any]] = []
-    for _ in range(300):
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
         found = (await admin.execute(SENT, u=user_id))["notifications"]["items"]
         rows = [r for r in found if r["template"] == template]
         if len([r for r in rows if r["status"] == "SENT"]) >= count:
