@@ -77,7 +77,11 @@ async def _apply(
 ) -> list[Notification]:
     kind, payload = envelope.type, envelope.payload
     if kind in ("UserRegistered", "UserProfileUpdated"):
-        row = await projections.upsert_recipient(session, UserContact.parse(payload), now=now)
+        contact = UserContact.parse(payload)
+        registration = kind == "UserRegistered"
+        row = await projections.upsert_recipient(
+            session, contact, now=now, registration=registration
+        )
         if not row.known:
             return []
         await session.flush()

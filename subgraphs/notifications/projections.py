@@ -47,16 +47,26 @@ async def upsert_recipient(
     contact: UserContact,
     *,
     now: datetime,
+    registration: bool = False,
 ) -> Recipient:
-    """Create or update the contact details of a user (absent fields keep their value)."""
+    """Create or update the contact details of a user (absent fields keep their value).
+
+    A `registration` is the oldest state of a user: when a later profile update arrived
+    first (events of one user may be handled out of order), it only fills what is missing
+    and never undoes the update (e.g. an SMS opt-in)."""
     row = await locked_recipient(session, contact.user_id)
+    fill_only = registration and row.known
+
+    def wanted(name: str, value: object) -> bool:
+        return value is not None and not (fill_only and getattr(row, name))
+
     for name in ("email", "name", "role", "phone", "time_zone"):
         value = getattr(contact, name)
-        if value is not None:
+        if wanted(name, value):
             setattr(row, name, value)
-    if contact.channels is not None:
+    if contact.channels is not None and not (fill_only and row.channels is not None):
         row.channels = list(contact.channels)
-    if contact.language:
+    if contact.language and not fill_only:
         row.language = domain.language_or_default(contact.language)
     row.updated_at = now
     session.add(row)

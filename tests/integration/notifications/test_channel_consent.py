@@ -62,3 +62,17 @@ async def test_withdrawing_sms_in_the_profile_stops_sms(db: Database) -> None:
     assert {r.channel for r in await notifications(db) if r.user_id == cast.patient_id} == {
         Channel.EMAIL
     }
+
+
+async def test_an_sms_opt_in_handled_before_the_registration_is_kept(db: Database) -> None:
+    """Events of one user can be handled out of order: the registration (the oldest state)
+    must not undo a profile update that arrived first."""
+    cast = Cast()
+    registered = cast.patient_registered(phone="+15550001111")
+    registered.payload["notification_channels"] = ["EMAIL", "IN_APP"]
+    opted_in = {**registered.payload, "notification_channels": ["EMAIL", "SMS", "IN_APP"]}
+    await apply(db, envelope("UserProfileUpdated", opted_in, source="identity"))
+    await apply(db, registered, *cast.setup_events()[1:])
+    await apply(db, cast.appointment("AppointmentBooked"))
+    mine = {r.channel for r in await notifications(db) if r.user_id == cast.patient_id}
+    assert mine == set(Channel)
