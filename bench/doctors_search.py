@@ -28,12 +28,12 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlmodel import select
 
-from subgraphs.doctors.catalog import SPECIALIZATIONS, ensure_specializations
 from subgraphs.doctors.domain.onboarding import DoctorStatus
 from subgraphs.doctors.domain.search import Page, SearchFilter, SortKey
 from subgraphs.doctors.models import AvailabilityRuleRow, Doctor, DoctorTag
 from subgraphs.doctors.seed import SCHEDULES
 from subgraphs.doctors.service import next_free
+from subgraphs.doctors.service.catalog import SPECIALIZATIONS, ensure_specializations
 from subgraphs.doctors.service.search import search_doctors
 from subgraphs.shared.cache import Cache, MemoryCache, RedisCache
 from subgraphs.shared.database import Database

@@ -28,7 +28,7 @@ from subgraphs.shared.telemetry import configure_tracing
 from workers.runtime import Runtime
 
 if TYPE_CHECKING:
-    from subgraphs.notifications.smtp_sink import SmtpSink
+    from subgraphs.notifications.channels.smtp_sink import SmtpSink
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +110,8 @@ def _local_mailbox(settings: Settings) -> SmtpSink | None:
     """The local SMTP server the embedded mode delivers email to (unless SMTP_HOST is set)."""
     if "notifications" not in present_subgraphs() or os.environ.get("SMTP_HOST"):
         return None
+    from subgraphs.notifications.channels.smtp_sink import SmtpSink
     from subgraphs.notifications.settings import NotificationSettings
-    from subgraphs.notifications.smtp_sink import SmtpSink
 
     port = NotificationSettings.from_env().smtp.port
     return SmtpSink(port=port, mbox=settings.data_dir / "mail.mbox").start()

@@ -16,8 +16,8 @@ from healthbook.process_ops import broker_check, process_ops_app
 from healthbook.scheduler_metrics import SchedulerMetrics
 from healthbook.servers import serve_together, server, stop_on_signals
 from healthbook.wiring import build_bus
-from subgraphs.notifications import dispatcher
-from subgraphs.notifications.jobs import broker_enqueue
+from subgraphs.notifications.channels.jobs import broker_enqueue
+from subgraphs.notifications.service import dispatcher
 from subgraphs.notifications.wiring import plan_config, settings_of
 from subgraphs.shared.logs import configure_logging, wants_human_logs
 from subgraphs.shared.resources import Resources

@@ -13,10 +13,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from subgraphs.notifications.dispatcher import utcnow
+from subgraphs.notifications.channels.jobs import Enqueue
 from subgraphs.notifications.domain import Channel, ReminderStatus
-from subgraphs.notifications.jobs import Enqueue
 from subgraphs.notifications.models import Reminder
+from subgraphs.notifications.service.dispatcher import utcnow
 from subgraphs.shared.database import Database
 
 __all__ = ["SchedulerMetrics"]

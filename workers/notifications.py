@@ -15,8 +15,9 @@ from typing import Any
 
 import dramatiq
 
-from subgraphs.notifications import delivery, jobs
+from subgraphs.notifications.channels import jobs
 from subgraphs.notifications.domain import Channel
+from subgraphs.notifications.service import delivery
 from subgraphs.notifications.wiring import channels_of
 from workers.runtime import Runtime
 

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import select
 
-from subgraphs.appointments import store
 from subgraphs.appointments.domain import Actor, Appointment, Policy
 from subgraphs.appointments.models import AppointmentRow
+from subgraphs.appointments.service import store
 from subgraphs.shared.auth import Role
 from subgraphs.shared.resources import Resources
 

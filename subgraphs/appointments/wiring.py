@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
-from subgraphs.appointments.availability import AvailabilityChecker, HttpAvailabilityChecker
 from subgraphs.appointments.domain import Policy
-from subgraphs.appointments.service import Deps, utcnow
+from subgraphs.appointments.service.availability import AvailabilityChecker, HttpAvailabilityChecker
+from subgraphs.appointments.service.lifecycle import Deps, utcnow
 from subgraphs.appointments.settings import AppointmentsSettings
 from subgraphs.shared.resources import Resources
 

@@ -21,7 +21,6 @@ from typing import Final
 from sqlalchemy import func
 from sqlmodel import select
 
-from subgraphs.doctors.catalog import ensure_specializations
 from subgraphs.doctors.domain.availability import ExceptionKind
 from subgraphs.doctors.domain.onboarding import DoctorStatus
 from subgraphs.doctors.models import (
@@ -30,6 +29,7 @@ from subgraphs.doctors.models import (
     Doctor,
     DoctorStatusChange,
 )
+from subgraphs.doctors.service.catalog import ensure_specializations
 from subgraphs.doctors.service.store import NAMESPACE, write_tags
 from subgraphs.shared.resources import Resources
 

@@ -12,7 +12,7 @@ from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 
-from subgraphs.identity.passwords import is_common
+from subgraphs.identity.credentials.passwords import is_common
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import BadUserInput, DomainError, Forbidden
 

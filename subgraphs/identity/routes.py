@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from subgraphs.identity import service
-from subgraphs.identity.runtime import identity_of
+from subgraphs.identity.wiring import identity_of
 from subgraphs.shared.resources import Resources
 
 JWKS_PATH = "/.well-known/jwks.json"

@@ -26,9 +26,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlmodel import select
 
+from subgraphs.identity.credentials.passwords import DEFAULT, hash_password
 from subgraphs.identity.domain import Channel
 from subgraphs.identity.models import User
-from subgraphs.identity.passwords import DEFAULT, hash_password
 from subgraphs.shared.auth import Role
 from subgraphs.shared.resources import Resources
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from subgraphs.notifications import intake, jobs
+from subgraphs.notifications.channels import jobs
+from subgraphs.notifications.service import intake
 from subgraphs.notifications.wiring import enqueue_of, plan_config
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.resources import Resources

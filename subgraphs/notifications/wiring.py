@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from subgraphs.notifications.channels import Channels, OneTimeLinks
-from subgraphs.notifications.jobs import Enqueue, broker_enqueue
-from subgraphs.notifications.planning import PlanConfig
+from subgraphs.notifications.channels.jobs import Enqueue, broker_enqueue
+from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.notifications.settings import NotificationSettings
 from subgraphs.shared.resources import Resources
 

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
-from subgraphs.identity.keys import private_pem
+from subgraphs.identity.credentials.keys import private_pem
 from subgraphs.shared.database import Database
 from subgraphs.shared.signing import SIGNATURE_HEADER, sign
 from tests.support import services

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from subgraphs.notifications import delivery
+from subgraphs.notifications.channels.smtp_sink import SmtpSink
 from subgraphs.notifications.domain import Channel, DeliveryStatus
 from subgraphs.notifications.models import Notification
-from subgraphs.notifications.smtp_sink import SmtpSink
+from subgraphs.notifications.service import delivery
 from subgraphs.shared.bus import EventBus, build_broker
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope

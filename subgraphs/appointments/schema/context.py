@@ -8,7 +8,7 @@ import strawberry
 
 from subgraphs.appointments import wiring
 from subgraphs.appointments.domain import Actor
-from subgraphs.appointments.service import Deps
+from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.shared.errors import BadUserInput
 from subgraphs.shared.graphql import Context
 

@@ -10,9 +10,9 @@ from typing import Self
 
 import strawberry
 
-from subgraphs.appointments import queries
 from subgraphs.appointments.schema.context import Info, deps, maybe_actor, parse_id
 from subgraphs.appointments.schema.types import AppointmentPage, AppointmentPageInput
+from subgraphs.appointments.service import queries
 
 
 def _page(page: AppointmentPageInput | None) -> AppointmentPageInput:

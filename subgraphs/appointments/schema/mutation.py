@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from subgraphs.appointments import service
 from subgraphs.appointments.schema.context import Info, actor, deps, parse_id
 from subgraphs.appointments.schema.inputs import (
     BookAppointmentInput,
@@ -13,6 +12,7 @@ from subgraphs.appointments.schema.inputs import (
     RescheduleAppointmentInput,
 )
 from subgraphs.appointments.schema.types import AppointmentType
+from subgraphs.appointments.service import lifecycle as service
 
 
 @strawberry.type

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import strawberry
 
-from subgraphs.appointments import queries
 from subgraphs.appointments.domain import Status
 from subgraphs.appointments.schema.context import Info, actor, deps, parse_id
 from subgraphs.appointments.schema.inputs import AppointmentFilter
@@ -17,6 +16,7 @@ from subgraphs.appointments.schema.types import (
     AppointmentType,
     AppointmentWhen,
 )
+from subgraphs.appointments.service import queries
 
 
 def _filter(given: AppointmentFilter | None) -> queries.Filter:

@@ -6,13 +6,13 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from subgraphs.appointments import live
 from subgraphs.appointments.schema.context import Info, deps
 from subgraphs.appointments.schema.types import (
     AppointmentAction,
     AppointmentType,
     AppointmentUpdate,
 )
+from subgraphs.appointments.service import live
 
 
 @strawberry.type

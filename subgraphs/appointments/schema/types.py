@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from subgraphs.appointments import queries
 from subgraphs.appointments.domain import can_read
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
 from subgraphs.appointments.schema.context import Info, deps, maybe_actor
+from subgraphs.appointments.service import queries
 from subgraphs.shared.auth import Role
 
 if TYPE_CHECKING:

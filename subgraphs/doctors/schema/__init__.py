@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from subgraphs.doctors.schema.doctor import DoctorType
+from subgraphs.doctors.schema.entities import DoctorType
 from subgraphs.doctors.schema.mutation import Mutation
 from subgraphs.doctors.schema.query import Query
 

@@ -9,7 +9,7 @@ import strawberry
 
 from subgraphs.doctors.domain.onboarding import DoctorStatus
 from subgraphs.doctors.schema.context import Info, parse_id
-from subgraphs.doctors.schema.doctor import DoctorType
+from subgraphs.doctors.schema.entities import DoctorType
 from subgraphs.doctors.schema.inputs import (
     AvailabilityExceptionInput,
     BookingPolicyInput,

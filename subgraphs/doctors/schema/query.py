@@ -10,7 +10,7 @@ import strawberry
 from subgraphs.doctors.domain import search as rules
 from subgraphs.doctors.domain.search import SortKey
 from subgraphs.doctors.schema.context import Info, now, parse_id, settings
-from subgraphs.doctors.schema.doctor import DoctorType
+from subgraphs.doctors.schema.entities import DoctorType
 from subgraphs.doctors.schema.inputs import DoctorFilter, DoctorSortEnum, PageInput
 from subgraphs.doctors.schema.slot_check import SlotCheckType
 from subgraphs.doctors.schema.types import SlotType, SpecializationType

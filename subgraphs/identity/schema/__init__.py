@@ -6,7 +6,7 @@ import strawberry
 
 from subgraphs.identity.schema.account import AccountMutations
 from subgraphs.identity.schema.admin import AdminMutations
-from subgraphs.identity.schema.queries import Query
+from subgraphs.identity.schema.query import Query
 from subgraphs.identity.schema.types import UserType
 
 

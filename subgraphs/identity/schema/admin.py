@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.identity import service
-from subgraphs.identity.schema.helpers import ident, origin, user_id
+from subgraphs.identity.schema.context import ident, origin, user_id
 from subgraphs.identity.schema.inputs import (
     DeactivateUserInput,
     InviteDoctorInput,

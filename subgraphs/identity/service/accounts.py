@@ -16,11 +16,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.identity import domain, events
+from subgraphs.identity.credentials.passwords import DEFAULT, hash_password
 from subgraphs.identity.domain import Channel
 from subgraphs.identity.models import AuditAction, AuditOutcome, User, utcnow
-from subgraphs.identity.passwords import DEFAULT, hash_password
-from subgraphs.identity.runtime import Identity
 from subgraphs.identity.service.audit import Origin, record
+from subgraphs.identity.wiring import Identity
 from subgraphs.shared import outbox
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database

@@ -14,11 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.identity import domain, events
 from subgraphs.identity.models import AuditAction, AuditOutcome, TokenPurpose, User
-from subgraphs.identity.runtime import Identity
 from subgraphs.identity.service.accounts import NewAccount, add_account
 from subgraphs.identity.service.audit import Origin, record
 from subgraphs.identity.service.credentials import issue_one_time_token
 from subgraphs.identity.service.revocation import end_sessions, publish_ended, publish_user
+from subgraphs.identity.wiring import Identity
 from subgraphs.shared import outbox
 from subgraphs.shared.auth import Principal, Role
 from subgraphs.shared.database import Database

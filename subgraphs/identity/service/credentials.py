@@ -28,7 +28,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.identity import domain, events
-from subgraphs.identity.issuer import digest, new_secret
+from subgraphs.identity.credentials.issuer import digest, new_secret
+from subgraphs.identity.credentials.passwords import hash_password, verify_password
 from subgraphs.identity.models import (
     AuditAction,
     AuditOutcome,
@@ -36,10 +37,9 @@ from subgraphs.identity.models import (
     TokenPurpose,
     User,
 )
-from subgraphs.identity.passwords import hash_password, verify_password
-from subgraphs.identity.runtime import Identity
 from subgraphs.identity.service.audit import Origin, record, record_alone
 from subgraphs.identity.service.revocation import end_sessions, publish_ended, publish_user
+from subgraphs.identity.wiring import Identity
 from subgraphs.shared import handoff, outbox
 from subgraphs.shared.auth import Principal
 from subgraphs.shared.errors import BadUserInput, NotFound

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.identity.models import Session, User
-from subgraphs.identity.runtime import Identity
+from subgraphs.identity.wiring import Identity
 from subgraphs.shared.tokens import UserState, publish_session_revoked, publish_user_state
 
 

@@ -14,8 +14,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.identity import domain
+from subgraphs.identity.credentials.issuer import digest, mint_access_token, new_secret
+from subgraphs.identity.credentials.passwords import hash_password, needs_rehash, verify_password
 from subgraphs.identity.domain import InvalidCredentials, InvalidToken
-from subgraphs.identity.issuer import digest, mint_access_token, new_secret
 from subgraphs.identity.models import (
     AuditAction,
     AuditOutcome,
@@ -23,10 +24,9 @@ from subgraphs.identity.models import (
     Session,
     User,
 )
-from subgraphs.identity.passwords import hash_password, needs_rehash, verify_password
-from subgraphs.identity.runtime import Identity
 from subgraphs.identity.service.audit import Origin, record, record_alone
 from subgraphs.identity.service.revocation import end_sessions, publish_ended
+from subgraphs.identity.wiring import Identity
 from subgraphs.shared.auth import Principal
 from subgraphs.shared.errors import RateLimited, Unauthenticated
 

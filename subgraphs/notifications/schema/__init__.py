@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import strawberry
 
-from subgraphs.notifications import delivery, service
 from subgraphs.notifications.schema.types import (
     Info,
     MarkNotificationsReadPayload,
@@ -19,6 +18,8 @@ from subgraphs.notifications.schema.types import (
     NotificationType,
     parse_id,
 )
+from subgraphs.notifications.service import delivery
+from subgraphs.notifications.service import inbox as service
 from subgraphs.notifications.wiring import plan_config
 from subgraphs.shared.auth import IsAuthenticated, Role, has_role
 from subgraphs.shared.errors import BadUserInput

@@ -9,9 +9,9 @@ from typing import Self
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from subgraphs.notifications import service
 from subgraphs.notifications.domain import Channel, DeliveryStatus
 from subgraphs.notifications.models import Notification
+from subgraphs.notifications.service import inbox as service
 from subgraphs.shared.errors import BadUserInput
 from subgraphs.shared.graphql import Context
 

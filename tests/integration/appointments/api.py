@@ -10,8 +10,8 @@ import httpx
 
 from subgraphs.appointments import wiring
 from subgraphs.appointments.app import SPEC
-from subgraphs.appointments.availability import AvailabilityChecker
 from subgraphs.appointments.domain import Actor, Policy
+from subgraphs.appointments.service.availability import AvailabilityChecker
 from subgraphs.appointments.settings import AppointmentsSettings
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import MemoryCache

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from subgraphs.appointments.availability import SlotAnswer
 from subgraphs.appointments.domain import Actor, Policy
-from subgraphs.appointments.service import Deps
+from subgraphs.appointments.service.availability import SlotAnswer
+from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import MemoryPubSub, PubSub

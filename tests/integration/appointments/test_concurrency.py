@@ -17,10 +17,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from subgraphs.appointments import service, store
 from subgraphs.appointments.domain import Actor
 from subgraphs.appointments.models import AppointmentRow
-from subgraphs.appointments.service import Deps
+from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service import store
+from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import DomainError

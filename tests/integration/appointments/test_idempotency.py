@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from subgraphs.appointments import service, store
-from subgraphs.appointments.availability import SlotAnswer
 from subgraphs.appointments.domain import Actor
 from subgraphs.appointments.models import AppointmentRow
-from subgraphs.appointments.service import Deps
+from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service import store
+from subgraphs.appointments.service.availability import SlotAnswer
+from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import Conflict
 from tests.integration.appointments.support import Clock, FakeAvailability, at, make_deps, patient

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from subgraphs.appointments import service
 from subgraphs.appointments.errors import RescheduleLimitReached, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
-from subgraphs.appointments.service import Deps
+from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.shared.audit.entry import AUDIT_RECORDED
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import Conflict, Forbidden

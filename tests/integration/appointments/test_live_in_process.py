@@ -7,9 +7,10 @@ import contextlib
 import uuid
 from collections.abc import AsyncGenerator
 
-from subgraphs.appointments import live, service
 from subgraphs.appointments.domain import Action
 from subgraphs.appointments.models import AppointmentRow
+from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service import live
 from subgraphs.shared.auth import Principal, Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import MemoryPubSub

@@ -26,8 +26,9 @@ import redis.asyncio as aioredis
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from subgraphs.appointments import live, service
 from subgraphs.appointments.domain import Actor
+from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service import live
 from subgraphs.shared.database import Database
 from tests.integration.appointments.support import Clock, FakeAvailability, make_deps, patient
 from tests.support.tokens import Minter, make_test_tokens

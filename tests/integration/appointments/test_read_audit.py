@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from subgraphs.appointments import queries, service
+from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service import queries
 from subgraphs.shared.audit.caller import Caller, acting_as
 from subgraphs.shared.database import Database
 from tests.integration.appointments.support import FakeAvailability, at, make_deps, patient

@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from subgraphs.appointments import queries
 from subgraphs.appointments.domain import Actor
 from subgraphs.appointments.seed import DEMO_VISITS, seed
+from subgraphs.appointments.service import queries
 from subgraphs.shared.auth import Role
 from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.database import Database

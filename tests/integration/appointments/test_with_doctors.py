@@ -20,16 +20,16 @@ from router.app import create_app as create_router
 from router.config import RouterConfig
 from router.subgraph_client import SignableRequest
 from router.supergraph import load_supergraph
-from subgraphs.appointments import service
 from subgraphs.appointments.app import SPEC as APPOINTMENTS
-from subgraphs.appointments.availability import HttpAvailabilityChecker
 from subgraphs.appointments.domain import Actor
 from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken
 from subgraphs.appointments.models import AppointmentRow
-from subgraphs.appointments.service import Deps
+from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service.availability import HttpAvailabilityChecker
+from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.doctors.app import SPEC as DOCTORS
-from subgraphs.doctors.catalog import ensure_specializations
 from subgraphs.doctors.schema.context import CLOCK
+from subgraphs.doctors.service.catalog import ensure_specializations
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database

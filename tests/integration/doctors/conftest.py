@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from subgraphs.doctors.app import SPEC
-from subgraphs.doctors.catalog import ensure_specializations
 from subgraphs.doctors.schema.context import CLOCK
+from subgraphs.doctors.service.catalog import ensure_specializations
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import Settings

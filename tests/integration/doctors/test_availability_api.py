@@ -250,7 +250,7 @@ async def test_slot_check_hides_pending_doctors(api: Api) -> None:
 
 
 async def test_slot_check_answers_the_appointments_subgraphs_query(api: Api) -> None:
-    """The exact document `subgraphs/appointments/availability.py` sends (no `end`)."""
+    """The exact document `subgraphs/appointments/service/availability.py` sends (no `end`)."""
     doctor = await approved_doctor(api, rules=weekdays("09:00", "12:00", 45))
     variables = {
         "doctorId": doctor.id,

@@ -6,9 +6,9 @@ import uuid
 from datetime import timedelta
 
 from healthbook.scheduler_metrics import SchedulerMetrics
-from subgraphs.notifications.dispatcher import utcnow
 from subgraphs.notifications.domain import Channel, ReminderStatus
 from subgraphs.notifications.models import Reminder
+from subgraphs.notifications.service.dispatcher import utcnow
 from tests.conftest import MakeStore
 
 

@@ -11,10 +11,10 @@ import pytest
 from sqlmodel import select
 
 from subgraphs.identity.app import SPEC
-from subgraphs.identity.keys import KeyRing
-from subgraphs.identity.passwords import CHEAP_FOR_TESTS
-from subgraphs.identity.runtime import EXTRA_KEY, Identity
+from subgraphs.identity.credentials.keys import KeyRing
+from subgraphs.identity.credentials.passwords import CHEAP_FOR_TESTS
 from subgraphs.identity.settings import IdentitySettings
+from subgraphs.identity.wiring import EXTRA_KEY, Identity
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.outbox import OutboxMessage

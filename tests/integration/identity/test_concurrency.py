@@ -6,8 +6,8 @@ import asyncio
 import uuid
 
 from subgraphs.identity import service
+from subgraphs.identity.credentials.throttle import LoginThrottle
 from subgraphs.identity.domain import InvalidToken
-from subgraphs.identity.throttle import LoginThrottle
 from subgraphs.shared.cache import RedisCache
 from subgraphs.shared.errors import RateLimited
 from tests.integration.identity.conftest import Api

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from subgraphs.identity.keys import KeyRing
+from subgraphs.identity.credentials.keys import KeyRing
 from subgraphs.shared.tokens import JwtVerifier, RemoteJwks
 from tests.integration.identity.conftest import TOKENS, Api
 from tests.support.tokens import Minter

@@ -10,8 +10,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from subgraphs.identity import seed, service
+from subgraphs.identity.credentials.passwords import CHEAP_FOR_TESTS
 from subgraphs.identity.models import User
-from subgraphs.identity.passwords import CHEAP_FOR_TESTS
 from subgraphs.shared.auth import Role
 from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.errors import BadUserInput, Conflict

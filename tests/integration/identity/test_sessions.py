@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from subgraphs.identity.credentials.passwords import hash_password
 from subgraphs.identity.models import User
-from subgraphs.identity.passwords import hash_password
 from tests.integration.identity.conftest import PASSWORD, Api
 
 LOGIN_ERROR = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }"

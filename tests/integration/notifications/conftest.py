@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from subgraphs.notifications.channels import Channels, SmtpSender, TwilioSms
-from subgraphs.notifications.planning import PlanConfig
+from subgraphs.notifications.channels.smtp_sink import SmtpSink
+from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.notifications.settings import SmtpSettings
-from subgraphs.notifications.smtp_sink import SmtpSink
 from subgraphs.shared.database import Database
 from tests.conftest import MakeStore
 from tests.support.fake_sms import FakeSmsProvider

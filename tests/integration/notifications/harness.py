@@ -13,7 +13,7 @@ import dramatiq
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.brokers.stub import StubBroker
 
-from subgraphs.notifications.jobs import EXHAUSTED_QUEUE, QUEUES
+from subgraphs.notifications.channels.jobs import EXHAUSTED_QUEUE, QUEUES
 from subgraphs.shared.bus import EventBus, build_broker, event_queue
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope

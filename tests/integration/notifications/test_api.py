@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
-from subgraphs.notifications import delivery, intake
 from subgraphs.notifications.channels import Channels
 from subgraphs.notifications.domain import Channel, DeliveryStatus, ReminderStatus
 from subgraphs.notifications.models import Notification, Reminder
+from subgraphs.notifications.service import delivery, intake
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.graphql import Context

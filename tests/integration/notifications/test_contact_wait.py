@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from subgraphs.notifications import dispatcher, waiting
 from subgraphs.notifications.domain import Channel, DeliveryStatus, HoldStatus
 from subgraphs.notifications.models import HeldEvent
+from subgraphs.notifications.service import dispatcher, waiting
 from subgraphs.shared.database import Database
 from tests.integration.notifications.conftest import CONFIG
 from tests.integration.notifications.scenario import NOW, Cast

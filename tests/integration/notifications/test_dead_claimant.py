@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from subgraphs.notifications import delivery, dispatcher
 from subgraphs.notifications.channels import Channels
-from subgraphs.notifications.delivery import DEFAULT_LEASE, Outcome
 from subgraphs.notifications.domain import Channel, DeliveryStatus
+from subgraphs.notifications.service import delivery, dispatcher
+from subgraphs.notifications.service.delivery import DEFAULT_LEASE, Outcome
 from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import MemoryPubSub
 from tests.integration.notifications.conftest import CONFIG

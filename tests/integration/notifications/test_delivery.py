@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from subgraphs.notifications import delivery, intake
 from subgraphs.notifications.channels import Channels, OneTimeLinks
-from subgraphs.notifications.delivery import DeliveryBusy, DeliveryFailed, Outcome
+from subgraphs.notifications.channels.smtp_sink import SmtpSink
 from subgraphs.notifications.domain import ONE_TIME_LINK, Channel, DeliveryStatus
 from subgraphs.notifications.models import Notification
-from subgraphs.notifications.smtp_sink import SmtpSink
+from subgraphs.notifications.service import delivery, intake
+from subgraphs.notifications.service.delivery import DeliveryBusy, DeliveryFailed, Outcome
 from subgraphs.shared import handoff
 from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.database import Database

@@ -11,9 +11,9 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from subgraphs.notifications import dispatcher, intake
 from subgraphs.notifications.domain import Channel, ReminderStatus
 from subgraphs.notifications.models import Notification, Reminder
+from subgraphs.notifications.service import dispatcher, intake
 from subgraphs.shared.database import Database
 from tests.integration.notifications.conftest import CONFIG
 from tests.integration.notifications.scenario import NOW, Cast

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from subgraphs.notifications import intake
 from subgraphs.notifications.domain import Channel, DeliveryStatus, ReminderStatus
 from subgraphs.notifications.models import Notification, Reminder
+from subgraphs.notifications.service import intake
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
 from tests.integration.notifications.conftest import CONFIG

@@ -11,11 +11,11 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 from sqlmodel import col, select
 
-from subgraphs.notifications import delivery, dispatcher
+from subgraphs.notifications.channels.jobs import broker_enqueue
+from subgraphs.notifications.channels.smtp_sink import SmtpSink
 from subgraphs.notifications.domain import Channel, DeliveryStatus
-from subgraphs.notifications.jobs import broker_enqueue
 from subgraphs.notifications.models import Notification
-from subgraphs.notifications.smtp_sink import SmtpSink
+from subgraphs.notifications.service import delivery, dispatcher
 from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import MemoryPubSub
 from subgraphs.shared.settings import Settings

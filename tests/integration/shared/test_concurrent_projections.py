@@ -12,7 +12,7 @@ from subgraphs.doctors.models import BusyTime
 from subgraphs.doctors.service.busy import record_busy_time
 from subgraphs.notifications.models import AppointmentCopy
 from subgraphs.notifications.payloads import AppointmentFacts
-from subgraphs.notifications.projections import apply_appointment
+from subgraphs.notifications.service.projections import apply_appointment
 from subgraphs.shared.cache import MemoryCache
 from tests.conftest import MakeStore
 

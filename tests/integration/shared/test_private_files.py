@@ -62,7 +62,7 @@ async def test_the_sms_sink_file_is_owner_only(tmp_path: Path) -> None:
 def test_the_mailbox_is_owner_only(tmp_path: Path) -> None:
     import smtplib
 
-    from subgraphs.notifications.smtp_sink import SmtpSink
+    from subgraphs.notifications.channels.smtp_sink import SmtpSink
 
     mbox = tmp_path / "data" / "mail.mbox"
     sink = SmtpSink(mbox=mbox).start()

@@ -10,8 +10,8 @@ import orjson
 import pytest
 from argon2 import PasswordHasher
 
-from subgraphs.identity import passwords
 from subgraphs.identity.app import SPEC
+from subgraphs.identity.credentials import passwords
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import Settings

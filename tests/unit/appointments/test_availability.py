@@ -11,7 +11,7 @@ import httpx
 import orjson
 import pytest
 
-from subgraphs.appointments.availability import HttpAvailabilityChecker
+from subgraphs.appointments.service.availability import HttpAvailabilityChecker
 from subgraphs.shared.errors import ServiceUnavailable
 from subgraphs.shared.signing import SIGNATURE_HEADER, verify
 

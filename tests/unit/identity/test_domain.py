@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from subgraphs.identity import domain
+from subgraphs.identity.credentials.passwords import common_passwords, is_common
 from subgraphs.identity.domain import Channel
-from subgraphs.identity.passwords import common_passwords, is_common
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import BadUserInput, Forbidden
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from subgraphs.identity import keys
+from subgraphs.identity.credentials import keys
 from subgraphs.identity.settings import IdentitySettings
 from subgraphs.shared.settings import ConfigError
 from subgraphs.shared.tokens import parse_jwks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from subgraphs.identity.throttle import HOUR, LoginThrottle, backoff_seconds
+from subgraphs.identity.credentials.throttle import HOUR, LoginThrottle, backoff_seconds
 from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.errors import RateLimited
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from subgraphs.notifications import domain, formatting
+from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel, ChannelChoice, DeliveryStatus
+from subgraphs.notifications.templates import formatting
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 

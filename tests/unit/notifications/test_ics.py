@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from subgraphs.notifications import ics
+from subgraphs.notifications.templates import ics
 
 START = datetime(2027, 3, 4, 9, 0, tzinfo=UTC)
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 
-from subgraphs.identity import keys, passwords
-from subgraphs.identity.keys import KeyRing
+from subgraphs.identity.credentials import keys, passwords
+from subgraphs.identity.credentials.keys import KeyRing
+from subgraphs.identity.credentials.throttle import LoginThrottle
 from subgraphs.identity.settings import IdentitySettings
-from subgraphs.identity.throttle import LoginThrottle
 from subgraphs.shared.cache import Cache
 from subgraphs.shared.database import Database
 from subgraphs.shared.resources import Resources

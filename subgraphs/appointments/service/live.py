@@ -14,14 +14,14 @@ import uuid
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any, Final
 
-from subgraphs.appointments import queries
 from subgraphs.appointments.domain import Action, Actor, can_read
 from subgraphs.appointments.models import AppointmentRow
+from subgraphs.appointments.service import queries
 from subgraphs.shared.auth import Principal
 from subgraphs.shared.pubsub import PubSub
 
 if TYPE_CHECKING:
-    from subgraphs.appointments.service import Deps
+    from subgraphs.appointments.service.lifecycle import Deps
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.identity import service
-from subgraphs.identity.schema.helpers import page, user_id
+from subgraphs.identity.schema.context import page, user_id
 from subgraphs.identity.schema.inputs import AuditEventFilter, UserFilter
 from subgraphs.identity.schema.types import (
     AuditEventPage,

@@ -18,12 +18,13 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.notifications import domain, planning
+from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel, DeliveryStatus, HoldStatus
 from subgraphs.notifications.models import AppointmentCopy, HeldEvent, Notification
 from subgraphs.notifications.payloads import AppointmentFacts, DoctorFacts
-from subgraphs.notifications.planning import PlanConfig
-from subgraphs.notifications.projections import audience, locked_recipient
+from subgraphs.notifications.service import planning
+from subgraphs.notifications.service.planning import PlanConfig
+from subgraphs.notifications.service.projections import audience, locked_recipient
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
 

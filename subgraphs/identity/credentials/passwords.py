@@ -44,7 +44,11 @@ def needs_rehash(password_hash: str, hasher: PasswordHasher = DEFAULT) -> bool:
 @cache
 def common_passwords() -> frozenset[str]:
     """The shipped list of common passwords (lower-case)."""
-    text = resources.files("subgraphs.identity").joinpath("common_passwords.txt").read_text()
+    text = (
+        resources.files("subgraphs.identity.credentials")
+        .joinpath("common_passwords.txt")
+        .read_text()
+    )
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from subgraphs.identity.keys import KeyRing
+from subgraphs.identity.credentials.keys import KeyRing
 from subgraphs.shared.auth import Role
 from subgraphs.shared.tokens import ALGORITHM
 

@@ -25,8 +25,8 @@ from sqlmodel import col
 
 from subgraphs.notifications.channels import Channels, PermanentDeliveryError
 from subgraphs.notifications.domain import ONE_TIME_LINK, Channel, DeliveryStatus, short_error
-from subgraphs.notifications.email_message import build_email
 from subgraphs.notifications.models import Notification
+from subgraphs.notifications.templates.email_message import build_email
 from subgraphs.shared.database import Database
 from subgraphs.shared.pubsub import PubSub
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from subgraphs.notifications import formatting
 from subgraphs.notifications.models import DoctorCard, Recipient
+from subgraphs.notifications.templates import formatting
 
 _CANCELLED_BY = {
     "en": {"PATIENT": "the patient", "DOCTOR": "the doctor", "ADMIN": "the clinic"},

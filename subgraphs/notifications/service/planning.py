@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.notifications import domain, ics, templates
+from subgraphs.notifications import domain, templates
 from subgraphs.notifications.domain import Channel, ReminderStatus
-from subgraphs.notifications.message_values import appointment_values
 from subgraphs.notifications.models import (
     AppointmentCopy,
     DoctorCard,
@@ -24,7 +23,9 @@ from subgraphs.notifications.models import (
     Recipient,
     Reminder,
 )
-from subgraphs.notifications.projections import Audience, audience
+from subgraphs.notifications.service.projections import Audience, audience
+from subgraphs.notifications.templates import ics
+from subgraphs.notifications.templates.message_values import appointment_values
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from subgraphs.identity.runtime import Identity, identity_of
 from subgraphs.identity.schema.types import Info
 from subgraphs.identity.service import Origin
+from subgraphs.identity.wiring import Identity, identity_of
 from subgraphs.shared.errors import BadUserInput
 
 MAX_PAGE = 100

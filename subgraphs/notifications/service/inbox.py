@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
-from subgraphs.notifications import domain, planning
+from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel, DeliveryStatus
 from subgraphs.notifications.models import AppointmentCopy, Notification, Preferences, Recipient
-from subgraphs.notifications.planning import PlanConfig
+from subgraphs.notifications.service import planning
+from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput
 

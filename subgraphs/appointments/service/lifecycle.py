@@ -10,8 +10,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from subgraphs.appointments import idempotency, live, store
-from subgraphs.appointments.availability import AvailabilityChecker, SlotAnswer
 from subgraphs.appointments.domain import (
     Action,
     Actor,
@@ -22,6 +20,8 @@ from subgraphs.appointments.domain import (
 )
 from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentRow
+from subgraphs.appointments.service import idempotency, live, store
+from subgraphs.appointments.service.availability import AvailabilityChecker, SlotAnswer
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput, DomainError, Forbidden

@@ -11,11 +11,13 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.notifications import domain, formatting, planning, projections, waiting
+from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel
 from subgraphs.notifications.models import Notification
 from subgraphs.notifications.payloads import AccountLink, AppointmentFacts, DoctorFacts, UserContact
-from subgraphs.notifications.planning import PlanConfig
+from subgraphs.notifications.service import planning, projections, waiting
+from subgraphs.notifications.service.planning import PlanConfig
+from subgraphs.notifications.templates import formatting
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.inbox import first_delivery

@@ -7,7 +7,7 @@ Two sources:
 - the data directory (embedded mode, when `JWT_PRIVATE_KEY` is unset): `<data>/keys/jwt/`
   holds `<unix time>-<kid>.pem` files (mode 0600, never committed). The newest signs; the
   one before it stays in the JWKS until the access tokens it signed have expired, then its
-  file is deleted. `python -m subgraphs.identity.keys rotate [data dir]` adds a new key.
+  file is deleted. `python -m subgraphs.identity.credentials.keys rotate [data dir]` adds a new key.
 
 Every key's `kid` is its RFC 7638 JWK thumbprint, so it needs no configuration.
 """
@@ -168,7 +168,7 @@ def load(settings: IdentitySettings, *, data_dir: Path, production: bool) -> Key
 
 
 def main(argv: list[str]) -> int:
-    """`python -m subgraphs.identity.keys rotate [data dir]` or `… generate` (PEM to stdout)."""
+    """`python -m subgraphs.identity.credentials.keys rotate [dir]` or `… generate` (PEM out)."""
     if argv[:1] == ["rotate"]:
         data_dir = Path(
             argv[1] if len(argv) > 1 else os.environ.get("HEALTHBOOK_DATA_DIR", ".data")

@@ -18,10 +18,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
-from subgraphs.notifications import domain, jobs, planning, waiting
+from subgraphs.notifications import domain
+from subgraphs.notifications.channels import jobs
 from subgraphs.notifications.domain import Channel, DeliveryStatus, ReminderStatus
 from subgraphs.notifications.models import AppointmentCopy, Notification, Reminder
-from subgraphs.notifications.planning import PlanConfig
+from subgraphs.notifications.service import planning, waiting
+from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.shared.database import Database
 
 log = logging.getLogger(__name__)

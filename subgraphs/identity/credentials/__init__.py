@@ -1,0 +1,3 @@
+"""What only identity has: password rules and hashing, login throttling, signing keys and token
+issuing.
+"""
