@@ -28,6 +28,7 @@ class AppointmentRow(SQLModel, table=True):
         Index("ix_appointments_doctor_start", "doctor_id", "starts_at"),
         Index("ix_appointments_doctor_user_start", "doctor_user_id", "starts_at"),
         Index("ix_appointments_patient_start", "patient_id", "starts_at"),
+        Index("ix_appointments_start", "starts_at"),
     )
 
     id: uuid.UUID = Field(primary_key=True)

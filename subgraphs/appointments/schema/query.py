@@ -10,6 +10,7 @@ import strawberry
 from subgraphs.appointments.domain import Status
 from subgraphs.appointments.schema.context import Info, actor, deps, parse_id
 from subgraphs.appointments.schema.inputs import AppointmentFilter
+from subgraphs.appointments.schema.statistics import StatisticsQuery
 from subgraphs.appointments.schema.types import (
     AppointmentPage,
     AppointmentPageInput,
@@ -32,7 +33,7 @@ def _filter(given: AppointmentFilter | None) -> queries.Filter:
 
 
 @strawberry.type
-class Query:
+class Query(StatisticsQuery):
     @strawberry.field(
         description="The signed-in user's appointments (a patient's bookings, a doctor's "
         "visits). After a subscription reconnects, query this to catch up."
