@@ -18,7 +18,7 @@ import dramatiq
 from subgraphs.notifications.channels import jobs
 from subgraphs.notifications.domain import Channel
 from subgraphs.notifications.service import delivery
-from subgraphs.notifications.wiring import channels_of
+from subgraphs.notifications.wiring import channels_of, settings_of
 from workers.runtime import Runtime
 
 COMPONENT = "notifications"
@@ -37,6 +37,7 @@ def declare(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.Actor[An
                 channels=channels_of(resources),
                 pubsub=resources.pubsub,
                 now=datetime.now(UTC),
+                lease=settings_of(resources).lease,
             )
 
         deliver.__name__ = f"deliver_{channel.value.lower()}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Final
 
 from subgraphs.shared.settings import ConfigError, Env, Variable
@@ -67,6 +68,13 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         "them; then only the in-app message goes out and a DEAD email records the failure",
         "900",
         components=_USERS,
+    ),
+    Variable(
+        "NOTIFICATION_LEASE_SECONDS",
+        "how long one delivery attempt holds its notification; if its worker dies holding it, "
+        "the dispatcher enqueues it again once this has passed (keep it above the slowest send)",
+        "120",
+        components=("notifications", "worker"),
     ),
     Variable(
         "SCHEDULER_INTERVAL_SECONDS",
@@ -138,6 +146,7 @@ class NotificationSettings:
     scheduler_interval_seconds: float
     requeue_seconds: int
     contact_wait_seconds: int = 900
+    lease_seconds: int = 120
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> NotificationSettings:
@@ -168,7 +177,13 @@ class NotificationSettings:
             scheduler_interval_seconds=env.number("SCHEDULER_INTERVAL_SECONDS", minimum=0.01),
             requeue_seconds=env.integer("NOTIFICATION_REQUEUE_SECONDS", minimum=1),
             contact_wait_seconds=env.integer("NOTIFICATION_CONTACT_WAIT_SECONDS", minimum=1),
+            lease_seconds=env.integer("NOTIFICATION_LEASE_SECONDS", minimum=1, maximum=86400),
         )
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a delivery attempt's claim lasts (NOTIFICATION_LEASE_SECONDS)."""
+        return timedelta(seconds=self.lease_seconds)
 
 
 def _http_url(raw: str) -> str:

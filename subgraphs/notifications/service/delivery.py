@@ -32,7 +32,7 @@ from subgraphs.shared.pubsub import PubSub
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE: Final = timedelta(minutes=2)
+DEFAULT_LEASE: Final = timedelta(minutes=2)  # NOTIFICATION_LEASE_SECONDS when unset (settings)
 REDACTED: Final = "[redacted after delivery]"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from subgraphs.notifications.settings import NotificationSettings
@@ -31,3 +33,16 @@ def test_the_twilio_provider_needs_its_credentials() -> None:
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         NotificationSettings.from_env({name: value})
+
+
+def test_the_delivery_lease_is_two_minutes_unless_configured() -> None:
+    assert NotificationSettings.from_env({}).lease == timedelta(minutes=2)
+    assert NotificationSettings.from_env({"NOTIFICATION_LEASE_SECONDS": "5"}).lease == timedelta(
+        seconds=5
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "a minute", "90000"])
+def test_a_lease_that_is_not_a_positive_number_of_seconds_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError, match="NOTIFICATION_LEASE_SECONDS"):
+        NotificationSettings.from_env({"NOTIFICATION_LEASE_SECONDS": value})
