@@ -37,7 +37,7 @@ class User(SQLModel, table=True):
     role: Role = Field(max_length=10, index=True)
     name: str = Field(max_length=200)
     active: bool = True
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     phone: str | None = Field(default=None, max_length=20)
     date_of_birth: date | None = None
     city: str | None = Field(default=None, max_length=100)
@@ -58,7 +58,7 @@ class Session(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     expires_at: datetime
     last_used_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None

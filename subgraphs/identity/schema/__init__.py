@@ -7,6 +7,7 @@ import strawberry
 from subgraphs.identity.schema.account import AccountMutations
 from subgraphs.identity.schema.admin import AdminMutations
 from subgraphs.identity.schema.query import Query
+from subgraphs.identity.schema.statistics import StatisticsUsers
 from subgraphs.identity.schema.types import UserType
 
 
@@ -15,6 +16,6 @@ class Mutation(AccountMutations, AdminMutations):
     pass
 
 
-TYPES = [UserType]
+TYPES = [UserType, StatisticsUsers]
 
 __all__ = ["TYPES", "Mutation", "Query", "UserType"]
