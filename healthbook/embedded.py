@@ -15,7 +15,13 @@ import dramatiq
 from healthbook.components import load_spec, present_subgraphs
 from healthbook.keys import with_embedded_secrets
 from healthbook.port_check import embedded_ports, port_in_use
-from healthbook.servers import Server, serve_together, server, stop_on_signals
+from healthbook.servers import (
+    Server,
+    run_on_uvloop,
+    serve_together,
+    server,
+    stop_on_signals,
+)
 from healthbook.stores import migrate, seed
 from healthbook.wiring import build_authenticator, build_bus, declare_actors, router_server
 from subgraphs.shared.app import create_subgraph_app
@@ -54,7 +60,7 @@ def run_embedded(settings: Settings, *, seed: bool) -> int:
     settings = with_embedded_secrets(settings)
     settings = dataclasses.replace(settings, broker_url="", redis_url="")
     migrate(settings, None)
-    asyncio.run(_run(settings, load_demo=seed))
+    run_on_uvloop(_run(settings, load_demo=seed))
     return 0
 
 

@@ -6,10 +6,20 @@ import asyncio
 import contextlib
 import signal
 import socket
-from collections.abc import Generator, Sequence
+from collections.abc import Coroutine, Generator, Sequence
+from typing import Any, TypeVar
 
 import uvicorn
+import uvloop
 from starlette.types import ASGIApp
+
+T = TypeVar("T")
+
+
+def run_on_uvloop(main: Coroutine[Any, Any, T]) -> T:
+    """Run the servers' coroutine to completion on uvloop (as `serve` does through uvicorn's
+    `loop="uvloop"`): a cheaper event loop for every server of the process."""
+    return uvloop.run(main)
 
 
 class Server(uvicorn.Server):
