@@ -18,6 +18,7 @@ const InboxPage = lazy(() => import("./pages/InboxPage"));
 const ProfilePage = lazy(() => import("./pages/ProfilePage"));
 const CalendarPage = lazy(() => import("./pages/doctor/CalendarPage"));
 const AvailabilityPage = lazy(() => import("./pages/doctor/AvailabilityPage"));
+const PracticeProfilePage = lazy(() => import("./pages/doctor/PracticeProfilePage"));
 const DashboardPage = lazy(() => import("./pages/admin/DashboardPage"));
 const OnboardingPage = lazy(() => import("./pages/admin/OnboardingPage"));
 const UsersPage = lazy(() => import("./pages/admin/UsersPage"));
@@ -76,6 +77,7 @@ export function App() {
             <Route path="/profile" element={user ? <ProfilePage /> : <Navigate to="/sign-in?next=/profile" replace />} />
             <Route path="/doctor/calendar" element={<RequireRole role="DOCTOR"><CalendarPage /></RequireRole>} />
             <Route path="/doctor/availability" element={<RequireRole role="DOCTOR"><AvailabilityPage /></RequireRole>} />
+            <Route path="/doctor/profile" element={<RequireRole role="DOCTOR"><PracticeProfilePage /></RequireRole>} />
             <Route path="/admin" element={<RequireRole role="ADMIN"><DashboardPage /></RequireRole>} />
             <Route path="/admin/doctors" element={<RequireRole role="ADMIN"><OnboardingPage /></RequireRole>} />
             <Route path="/admin/users" element={<RequireRole role="ADMIN"><UsersPage /></RequireRole>} />

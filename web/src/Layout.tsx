@@ -27,7 +27,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const links: [string, string][] = [];
   if (!user || user.role === "PATIENT") links.push(["/", t("nav.search")]);
   if (user?.role === "PATIENT") links.push(["/appointments", t("nav.appointments")]);
-  if (user?.role === "DOCTOR") links.push(["/doctor/calendar", t("nav.calendar")], ["/doctor/availability", t("nav.availability")]);
+  if (user?.role === "DOCTOR") links.push(["/doctor/calendar", t("nav.calendar")], ["/doctor/availability", t("nav.availability")], ["/doctor/profile", t("nav.practice")]);
   if (user?.role === "ADMIN")
     links.push(
       ["/admin", t("nav.dashboard")], ["/admin/doctors", t("nav.doctors")], ["/admin/users", t("nav.users")],

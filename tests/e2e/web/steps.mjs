@@ -222,3 +222,37 @@ export async function inviteDoctor(run, { email }) {
   await a.getByRole("button", { name: "Invite a doctor", exact: true }).click();
   await a.getByText(`Invitation sent to ${email}.`).waitFor();
 }
+
+/** A doctor edits the practice profile (a bad language tag is refused in words and the form
+ * keeps what was typed); a visitor then finds the doctor by the new language and city and
+ * reads the new bio. */
+export async function doctorEditsProfile(run, { doctorEmail, doctorName, city, bio, insurer }) {
+  const doctor = await run.context("doctor");
+  const d = doctor.page;
+  await run.signIn(d, doctorEmail);
+  await d.getByRole("link", { name: "Practice profile" }).click();
+  await d.getByRole("heading", { name: "Practice profile", level: 1 }).waitFor();
+  const languages = d.getByLabel("Languages");
+  await languages.waitFor();
+  run.notes.languagesBefore = await languages.inputValue();
+  await d.getByLabel("About you").fill(bio);
+  await languages.fill(`${run.notes.languagesBefore}, not a tag!`);
+  await d.getByLabel("City", { exact: true }).fill(city);
+  await d.getByLabel("Accepted insurance").fill(insurer);
+  await d.getByRole("button", { name: "Save profile" }).click();
+  run.notes.refusal = await d.getByRole("alert").first().innerText();
+  run.notes.keptBio = await d.getByLabel("About you").inputValue();
+  await languages.fill(`${run.notes.languagesBefore}, fr`);
+  await d.getByRole("button", { name: "Save profile" }).click();
+  await d.getByText("Saved: patients see your profile now.").waitFor();
+  await run.check(d, "doctor-practice-profile");
+  const visitor = await run.context("visitor");
+  const v = visitor.page;
+  await v.goto(`${run.base}/?language=fr&city=${encodeURIComponent(city)}&insurance=${encodeURIComponent(insurer)}`);
+  const card = v.locator(".doctor-card", { hasText: doctorName });
+  await card.waitFor();
+  run.notes.cards = await v.locator(".doctor-card").count();
+  await card.getByRole("link", { name: doctorName, exact: true }).click();
+  await v.getByRole("heading", { name: "Free slots" }).waitFor();
+  run.notes.publicPage = await v.locator("main").innerText();
+}

@@ -123,3 +123,23 @@ def test_an_invited_doctor_accepts_the_invitation_and_sees_the_calendar(web_app:
     )
     assert_clean(report)
     assert report["notes"]["landed"] == "/doctor/calendar"
+
+
+def test_a_doctor_edits_the_practice_profile_and_visitors_find_it(web_app: Running) -> None:
+    report = journey(
+        "doctorEditsProfile",
+        web_app,
+        doctorEmail="dr.okafor@healthbook.local",
+        doctorName="Dr. Okafor",
+        city="Potsdam",
+        bio="Dermatology with time for questions.",
+        insurer="Kasse Potsdam",
+    )
+    assert_clean(report)
+    notes = report["notes"]
+    assert "not a language tag" in notes["refusal"], notes["refusal"]
+    assert notes["keptBio"] == "Dermatology with time for questions."  # the form kept it
+    assert notes["cards"] == 1
+    assert "Dermatology with time for questions." in notes["publicPage"]
+    assert "Potsdam" in notes["publicPage"]
+    assert "Kasse Potsdam" in notes["publicPage"]

@@ -60,6 +60,7 @@ export function makeClient(): Client {
             addSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
             updateSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
             removeSlot: invalidate("myDoctorProfile", "doctor", "doctors"),
+            updateDoctorProfile: invalidate("doctor", "doctors"),
             updateBookingPolicy: invalidate("myDoctorProfile", "doctor", "doctors"),
             confirmAppointment: invalidate("pendingAppointmentRequests"),
             rejectAppointment: invalidate("pendingAppointmentRequests", "doctorCalendar"),

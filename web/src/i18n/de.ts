@@ -5,7 +5,7 @@ const de: Messages = {
   nav: {
     search: "Arzt finden", appointments: "Meine Termine", inbox: "Postfach", profile: "Profil",
     calendar: "Kalender", availability: "Sprechzeiten", dashboard: "Übersicht", doctors: "Freischaltung",
-    users: "Benutzer", audit: "Protokoll", notifications: "Benachrichtigungen", graphiql: "GraphiQL",
+    users: "Benutzer", audit: "Protokoll", notifications: "Benachrichtigungen", graphiql: "GraphiQL", practice: "Praxisprofil",
     signIn: "Anmelden", register: "Registrieren", signOut: "Abmelden", signedInAs: "Angemeldet als {{name}}",
   },
   auth: {
@@ -55,6 +55,14 @@ const de: Messages = {
   profile: {
     title: "Profil", save: "Speichern", saved: "Gespeichert.", phone: "Telefon", city: "Stadt", prefs: "Benachrichtigungen",
     email: "E-Mail", sms: "SMS", inApp: "In der App",
+  },
+  practice: {
+    title: "Praxisprofil", intro: "Das sehen Patientinnen und Patienten auf Ihrer Seite und in der Suche.", public: "Meine öffentliche Seite öffnen",
+    bio: "Über Sie", specializations: "Fachgebiete", languages: "Sprachen",
+    languagesHint: "Sprachcodes, durch Kommas getrennt (z. B. en, de, pt-br).", insurance: "Akzeptierte Versicherungen",
+    listHint: "Durch Kommas getrennt.", address: "Praxisadresse", phone: "Praxistelefon", minutes: "Termindauer (Min.)",
+    fee: "Honorar", currency: "Währung (ISO-Code)", accepting: "Nimmt neue Patienten an", save: "Profil speichern",
+    saved: "Gespeichert: Patienten sehen Ihr Profil jetzt.",
   },
   calendar: {
     title: "Meine Woche", pending: "Offene Anfragen", accept: "Annehmen", reject: "Ablehnen", rejectReason: "Grund der Ablehnung",

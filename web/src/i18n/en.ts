@@ -3,7 +3,7 @@ const en = {
   nav: {
     search: "Find a doctor", appointments: "My appointments", inbox: "Inbox", profile: "Profile",
     calendar: "Calendar", availability: "Availability", dashboard: "Dashboard", doctors: "Onboarding",
-    users: "Users", audit: "Audit trail", notifications: "Notifications", graphiql: "GraphiQL",
+    users: "Users", audit: "Audit trail", notifications: "Notifications", graphiql: "GraphiQL", practice: "Practice profile",
     signIn: "Sign in", register: "Register", signOut: "Sign out", signedInAs: "Signed in as {{name}}",
   },
   auth: {
@@ -53,6 +53,14 @@ const en = {
   profile: {
     title: "Profile", save: "Save", saved: "Saved.", phone: "Phone", city: "City", prefs: "Notifications",
     email: "Email", sms: "SMS", inApp: "In the app",
+  },
+  practice: {
+    title: "Practice profile", intro: "What patients see on your page and search by.", public: "Open my public page",
+    bio: "About you", specializations: "Specializations", languages: "Languages",
+    languagesHint: "Language codes, separated by commas (e.g. en, de, pt-br).", insurance: "Accepted insurance",
+    listHint: "Separated by commas.", address: "Clinic address", phone: "Clinic phone", minutes: "Consultation length (min)",
+    fee: "Fee", currency: "Currency (ISO code)", accepting: "Accepting new patients", save: "Save profile",
+    saved: "Saved: patients see your profile now.",
   },
   calendar: {
     title: "My week", pending: "Pending requests", accept: "Accept", reject: "Decline", rejectReason: "Reason for declining",
