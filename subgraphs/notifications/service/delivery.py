@@ -184,7 +184,11 @@ async def _send(row: Notification, channels: Channels) -> str | None:
 
 async def _with_link(row: Notification, channels: Channels) -> tuple[str, str | None]:
     """The texts with the one-time link put in (kept in memory only, never stored)."""
-    link = await channels.links.reveal(row.secret_ref or "") if channels.links else None
+    link = (
+        await channels.links.reveal(row.secret_ref or "", template=row.template)
+        if channels.links
+        else None
+    )
     if link is None:
         raise PermanentDeliveryError("the one-time link expired before it could be sent")
     text = row.body.replace(ONE_TIME_LINK, link)

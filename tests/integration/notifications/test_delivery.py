@@ -212,7 +212,7 @@ async def account_link(db: Database, kind: str, delivery_id: str) -> tuple[Cast,
 
 
 @pytest.mark.parametrize("kind", ["PasswordResetRequested", "DoctorInvited"])
-async def test_a_one_time_link_is_sent_but_never_stored(
+async def test_a_one_time_link_is_sent_but_never_stored_and_opens_its_page(
     db: Database, channels: Channels, smtp_sink: SmtpSink, kind: str
 ) -> None:
     cache = MemoryCache()
@@ -227,7 +227,8 @@ async def test_a_one_time_link_is_sent_but_never_stored(
         db=db, notification_id=notification_id, channels=linked, pubsub=MemoryPubSub(), now=NOW
     )
     [message] = smtp_sink.messages
-    link = f"https://app.example/reset-password?token={secret}"
+    page = "invitation" if kind == "DoctorInvited" else "reset-password"
+    link = f"https://app.example/{page}?token={secret}"
     plain = message.get_body(("plain",))
     html = message.get_body(("html",))
     assert plain is not None
