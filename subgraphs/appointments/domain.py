@@ -61,6 +61,16 @@ class Actor:
     role: Role
 
 
+SYSTEM: Final = Actor(user_id=uuid.UUID(int=0), role=Role.ADMIN)
+"""The actor of changes no person made (a suspended or deactivated doctor's future visits
+are cancelled on the admins' behalf): `cancelledBy` says ADMIN, the history a nil user id."""
+
+DOCTOR_WITHDRAWN: Final = (
+    "Your doctor no longer takes appointments on Healthbook; please book with another doctor."
+)
+"""The reason stated on appointments cancelled because their doctor was suspended."""
+
+
 @dataclass(frozen=True)
 class Change:
     """One step of an appointment's history: who, when, from → to, and why."""

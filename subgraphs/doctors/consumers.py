@@ -4,6 +4,7 @@
 - identity `DoctorInvited`: an APPROVED doctor profile (an admin added them); identity also
   sends `UserRegistered` for them, in either order, so an invitation approves a PENDING one.
 - identity `UserProfileUpdated`: the doctor's name follows the user's.
+- identity `UserDeactivated`: an approved doctor is suspended (hidden, not bookable).
 - appointments `AppointmentBooked|Confirmed|Rescheduled`: busy time (moved on reschedule);
   `AppointmentCancelled|Rejected`: busy time freed.
 """
@@ -22,7 +23,7 @@ from subgraphs.shared.resources import Resources
 BUSY = frozenset({"AppointmentBooked", "AppointmentConfirmed", "AppointmentRescheduled"})
 FREE = frozenset({"AppointmentCancelled", "AppointmentRejected"})
 HANDLED_EVENTS: frozenset[str] = frozenset(
-    {"UserRegistered", "DoctorInvited", "UserProfileUpdated", *BUSY, *FREE}
+    {"UserRegistered", "DoctorInvited", "UserProfileUpdated", "UserDeactivated", *BUSY, *FREE}
 )
 
 
@@ -59,6 +60,10 @@ async def handle(envelope: EventEnvelope, resources: Resources) -> None:
             user_id=uuid.UUID(str(payload["user_id"])),
             name=_text(payload, "name") or "",
             delivery=delivery,
+        )
+    elif envelope.type == "UserDeactivated":
+        await onboarding.suspend_deactivated(
+            db=db, cache=cache, user_id=uuid.UUID(str(payload["user_id"])), delivery=delivery
         )
     elif envelope.type in BUSY | FREE:
         await busy.record_busy_time(

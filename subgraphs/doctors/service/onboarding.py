@@ -19,6 +19,7 @@ from subgraphs.shared.cache import Cache
 from subgraphs.shared.database import Database
 
 INVITED = "invited by an admin"
+DEACTIVATED = "account deactivated"
 
 
 def doctor_id_for(email: str | None) -> uuid.UUID:
@@ -148,6 +149,27 @@ async def change_status(
             publish(session, events.DoctorRejected, doctor, reason=cleaned or "")
         else:
             publish(session, events.DoctorSuspended, doctor, reason=cleaned)
+    await cache.invalidate(NAMESPACE)
+    return doctor
+
+
+async def suspend_deactivated(
+    *, db: Database, cache: Cache, user_id: uuid.UUID, delivery: Delivery | None
+) -> Doctor | None:
+    """Identity deactivated this user: an approved doctor among them is suspended by the
+    system (hidden, not bookable; `DoctorSuspended` lets appointments cancel their future
+    visits). Reactivating the account does not approve them again: an admin does."""
+    async with db.transaction() as session:
+        if not await first_time(session, delivery):
+            return None
+        doctor = await doctor_of_user(session, user_id)
+        if doctor is None or doctor.status != DoctorStatus.APPROVED:
+            return None
+        doctor.status, doctor.status_reason = DoctorStatus.SUSPENDED, DEACTIVATED
+        doctor.updated_at = utcnow()
+        session.add(doctor)
+        audit(session, doctor, previous=DoctorStatus.APPROVED, reason=DEACTIVATED, actor=None)
+        publish(session, events.DoctorSuspended, doctor, reason=DEACTIVATED)
     await cache.invalidate(NAMESPACE)
     return doctor
 
