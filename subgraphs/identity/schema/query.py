@@ -7,6 +7,7 @@ import strawberry
 from subgraphs.identity import service
 from subgraphs.identity.schema.context import page, user_id
 from subgraphs.identity.schema.inputs import AuditEventFilter, UserFilter
+from subgraphs.identity.schema.trail import TrailQueries
 from subgraphs.identity.schema.types import (
     AuditEventPage,
     AuditEventType,
@@ -20,7 +21,7 @@ AdminOnly = has_role(Role.ADMIN)
 
 
 @strawberry.type
-class Query:
+class Query(TrailQueries):
     @strawberry.field(description="Whether the identity service answers (a GraphQL probe).")
     def identity_ready(self) -> bool:
         return True
@@ -55,6 +56,7 @@ class Query:
     @strawberry.field(
         description="The authentication audit trail, newest first (admins).",
         permission_classes=[AdminOnly],
+        deprecation_reason="Use auditTrail",
     )
     async def audit_events(
         self, info: Info, filter: AuditEventFilter | None = None, offset: int = 0, limit: int = 50

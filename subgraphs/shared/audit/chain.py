@@ -46,7 +46,8 @@ FIELDS: Final = (
 PURGE_FLAG: Final = "healthbook.audit_purge"
 
 
-def _text(value: Any) -> str | None:
+def as_text(value: Any) -> str | None:
+    """A field as the chain hashes it (datetimes in UTC ISO 8601, ids as text)."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -57,7 +58,7 @@ def _text(value: Any) -> str | None:
 
 def digest(entry: TrailEntry) -> str:
     """The hash `entry` must carry, given its fields, `seq` and `prev_hash`."""
-    body = {name: _text(getattr(entry, name)) for name in FIELDS}
+    body = {name: as_text(getattr(entry, name)) for name in FIELDS}
     body["seq"] = str(entry.seq)
     body["prev_hash"] = entry.prev_hash
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
