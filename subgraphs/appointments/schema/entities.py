@@ -6,17 +6,14 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 
 from subgraphs.appointments.schema.context import Info, deps, maybe_actor, parse_id
+from subgraphs.appointments.schema.paging import AfterArg, FirstArg, PageArg, read_window
 from subgraphs.appointments.schema.types import AppointmentPage, AppointmentPageInput
 from subgraphs.appointments.service import queries
-
-
-def _page(page: AppointmentPageInput | None) -> AppointmentPageInput:
-    return page or AppointmentPageInput()
 
 
 @strawberry.federation.type(name="Doctor", keys=["id"])
@@ -32,9 +29,15 @@ class DoctorRef:
         "all; a patient: their own with this doctor), latest first."
     )
     async def appointments(
-        self, info: Info, page: AppointmentPageInput | None = None
+        self,
+        info: Info,
+        page: Annotated[AppointmentPageInput | None, PageArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AppointmentPage:
-        p = _page(page)
+        p = read_window(
+            list_name=f"doctor:{self.id}:appointments", page=page, first=first, after=after
+        )
         found = await queries.of_entity(
             db=deps(info).db,
             actor=maybe_actor(info),
@@ -42,15 +45,20 @@ class DoctorRef:
             offset=p.offset,
             limit=p.limit,
         )
-        return AppointmentPage.from_page(found)
+        return AppointmentPage.from_page(found, list_name=f"doctor:{self.id}:appointments")
 
     @strawberry.field(
         description="Like `appointments`, but only those not yet ended, soonest first."
     )
     async def upcoming_appointments(
-        self, info: Info, page: AppointmentPageInput | None = None
+        self,
+        info: Info,
+        page: Annotated[AppointmentPageInput | None, PageArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AppointmentPage:
-        p, own = _page(page), deps(info)
+        own = deps(info)
+        p = read_window(list_name=f"doctor:{self.id}:upcoming", page=page, first=first, after=after)
         found = await queries.of_entity(
             db=own.db,
             actor=maybe_actor(info),
@@ -59,7 +67,7 @@ class DoctorRef:
             offset=p.offset,
             limit=p.limit,
         )
-        return AppointmentPage.from_page(found)
+        return AppointmentPage.from_page(found, list_name=f"doctor:{self.id}:upcoming")
 
 
 @strawberry.federation.type(name="User", keys=["id"])
@@ -75,9 +83,15 @@ class UserRef:
         "(the user and admins: all; a doctor: those with them), latest first."
     )
     async def appointments(
-        self, info: Info, page: AppointmentPageInput | None = None
+        self,
+        info: Info,
+        page: Annotated[AppointmentPageInput | None, PageArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AppointmentPage:
-        p = _page(page)
+        p = read_window(
+            list_name=f"user:{self.id}:appointments", page=page, first=first, after=after
+        )
         found = await queries.of_entity(
             db=deps(info).db,
             actor=maybe_actor(info),
@@ -85,4 +99,4 @@ class UserRef:
             offset=p.offset,
             limit=p.limit,
         )
-        return AppointmentPage.from_page(found)
+        return AppointmentPage.from_page(found, list_name=f"user:{self.id}:appointments")

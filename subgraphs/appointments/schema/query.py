@@ -10,6 +10,7 @@ import strawberry
 from subgraphs.appointments.domain import Status
 from subgraphs.appointments.schema.context import Info, actor, deps, parse_id
 from subgraphs.appointments.schema.inputs import AppointmentFilter
+from subgraphs.appointments.schema.paging import AfterArg, FirstArg, PageArg, read_window
 from subgraphs.appointments.schema.statistics import StatisticsQuery
 from subgraphs.appointments.schema.types import (
     AppointmentPage,
@@ -42,9 +43,14 @@ class Query(StatisticsQuery):
         self,
         info: Info,
         when: AppointmentWhen = AppointmentWhen.UPCOMING,
-        page: AppointmentPageInput | None = None,
+        page: Annotated[AppointmentPageInput | None, PageArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AppointmentPage:
-        p, own = page or AppointmentPageInput(), deps(info)
+        own = deps(info)
+        p = read_window(
+            list_name=f"appointments.mine.{when.name}", page=page, first=first, after=after
+        )
         found = await queries.mine(
             db=own.db,
             actor=actor(info),
@@ -53,7 +59,7 @@ class Query(StatisticsQuery):
             offset=p.offset,
             limit=p.limit,
         )
-        return AppointmentPage.from_page(found)
+        return AppointmentPage.from_page(found, list_name=f"appointments.mine.{when.name}")
 
     @strawberry.field(description="One appointment the caller may see (else NOT_FOUND).")
     async def appointment(self, info: Info, id: strawberry.ID) -> AppointmentType:
@@ -74,22 +80,29 @@ class Query(StatisticsQuery):
 
     @strawberry.field(description="Requests waiting for the signed-in doctor, soonest first.")
     async def pending_appointment_requests(
-        self, info: Info, page: AppointmentPageInput | None = None
+        self,
+        info: Info,
+        page: Annotated[AppointmentPageInput | None, PageArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AppointmentPage:
-        p, own = page or AppointmentPageInput(), deps(info)
+        own = deps(info)
+        p = read_window(list_name="appointments.pending", page=page, first=first, after=after)
         found = await queries.pending(
             db=own.db, actor=actor(info), now=own.clock(), offset=p.offset, limit=p.limit
         )
-        return AppointmentPage.from_page(found)
+        return AppointmentPage.from_page(found, list_name="appointments.pending")
 
     @strawberry.field(description="Admins: all appointments matching the filter, latest first.")
     async def appointments(
         self,
         info: Info,
         filter: AppointmentFilter | None = None,
-        page: AppointmentPageInput | None = None,
+        page: Annotated[AppointmentPageInput | None, PageArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AppointmentPage:
-        p = page or AppointmentPageInput()
+        p = read_window(list_name="appointments.search", page=page, first=first, after=after)
         found = await queries.search(
             db=deps(info).db,
             actor=actor(info),
@@ -97,4 +110,4 @@ class Query(StatisticsQuery):
             offset=p.offset,
             limit=p.limit,
         )
-        return AppointmentPage.from_page(found)
+        return AppointmentPage.from_page(found, list_name="appointments.search")

@@ -15,6 +15,7 @@ from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
 from subgraphs.appointments.schema.context import Info, deps, maybe_actor
 from subgraphs.appointments.service import queries
 from subgraphs.shared.auth import Role
+from subgraphs.shared.connections import ConnectionPageInfo, Edge, edges, page_facts
 
 if TYPE_CHECKING:
     from subgraphs.appointments.schema.entities import DoctorRef, UserRef
@@ -72,7 +73,10 @@ class AppointmentWhen(Enum):
     PAST = strawberry.enum_value("PAST", description="Already ended; latest first.")
 
 
-@strawberry.input(description="A page of a list: skip `offset` items, return at most `limit`.")
+@strawberry.input(
+    description="Deprecated paging (use the field's `first`/`after`): skip `offset` items, "
+    "return at most `limit`."
+)
 class AppointmentPageInput:
     offset: int = 0
     limit: int = 20
@@ -227,25 +231,64 @@ class AppointmentType:
         return [AppointmentChangeType.from_model(row) for row in rows]
 
 
-@strawberry.type(description="A page of appointments and how many there are in all.")
-class AppointmentPage:
-    items: list[AppointmentType]
-    total: int
-    offset: int
-    limit: int
+@strawberry.type(name="AppointmentPageInfo", description="Where a page of appointments is.")
+class AppointmentPageInfo(ConnectionPageInfo):
+    pass
 
-    @strawberry.field(description="Whether another page follows.")
+
+_MOVED = "Use the connection's fields: "
+
+
+@strawberry.type(
+    description="A page of appointments: a Relay cursor connection (`edges`, `nodes`, "
+    "`pageInfo`, `totalCount`); the older offset fields are deprecated."
+)
+class AppointmentPage:
+    items: list[AppointmentType] = strawberry.field(deprecation_reason=_MOVED + "`nodes`.")
+    total: int = strawberry.field(deprecation_reason=_MOVED + "`totalCount`.")
+    offset: int = strawberry.field(
+        deprecation_reason=_MOVED + "`pageInfo.startCursor` / `endCursor` with `after`."
+    )
+    limit: int = strawberry.field(deprecation_reason="Use the field's `first` argument.")
+    edges: list[Edge[AppointmentType]] = strawberry.field(
+        description="The appointments of this page, each with its cursor."
+    )
+    page_info: AppointmentPageInfo = strawberry.field(
+        description="Where this page is; pass `endCursor` as `after` for the next one."
+    )
+    total_count: int = strawberry.field(description="How many appointments the list holds.")
+
+    @strawberry.field(description="The appointments of this page, in order.")
+    def nodes(self) -> list[AppointmentType]:
+        return self.items
+
+    @strawberry.field(
+        description="Whether another page follows.",
+        deprecation_reason=_MOVED + "`pageInfo.hasNextPage`.",
+    )
     def has_more(self) -> bool:
         return self.offset + len(self.items) < self.total
 
     @classmethod
-    def from_page(cls, page: queries.Page) -> Self:
+    def from_page(cls, page: queries.Page, *, list_name: str) -> Self:
+        nodes = [AppointmentType.from_model(row) for row in page.items]
         return cls(
-            items=[AppointmentType.from_model(row) for row in page.items],
+            items=nodes,
             total=page.total,
             offset=page.offset,
             limit=page.limit,
+            edges=edges(list_name=list_name, offset=page.offset, rows=nodes, to_node=_same),
+            page_info=AppointmentPageInfo.of(
+                page_facts(
+                    list_name=list_name, offset=page.offset, count=len(nodes), total=page.total
+                )
+            ),
+            total_count=page.total,
         )
+
+
+def _same(node: AppointmentType) -> AppointmentType:
+    return node
 
 
 @strawberry.type(description="A change to one of the subscriber's appointments.")

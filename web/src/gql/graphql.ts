@@ -14,7 +14,7 @@ export type AppointmentAction =
   | 'REJECTED'
   | 'RESCHEDULED';
 
-/** A page of a list: skip `offset` items, return at most `limit`. */
+/** Deprecated paging (use the field's `first`/`after`): skip `offset` items, return at most `limit`. */
 export type AppointmentPageInput = {
   limit?: number;
   offset?: number;
