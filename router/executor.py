@@ -16,6 +16,7 @@ import orjson
 
 from router.batching import EntityRequest, combine, split
 from router.contexts import context_groups
+from router.entity_memo import Claim, EntityMemo
 from router.plan import Fetch, QueryPlan, Representation
 from router.restore import restore_keys
 from router.selection import INTERNAL_PREFIX, FieldSelection, FragmentSelection, Selection
@@ -46,8 +47,9 @@ async def execute_plan(
     """Run every fetch of `plan`; return the merged data and the errors met."""
     data: Json = {}
     errors: list[Json] = []
+    memo = EntityMemo(plan)
     if len(plan.fetches) == 1:
-        await _run(plan.fetches[0], data, errors, variables, call)
+        await _run(plan.fetches[0], data, errors, variables, call, memo)
         return data, errors
     tasks: dict[int, asyncio.Task[None]] = {}
     # Serial mutation fields stop at the first one whose failure nulls the response.
@@ -61,11 +63,11 @@ async def execute_plan(
         if root_mutation and halted:
             return
         if len(unit) == 1:
-            answer = await _run(unit[0], data, errors, variables, call)
+            answer = await _run(unit[0], data, errors, variables, call, memo)
             if root_mutation and (answer is None or answer.get("data") is None):
                 halted.append(True)
         else:
-            await _run_together(unit, data, errors, variables, call)
+            await _run_together(unit, data, errors, variables, call, memo)
 
     for unit in _units(plan):
         task = asyncio.ensure_future(after_dependencies(unit))
@@ -110,27 +112,18 @@ async def _run_together(
     errors: list[Json],
     variables: Mapping[str, Any],
     call: SubgraphCall,
+    memo: EntityMemo,
 ) -> None:
-    prepared = [(f, *_representations(data, f)) for f in unit]
-    prepared = [p for p in prepared if p[2]]
-    if len(prepared) <= 1:
-        for fetch, _, _ in prepared:
-            await _run(fetch, data, errors, variables, call)
-        return
-    combined = combine(
-        [
-            EntityRequest(f, reps, {v: variables[v] for v in f.variables if v in variables})
-            for f, _, reps in prepared
-        ]
-    )
-    first, first_targets = prepared[0][0], prepared[0][1]
-    answer = await _ask(
-        first, combined.body, errors, call, path=lambda: _first_path(data, first, first_targets)
-    )
-    if answer is None:
-        return
-    for (fetch, targets, _), part in zip(prepared, split(answer, combined), strict=True):
-        _apply_entities(data, fetch, targets, part, errors)
+    claims: list[tuple[Fetch, Json, Claim]] = []
+    for fetch in unit:
+        targets, representations = _representations(data, fetch)
+        if representations:
+            fetch_variables = {v: variables[v] for v in fetch.variables if v in variables}
+            claim = memo.claim(fetch, fetch_variables, targets, representations)
+            claims.append((fetch, fetch_variables, claim))
+    await _ask_claims([c for c in claims if c[2].representations], data, errors, call, memo)
+    for fetch, _, claim in claims:
+        await _reuse(data, fetch, claim, errors)
 
 
 async def _run(
@@ -139,6 +132,7 @@ async def _run(
     errors: list[Json],
     variables: Mapping[str, Any],
     call: SubgraphCall,
+    memo: EntityMemo,
 ) -> Json | None:
     """Run one fetch; the subgraph's answer (None when it gave none)."""
     body: Json = {"query": fetch.operation}
@@ -146,7 +140,7 @@ async def _run(
     if not fetch.is_entity_fetch:
         if fetch_variables:
             body["variables"] = fetch_variables
-        answer = await _ask(fetch, body, errors, call, path=None)
+        answer = await _ask(fetch, body, errors, call)
         if answer is None:
             return None
         if isinstance(answer.get("data"), dict):
@@ -157,10 +151,10 @@ async def _run(
             errors.append(_client_error(error, fetch.subgraph))
         return answer
     if not fetch.contexts:
-        return await _run_entities(fetch, data, errors, fetch_variables, call, None)
+        return await _run_entities(fetch, data, errors, fetch_variables, call, None, memo)
     for answer in await asyncio.gather(
         *(
-            _run_entities(fetch, data, errors, {**fetch_variables, **values}, call, objects)
+            _run_entities(fetch, data, errors, {**fetch_variables, **values}, call, objects, memo)
             for values, objects in context_groups(data, fetch)
         )
     ):
@@ -176,19 +170,74 @@ async def _run_entities(
     fetch_variables: Json,
     call: SubgraphCall,
     objects: list[Json] | None,
+    memo: EntityMemo,
 ) -> Json | None:
-    """One `_entities` request for the objects at the fetch's path (or `objects`)."""
+    """One `_entities` request for the objects at the fetch's path (or `objects`), asking
+    only for those no earlier fetch of the plan asked the same."""
     targets, representations = _representations(data, fetch, objects)
     if not representations:
         return None
-    body: Json = {
-        "query": fetch.operation,
-        "variables": {**fetch_variables, "representations": representations},
-    }
-    answer = await _ask(fetch, body, errors, call, path=lambda: _first_path(data, fetch, targets))
-    if answer is not None:
-        _apply_entities(data, fetch, targets, answer, errors)
-    return answer
+    claim = memo.claim(fetch, fetch_variables, targets, representations)
+    asking = [(fetch, fetch_variables, claim)] if claim.representations else []
+    answers = await _ask_claims(asking, data, errors, call, memo)
+    await _reuse(data, fetch, claim, errors)
+    return answers[0] if answers else None
+
+
+async def _ask_claims(
+    asking: list[tuple[Fetch, Json, Claim]],
+    data: Json,
+    errors: list[Json],
+    call: SubgraphCall,
+    memo: EntityMemo,
+) -> list[Json | None]:
+    """Ask for the claims' representations in one request (several fetches' `_entities`
+    aliased in one operation) and merge the answers; every claim is settled in the memo."""
+    if not asking:
+        return []
+    parts: list[Json | None] = [None] * len(asking)
+    failure: Json | None = None
+    try:
+        first, first_claim = asking[0][0], asking[0][2]
+        if len(asking) == 1:
+            body: Json = {
+                "query": first.operation,
+                "variables": {**asking[0][1], "representations": first_claim.representations},
+            }
+        else:
+            combined = combine([EntityRequest(f, c.representations, v) for f, v, c in asking])
+            body = combined.body
+        answer, failure = await _try(first, body, call)
+        if failure is not None:
+            errors.append({**failure, "path": _first_path(data, first, first_claim.targets)})
+        elif answer is not None:
+            parts = [answer] if len(asking) == 1 else list(split(answer, combined))
+            for (fetch, _, claim), part in zip(asking, parts, strict=True):
+                if part is not None:
+                    _apply_entities(data, fetch, claim.targets, part, errors)
+    finally:
+        for (_, _, claim), part in zip(asking, parts, strict=True):
+            memo.settle(claim, part, failure)
+    return parts
+
+
+async def _reuse(data: Json, fetch: Fetch, claim: Claim, errors: list[Json]) -> None:
+    """Merge the answers other fetches asked for into the objects this fetch reuses them for."""
+    paths: dict[int, Path] | None = None
+    for objects, future in claim.reused:
+        remembered = await future
+        if remembered.errors and paths is None:
+            paths = _paths_at(data, fetch.path)
+        if remembered.entity is not None:
+            for obj in objects:
+                _merge(obj, orjson.loads(remembered.entity))
+        for error, rest in remembered.errors:
+            out = _client_error(error, fetch.subgraph)
+            out.pop("path", None)
+            at = (paths or {}).get(id(objects[0]))
+            if at is not None:
+                out["path"] = [*at, *(rest or ())]
+            errors.append(out)
 
 
 def _apply_entities(
@@ -213,24 +262,22 @@ def _first_path(data: Json, fetch: Fetch, targets: list[list[Json]]) -> Path:
     return _paths_at(data, fetch.path).get(id(targets[0][0]), list(fetch.path))
 
 
-async def _ask(
-    fetch: Fetch,
-    body: Json,
-    errors: list[Json],
-    call: SubgraphCall,
-    path: Callable[[], Path] | None,
-) -> Json | None:
+async def _ask(fetch: Fetch, body: Json, errors: list[Json], call: SubgraphCall) -> Json | None:
+    answer, failure = await _try(fetch, body, call)
+    if failure is not None:
+        errors.append(failure)
+    return answer
+
+
+async def _try(fetch: Fetch, body: Json, call: SubgraphCall) -> tuple[Json | None, Json | None]:
+    """The subgraph's answer, or the error saying why there is none."""
     try:
-        return await call(fetch, body)
+        return await call(fetch, body), None
     except FetchFailed as failure:
-        error: Json = {
+        return None, {
             "message": f"Subgraph '{fetch.subgraph}' failed: {failure.reason}",
             "extensions": {"code": failure.code, "serviceName": fetch.subgraph},
         }
-        if path is not None:
-            error["path"] = path()
-        errors.append(error)
-        return None
 
 
 def _objects_at(data: Json, path: tuple[str, ...]) -> list[Json]:

@@ -158,10 +158,6 @@ def build() -> list[SubgraphSpec]:
 
 SCENARIO = Scenario(
     name="keys",
-    extra={
-        "generated_xfail": "planner: behaviour 10: `{ items { stock } featured { item "
-        "{ stock } } }` takes 5 subgraph requests, Hive Gateway 4"
-    },
     build=build,
     operations=(
         Operation("{ items { sku title stock } }"),

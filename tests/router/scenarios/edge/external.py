@@ -18,7 +18,6 @@ type User @key(fields: "id") @key(fields: "email") { id: ID! email: String! name
 REQUIRED_EXTERNAL = declare(
     "external_requires_key_of_other",
     about="User.email is @external in reviews (another subgraph's key): never read from there",
-    generated_xfail="planner: behaviour 10: `{ users { handle } reviews { author { email handle } } }` takes 5 subgraph requests, Hive Gateway 4",
     behaviours=[5],
     directives=["@key", "@external", "@requires"],
     world=w,
