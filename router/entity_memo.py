@@ -15,7 +15,6 @@ never in mutation plans (an entity may change between two mutation fields).
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,14 +48,8 @@ class Claim:
 
 class EntityMemo:
     def __init__(self, plan: QueryPlan) -> None:
-        counts = Counter(
-            (f.subgraph, f.entity_selection) for f in plan.fetches if f.is_entity_fetch
-        )
-        self._shared = (
-            set()
-            if plan.kind == "mutation"
-            else {pair for pair, count in counts.items() if count > 1}
-        )
+        repeated = plan.repeated_entity_selections
+        self._shared = frozenset() if plan.kind == "mutation" else repeated
         self._answers: dict[bytes, asyncio.Future[Remembered]] = {}
 
     def claim(

@@ -8,7 +8,9 @@ back into those objects.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from router.selection import Selection, print_selections
@@ -63,6 +65,15 @@ class Fetch:
 class QueryPlan:
     kind: str
     fetches: tuple[Fetch, ...]
+
+    @cached_property
+    def repeated_entity_selections(self) -> frozenset[tuple[str, str]]:
+        """(subgraph, `_entities` selection) pairs asked by more than one fetch (worked out
+        once per plan, which the plan cache keeps)."""
+        counts = Counter(
+            (f.subgraph, f.entity_selection) for f in self.fetches if f.is_entity_fetch
+        )
+        return frozenset(pair for pair, count in counts.items() if count > 1)
 
     def describe(self) -> str:
         """The plan in words a person can read."""
