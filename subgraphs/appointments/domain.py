@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Final
 
 from subgraphs.appointments.errors import OutsideAvailability, RescheduleLimitReached, TooLate
+from subgraphs.shared import booking_rules
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 
@@ -49,8 +50,8 @@ class Policy:
     cutoff: timedelta = timedelta(hours=24)
     max_reschedules: int = 3
     require_confirmation: bool = True
-    min_notice: timedelta = timedelta(hours=1)
-    booking_window: timedelta = timedelta(days=90)
+    min_notice: timedelta = timedelta(minutes=booking_rules.MINIMUM_NOTICE_MINUTES)
+    booking_window: timedelta = timedelta(days=booking_rules.BOOKING_WINDOW_DAYS)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
 
+from subgraphs.shared import booking_rules
 from subgraphs.shared.settings import ConfigError, Env, Variable
 
 COMPONENTS: Final = ("appointments",)
@@ -46,14 +47,16 @@ VARIABLES: Final[tuple[Variable, ...]] = (
     ),
     Variable(
         "APPOINTMENTS_MIN_NOTICE_MINUTES",
-        "shortest notice any booking must give (minutes); each doctor's own notice applies too",
-        "0",
+        "shortest notice any booking must give (minutes); also each doctor's default notice "
+        "(subgraphs/shared/booking_rules.py); a doctor may ask for more",
+        str(booking_rules.MINIMUM_NOTICE_MINUTES),
         components=COMPONENTS,
     ),
     Variable(
         "APPOINTMENTS_BOOKING_WINDOW_DAYS",
-        "how far ahead any booking may be made (days); each doctor's own window applies too",
-        "365",
+        "how far ahead any booking may be made (days); also each doctor's default window "
+        "(subgraphs/shared/booking_rules.py); a doctor may choose a shorter one",
+        str(booking_rules.BOOKING_WINDOW_DAYS),
         components=COMPONENTS,
     ),
 )

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from subgraphs.doctors.domain.availability import ExceptionKind
 from subgraphs.doctors.domain.onboarding import DoctorStatus
+from subgraphs.shared import booking_rules
 
 TABLES = (
     "doctors",
@@ -65,8 +66,8 @@ class Doctor(SQLModel, table=True):
     status_reason: str | None = Field(default=None, max_length=500)
     buffer_before_minutes: int = 0
     buffer_after_minutes: int = 0
-    minimum_notice_minutes: int = 120
-    booking_window_days: int = 90
+    minimum_notice_minutes: int = booking_rules.MINIMUM_NOTICE_MINUTES
+    booking_window_days: int = booking_rules.BOOKING_WINDOW_DAYS
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     # The next bookable slot, stored so that search sorts and filters by it in SQL

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from subgraphs.shared import booking_rules
 from subgraphs.shared.errors import BadUserInput
 
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -23,8 +24,8 @@ NOTICE_MINUTES_MAX = 60 * 24 * 60
 WINDOW_DAYS_MIN = 1
 WINDOW_DAYS_MAX = 730
 ADHOC_SLOT_MAX = timedelta(hours=12)
-DEFAULT_NOTICE_MINUTES = 120
-DEFAULT_WINDOW_DAYS = 90
+DEFAULT_NOTICE_MINUTES = booking_rules.MINIMUM_NOTICE_MINUTES
+DEFAULT_WINDOW_DAYS = booking_rules.BOOKING_WINDOW_DAYS
 
 
 class ExceptionKind(StrEnum):
