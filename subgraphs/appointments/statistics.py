@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -19,7 +19,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from subgraphs.appointments.domain import Status
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
 from subgraphs.shared.database import Database
-from subgraphs.shared.statistics import Window, bucket_table, seconds_between
+from subgraphs.shared.statistics import Window, at_rank, bucket_table, seconds_between
 
 TOP_DOCTORS: Final = 10
 BOOKED: Final = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
@@ -116,7 +116,7 @@ async def _lead_time(
     )
     ranked = (
         select(
-            lead.label("lead"),
+            lead.label("value"),
             func.row_number().over(order_by=lead).label("rank"),
             func.count().over().label("n"),
         )
@@ -124,17 +124,11 @@ async def _lead_time(
         .subquery("ranked")
     )
     picked = select(
-        func.min(_at_rank(ranked, 1, 2)),
-        func.min(_at_rank(ranked, 9, 10)),
+        func.min(at_rank(ranked, 1, 2)),
+        func.min(at_rank(ranked, 9, 10)),
     )
     median, p90 = (await session.exec(picked)).one()
     return _seconds(median), _seconds(p90)
-
-
-def _at_rank(ranked: Any, numerator: int, denominator: int) -> Any:
-    """The lead of rows at or past rank ⌈n·p⌉; their minimum is the nearest-rank percentile."""
-    reached = ranked.c.rank * denominator >= ranked.c.n * numerator
-    return case((reached, ranked.c.lead), else_=None)
 
 
 def _seconds(value: object) -> int | None:

@@ -18,7 +18,17 @@ from enum import StrEnum
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Integer, Subquery, cast, func, literal, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Subquery,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.types import TypeEngine
 
 from subgraphs.shared.auth import Principal, Role
@@ -166,3 +176,12 @@ def seconds_between(later: Any, earlier: Any, *, dialect: str) -> ColumnElement[
     if dialect == "postgresql":
         return func.extract("epoch", later - earlier)
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def at_rank(ranked: Any, numerator: int, denominator: int) -> ColumnElement[Any]:
+    """`ranked.c.value` where rank ≥ n·p (else NULL): its MIN is the nearest-rank percentile.
+
+    `ranked` has columns `value`, `rank` (ROW_NUMBER over value) and `n` (COUNT over all).
+    """
+    reached = ranked.c.rank * denominator >= ranked.c.n * numerator
+    return case((reached, ranked.c.value), else_=None)
