@@ -1,6 +1,6 @@
 """The admin dashboard through the router: one request gathers the figures of every
-subgraph (appointments owns the root field, identity adds `users` through `_entities`,
-doctors resolve the top doctors' names); a patient or a doctor asking gets FORBIDDEN."""
+subgraph (appointments owns the root field; identity adds `users` and doctors `doctors`
+through `_entities`, and doctors name the top doctors); a patient gets FORBIDDEN."""
 
 from __future__ import annotations
 
@@ -25,6 +25,11 @@ query Dashboard($range: StatisticsRange!, $bucket: StatisticsBucket!, $tz: Strin
       cancellationRate noShowRate
       leadTime { medianSeconds p90Seconds }
       topDoctors { doctor { id name } appointments bookedHours }
+    }
+    doctors {
+      byStatus { status doctors } approvals approvalMedianSeconds approvalP90Seconds
+      bySpecialization { value doctors } byCity { value doctors }
+      buckets { start registrations approvals }
     }
     users {
       byRole { role active deactivated }
@@ -70,6 +75,10 @@ async def check(router: str) -> None:
     assert users["activeUsers"] >= 2  # Sam and the admin
     assert users["registrations"] == sum(b["registrations"] for b in users["buckets"])
     assert {r["role"] for r in users["byRole"]} == {"PATIENT", "DOCTOR", "ADMIN"}
+    doctors = found["doctors"]
+    approved = next(s["doctors"] for s in doctors["byStatus"] if s["status"] == "APPROVED")
+    assert approved > 0
+    assert sum(c["doctors"] for c in doctors["byCity"]) == approved
 
 
 @pytest.mark.timeout(300)
