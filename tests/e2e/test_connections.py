@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -79,3 +80,32 @@ def test_the_admins_appointments_page_through_by_cursor(client: Client) -> None:
     assert sorted(seen) == sorted(item["id"] for item in old["data"]["appointments"]["items"])
     bad = client.call(admin, ADMIN_APPOINTMENTS, first=2, after="bm90LW91cnM")
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+ADMIN_NOTIFICATIONS = """query($first: Int, $after: String) {
+  notifications(first: $first, after: $after) {
+    totalCount nodes { id } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+def settled_total(client: Client, token: str, query: str, field: str) -> int:
+    """The list's size once the seed's events stop adding to it (cursors are positions in
+    the list's order: items added at its head while paging shift the later pages)."""
+    previous = -1
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        total = int(client.call(token, query, first=1)["data"][field]["totalCount"])
+        if total == previous:
+            return total
+        previous = total
+        time.sleep(2)
+    raise AssertionError("the list kept growing")
+
+
+def test_the_admins_notifications_page_through_by_cursor(client: Client) -> None:
+    admin = client.token("admin@healthbook.local")
+    settled_total(client, admin, ADMIN_NOTIFICATIONS, "notifications")
+    pages = walk(client, admin, ADMIN_NOTIFICATIONS, "notifications")
+    seen = [node["id"] for page in pages for node in page["nodes"]]
+    assert len(seen) == len(set(seen)) == pages[0]["totalCount"]

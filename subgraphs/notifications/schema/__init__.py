@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
+from typing import Annotated
 
 import strawberry
 
+from subgraphs.notifications.schema.paging import (
+    AfterArg,
+    FirstArg,
+    PageArg,
+    PageSizeArg,
+    read_window,
+)
 from subgraphs.notifications.schema.types import (
     Info,
     MarkNotificationsReadPayload,
@@ -37,17 +45,23 @@ class Query:
         permission_classes=[IsAuthenticated], description="Your in-app notifications."
     )
     async def my_notifications(
-        self, info: Info, page: int = 1, page_size: int = 20, unread_only: bool = False
+        self,
+        info: Info,
+        page: Annotated[int | None, PageArg] = None,
+        page_size: Annotated[int | None, PageSizeArg] = None,
+        unread_only: bool = False,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> NotificationPage:
         user = info.context.require().user_id
+        name = "notifications.mine.unread" if unread_only else "notifications.mine"
         found = await service.my_notifications(
             db=info.context.resources.database,
             user_id=user,
-            number=page,
-            size=page_size,
+            window=read_window(name, page, page_size, first, after),
             unread_only=unread_only,
         )
-        return NotificationPage.from_page(found)
+        return NotificationPage.from_page(found, list_name=name)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="Your unread count.")
     async def unread_notification_count(self, info: Info) -> int:
@@ -71,14 +85,18 @@ class Query:
         self,
         info: Info,
         filter: NotificationFilter | None = None,
-        page: int = 1,
-        page_size: int = 20,
+        page: Annotated[int | None, PageArg] = None,
+        page_size: Annotated[int | None, PageSizeArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> NotificationPage:
         where = (filter or NotificationFilter()).to_filter()
         found = await service.list_notifications(
-            db=info.context.resources.database, where=where, number=page, size=page_size
+            db=info.context.resources.database,
+            where=where,
+            window=read_window("notifications.all", page, page_size, first, after),
         )
-        return NotificationPage.from_page(found)
+        return NotificationPage.from_page(found, list_name="notifications.all")
 
     @strawberry.field(
         permission_classes=[has_role(Role.ADMIN)], description="Counts by channel and status."

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from subgraphs.notifications.domain import Channel, DeliveryStatus
 from subgraphs.notifications.models import Notification
 from subgraphs.notifications.service import inbox as service
+from subgraphs.shared.connections import ConnectionPageInfo, Edge, edges, page_facts
 from subgraphs.shared.errors import BadUserInput
 from subgraphs.shared.graphql import Context
 
@@ -107,25 +108,60 @@ class NotificationType:
         return cls.from_model(row)
 
 
-@strawberry.type(description="One page of notifications, newest first.")
-class NotificationPage:
-    items: list[NotificationType]
-    total: int
-    page: int
-    page_size: int
+@strawberry.type(name="NotificationPageInfo", description="Where a page of notifications is.")
+class NotificationPageInfo(ConnectionPageInfo):
+    pass
 
-    @strawberry.field
+
+_MOVED = "Use the connection's fields: "
+
+
+@strawberry.type(
+    description="A page of notifications: a Relay cursor connection (`edges`, `nodes`, "
+    "`pageInfo`, `totalCount`); the older page-number fields are deprecated."
+)
+class NotificationPage:
+    items: list[NotificationType] = strawberry.field(deprecation_reason=_MOVED + "`nodes`.")
+    total: int = strawberry.field(deprecation_reason=_MOVED + "`totalCount`.")
+    page: int = strawberry.field(deprecation_reason="Use `first`/`after` and `pageInfo`.")
+    page_size: int = strawberry.field(deprecation_reason="Use the field's `first` argument.")
+    edges: list[Edge[NotificationType]] = strawberry.field(
+        description="The notifications of this page, each with its cursor."
+    )
+    page_info: NotificationPageInfo = strawberry.field(
+        description="Where this page is; pass `endCursor` as `after` for the next one."
+    )
+    total_count: int = strawberry.field(description="How many notifications the list holds.")
+    offset: strawberry.Private[int]
+
+    @strawberry.field(description="The notifications of this page, in order.")
+    def nodes(self) -> list[NotificationType]:
+        return self.items
+
+    @strawberry.field(deprecation_reason=_MOVED + "`pageInfo.hasNextPage`.")
     def has_next_page(self) -> bool:
-        return self.page * self.page_size < self.total
+        return self.offset + len(self.items) < self.total
 
     @classmethod
-    def from_page(cls, page: service.Page) -> Self:
+    def from_page(cls, page: service.Page, *, list_name: str) -> Self:
+        nodes = [NotificationType.from_model(row) for row in page.items]
+        facts = page_facts(
+            list_name=list_name, offset=page.offset, count=len(nodes), total=page.total
+        )
         return cls(
-            items=[NotificationType.from_model(row) for row in page.items],
+            items=nodes,
             total=page.total,
             page=page.number,
             page_size=page.size,
+            edges=edges(list_name=list_name, offset=page.offset, rows=nodes, to_node=_same),
+            page_info=NotificationPageInfo.of(facts),
+            total_count=page.total,
+            offset=page.offset,
         )
+
+
+def _same(node: NotificationType) -> NotificationType:
+    return node
 
 
 CHANNELS_MOVED = (

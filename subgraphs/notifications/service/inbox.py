@@ -16,6 +16,7 @@ from subgraphs.notifications.domain import Channel, DeliveryStatus
 from subgraphs.notifications.models import AppointmentCopy, Notification, Preferences, Recipient
 from subgraphs.notifications.service import planning
 from subgraphs.notifications.service.planning import PlanConfig
+from subgraphs.shared.connections import Window
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput
 
@@ -26,8 +27,13 @@ MAX_PAGE_SIZE = 100
 class Page:
     items: list[Notification]
     total: int
-    number: int
+    offset: int
     size: int
+
+    @property
+    def number(self) -> int:
+        """The deprecated page number (from 1) of a page read by number."""
+        return self.offset // self.size + 1
 
 
 @dataclass(frozen=True)
@@ -71,13 +77,16 @@ class PreferencesView:
     language: str | None = None
 
 
-def _check_page(number: int, size: int) -> None:
+def numbered_window(number: int, size: int) -> Window:
+    """The window of the deprecated `page`/`pageSize` arguments (pages counted from 1)."""
     if number < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         raise BadUserInput(f"page starts at 1 and pageSize is 1 to {MAX_PAGE_SIZE}.", field="page")
+    return Window(offset=(number - 1) * size, limit=size)
 
 
-async def _page(db: Database, clauses: Sequence[Any], number: int, size: int) -> Page:
-    _check_page(number, size)
+async def _page(db: Database, clauses: Sequence[Any], window: Window) -> Page:
+    if window.offset < 0 or not 1 <= window.limit <= MAX_PAGE_SIZE:
+        raise BadUserInput(f"first is 1 to {MAX_PAGE_SIZE}.", field="first")
     async with db.session() as session:
         total = await session.scalar(select(func.count()).select_from(Notification).where(*clauses))
         rows = (
@@ -85,11 +94,11 @@ async def _page(db: Database, clauses: Sequence[Any], number: int, size: int) ->
                 select(Notification)
                 .where(*clauses)
                 .order_by(col(Notification.created_at).desc(), col(Notification.id))
-                .offset((number - 1) * size)
-                .limit(size)
+                .offset(window.offset)
+                .limit(window.limit)
             )
         ).all()
-    return Page(items=list(rows), total=int(total or 0), number=number, size=size)
+    return Page(items=list(rows), total=int(total or 0), offset=window.offset, size=window.limit)
 
 
 def _inbox(user_id: uuid.UUID) -> list[Any]:
@@ -101,13 +110,13 @@ def _inbox(user_id: uuid.UUID) -> list[Any]:
 
 
 async def my_notifications(
-    *, db: Database, user_id: uuid.UUID, number: int, size: int, unread_only: bool
+    *, db: Database, user_id: uuid.UUID, window: Window, unread_only: bool
 ) -> Page:
     """A user's delivered in-app notifications, newest first."""
     clauses = _inbox(user_id)
     if unread_only:
         clauses.append(col(Notification.read_at).is_(None))
-    return await _page(db, clauses, number, size)
+    return await _page(db, clauses, window)
 
 
 async def unread_count(*, db: Database, user_id: uuid.UUID) -> int:
@@ -139,9 +148,9 @@ async def notifications_by_ids(*, db: Database, ids: Sequence[uuid.UUID]) -> lis
         return list(rows.all())
 
 
-async def list_notifications(*, db: Database, where: Filter, number: int, size: int) -> Page:
+async def list_notifications(*, db: Database, where: Filter, window: Window) -> Page:
     """Every notification matching the filter, newest first (admins)."""
-    return await _page(db, where.clauses(), number, size)
+    return await _page(db, where.clauses(), window)
 
 
 async def stats(*, db: Database, where: Filter) -> list[tuple[Channel, DeliveryStatus, int]]:
