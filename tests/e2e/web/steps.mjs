@@ -256,3 +256,45 @@ export async function doctorEditsProfile(run, { doctorEmail, doctorName, city, b
   await v.getByRole("heading", { name: "Free slots" }).waitFor();
   run.notes.publicPage = await v.locator("main").innerText();
 }
+
+async function graphql(run, query, variables, token) {
+  const headers = { "content-type": "application/json", "x-healthbook-csrf": "1" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const answer = await fetch(`${run.base}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const body = await answer.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+/** Offline: a search says so in words and keeps what was typed, and works once back online.
+ * Session ended elsewhere ("sign out everywhere" on another device): the next page asks to
+ * sign in again, and signing in leads back to that page. */
+export async function offlineAndEndedSession(run, { email, password }) {
+  const patient = await run.context("patient");
+  const p = patient.page;
+  await run.signIn(p, email, password);
+  await p.getByRole("heading", { name: "Find a doctor", level: 1 }).waitFor();
+  await patient.context.setOffline(true);
+  await p.getByLabel("City").fill("Berlin");
+  await p.getByRole("button", { name: "Search", exact: true }).click();
+  run.notes.offline = await p.getByRole("alert").first().innerText();
+  run.notes.keptCity = await p.getByLabel("City").inputValue();
+  await run.check(p, "offline-search");
+  await patient.context.setOffline(false);
+  await p.getByRole("button", { name: "Search", exact: true }).click();
+  await p.locator(".doctor-card").first().waitFor();
+  await p.getByRole("alert").waitFor({ state: "detached" });
+  run.notes.onlineCards = await p.locator(".doctor-card").count();
+  // Another device signs out everywhere: the browser's tokens are revoked at the router.
+  const login = await graphql(run, "mutation($i: LoginInput!) { login(input: $i) { accessToken } }", { i: { email, password } });
+  await graphql(run, "mutation { logout(input: { allSessions: true }) { __typename } }", {}, login.login.accessToken);
+  await p.getByRole("link", { name: "Inbox" }).click();
+  await p.waitForURL(/\/sign-in\?next=/);
+  run.notes.ended = await p.getByRole("status").first().innerText();
+  await run.check(p, "session-ended");
+  await p.getByLabel("Email").fill(email);
+  await p.getByLabel("Password", { exact: true }).fill(password);
+  await p.getByRole("button", { name: "Sign in" }).click();
+  await p.getByRole("heading", { name: "Inbox", level: 1 }).waitFor();
+  run.notes.back = new URL(p.url()).pathname;
+}

@@ -144,3 +144,23 @@ def test_a_doctor_edits_the_practice_profile_and_visitors_find_it(web_app: Runni
     assert "Dermatology with time for questions." in notes["publicPage"]
     assert "Potsdam" in notes["publicPage"]
     assert "Kasse Potsdam" in notes["publicPage"]
+
+
+def test_offline_and_a_session_ended_elsewhere_are_said_in_words(web_app: Running) -> None:
+    email = f"roamer-{uuid.uuid4().hex[:8]}@example.org"
+    mutation = "mutation($i: RegisterInput!) { register(input: $i) { user { id } } }"
+    variables = {"i": {"email": email, "password": "a roaming secret", "name": "Roamer"}}
+    answer = httpx.post(f"{web_app.base}/graphql", json={"query": mutation, "variables": variables})
+    assert "errors" not in answer.json(), answer.text
+    report = journey("offlineAndEndedSession", web_app, email=email, password="a roaming secret")
+    # The browser logs the requests this journey makes fail (offline, revoked token); nothing else.
+    expected = ("net::ERR_INTERNET_DISCONNECTED", "status of 401 (Unauthorized)")
+    unexpected = [e for e in report["consoleErrors"] if not e.endswith(expected)]
+    assert unexpected == [], unexpected
+    assert_clean({**report, "consoleErrors": []})
+    notes = report["notes"]
+    assert notes["offline"] == "You seem to be offline. Check your connection and try again."
+    assert notes["keptCity"] == "Berlin"
+    assert notes["onlineCards"] >= 1
+    assert notes["ended"].startswith("Your session ended. Please sign in again")
+    assert notes["back"] == "/inbox"

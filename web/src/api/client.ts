@@ -21,6 +21,19 @@ const invalidate =
     for (const field of fields) cache.invalidate("Query", field);
   };
 
+/** fetch, but a 401 for a token the router no longer takes (expired, revoked) is retried once
+ * with a refreshed token; when the session cannot be refreshed it ends (the app asks to sign in). */
+async function fetchWithRefresh(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  if (response.status !== 401 || !accessToken()) return response;
+  const user = await refresh().catch(() => null);
+  const token = accessToken();
+  if (!user || !token) return response;
+  const headers = new Headers(init?.headers);
+  headers.set("authorization", `Bearer ${token}`);
+  return fetch(input, { ...init, headers });
+}
+
 export function makeClient(): Client {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const ws = createWsClient({
@@ -36,6 +49,7 @@ export function makeClient(): Client {
   const bookingFields = ["myAppointments", "doctorCalendar", "doctors", "doctor", "availableSlots"];
   return new Client({
     url: "/graphql",
+    fetch: fetchWithRefresh,
     requestPolicy: "cache-and-network",
     fetchOptions: () => {
       const token = accessToken();

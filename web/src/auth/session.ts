@@ -32,6 +32,7 @@ export class SessionError extends Error {
 
 let current: Session | null = null;
 let restoring = true;
+let ended = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<() => void>();
 const REFRESH_AHEAD_MS = 30_000;
@@ -98,6 +99,11 @@ function schedule(): void {
   }, wait);
 }
 
+/** True once a signed-in session was ended elsewhere (expired, revoked) until the next sign-in. */
+export function sessionEnded(): boolean {
+  return ended;
+}
+
 export async function signIn(email: string, password: string): Promise<SessionUser> {
   let response: Response;
   try {
@@ -106,6 +112,7 @@ export async function signIn(email: string, password: string): Promise<SessionUs
     throw new SessionError([{ message: "network", code: "NETWORK" }]);
   }
   if (!response.ok) throw new SessionError(await errorsOf(response));
+  ended = false;
   return adopt(await response.json());
 }
 
@@ -118,6 +125,7 @@ export function refresh(): Promise<SessionUser | null> {
       const response = await call("refresh", {});
       if (!response.ok) {
         if (response.status === 401) {
+          ended = ended || current !== null;
           current = null;
           clearTimeout(timer);
           emit();

@@ -18,7 +18,7 @@ const de: Messages = {
     requestTitle: "Passwort zurücksetzen", submitRequest: "Link per E-Mail senden",
     requestDone: "Falls ein Konto mit dieser Adresse existiert, haben wir einen Link gesendet.",
     invitationTitle: "Einladung annehmen", invitationIntro: "Wählen Sie ein Passwort für Ihr Arztkonto.",
-    invitationDone: "Willkommen. Melden Sie sich mit Ihrem neuen Passwort an.", timeZone: "Zeitzone",
+    invitationDone: "Willkommen. Melden Sie sich mit Ihrem neuen Passwort an.", sessionEnded: "Ihre Sitzung ist beendet. Bitte melden Sie sich erneut an; danach geht es dort weiter, wo Sie waren.", timeZone: "Zeitzone",
   },
   search: {
     title: "Arzt finden", specialization: "Fachrichtung", any: "Alle", city: "Stadt", language: "Sprache",

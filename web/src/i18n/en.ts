@@ -16,7 +16,7 @@ const en = {
     requestTitle: "Reset your password", submitRequest: "Email me a link",
     requestDone: "If an account exists for this address, we have sent it a link.",
     invitationTitle: "Accept your invitation", invitationIntro: "Choose a password for your doctor account.",
-    invitationDone: "Welcome aboard. Sign in with your new password.", timeZone: "Time zone",
+    invitationDone: "Welcome aboard. Sign in with your new password.", sessionEnded: "Your session ended. Please sign in again; you will be back where you were.", timeZone: "Time zone",
   },
   search: {
     title: "Find a doctor", specialization: "Specialization", any: "Any", city: "City", language: "Language",

@@ -28,7 +28,7 @@ export default function SearchPage() {
     Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ""])),
   );
   const [specs] = useQuery({ query: SpecializationsDocument });
-  const [{ data, fetching, error }] = useQuery({
+  const [{ data, fetching, error }, reexecute] = useQuery({
     query: SearchDoctorsDocument,
     variables: { filter: filterOf(params), page: { first: 20 } },
   });
@@ -36,7 +36,10 @@ export default function SearchPage() {
   const set = (key: string) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setParams(Object.fromEntries(Object.entries(form).filter(([, v]) => v)));
+    const next = new URLSearchParams(Object.fromEntries(Object.entries(form).filter(([, v]) => v)));
+    // The same search again (after an error, say offline) asks the API again.
+    if (next.toString() === params.toString()) reexecute({ requestPolicy: "network-only" });
+    else setParams(next);
   };
   const doctors = data?.doctors.nodes ?? [];
   return (

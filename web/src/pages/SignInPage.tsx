@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Form } from "react-aria-components";
-import { signIn } from "../auth/session";
+import { sessionEnded, signIn } from "../auth/session";
 import { homeOf } from "../App";
 import { Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
@@ -33,6 +33,7 @@ export default function SignInPage() {
     <div className="card" style={{ maxWidth: "28rem" }}>
       <h1>{t("auth.signInTitle")}</h1>
       {params.get("done") ? <p role="status" className="alert alert-success">{t(params.get("done") === "invitation" ? "auth.invitationDone" : "auth.resetDone")}</p> : null}
+      {sessionEnded() && !error ? <p role="status" className="alert alert-info">{t("auth.sessionEnded")}</p> : null}
       <ProblemMessage error={error} />
       <Form className="stack" onSubmit={submit}>
         <Field label={t("auth.email")} name="email" type="email" autoComplete="username" isRequired value={email} onChange={setEmail} />
