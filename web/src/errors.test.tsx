@@ -25,6 +25,8 @@ describe("API errors in words", () => {
     expect(say(apiError("SUBREQUEST_HTTP_ERROR", { serviceName: "doctors" }))).toMatch(/not answering right now/);
     const limited = new SessionError([{ message: "Too many", code: "RATE_LIMITED", retryAfter: 30 }]);
     expect(say(limited)).toBe("Too many attempts. Please wait 30 seconds and try again.");
+    // A subgraph's own throttle (sign-in attempts) names the wait in extensions.retryAfterSeconds.
+    expect(say(apiError("RATE_LIMITED", { retryAfterSeconds: 4 }))).toBe("Too many attempts. Please wait 4 seconds and try again.");
     const offline = new CombinedError({ networkError: new TypeError("Failed to fetch") });
     expect(say(offline)).toMatch(/offline/);
   });

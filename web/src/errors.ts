@@ -26,11 +26,11 @@ export function problemOf(error: CombinedError | SessionError | unknown): Proble
   const combined = error as CombinedError;
   if (combined.graphQLErrors?.length) {
     const first = combined.graphQLErrors[0];
-    const ext = (first.extensions ?? {}) as { code?: string; serviceName?: string; retryAfter?: number };
+    const ext = (first.extensions ?? {}) as { code?: string; serviceName?: string; retryAfter?: number; retryAfterSeconds?: number };
     return {
       code: ext.code ?? "INTERNAL",
       service: ext.serviceName,
-      retryAfter: ext.retryAfter,
+      retryAfter: ext.retryAfter ?? ext.retryAfterSeconds,
       message: first.message,
     };
   }

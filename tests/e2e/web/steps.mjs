@@ -298,3 +298,24 @@ export async function offlineAndEndedSession(run, { email, password }) {
   await p.getByRole("heading", { name: "Inbox", level: 1 }).waitFor();
   run.notes.back = new URL(p.url()).pathname;
 }
+
+/** Sign-in attempts are throttled by identity (RATE_LIMITED with the wait): after three wrong
+ * passwords the page says how long to wait, in words, and keeps the email typed. */
+export async function signInThrottled(run, { email }) {
+  const { page } = await run.context("visitor");
+  await page.goto(`${run.base}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  const said = [];
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    await page.getByLabel("Password", { exact: true }).fill(`wrong guess ${attempt}`);
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/auth/session/login")),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
+    await page.waitForFunction(() => document.querySelector("main [role=alert]") && !document.querySelector("main button[type=submit]")?.hasAttribute("disabled"));
+    said.push(await page.locator("main [role=alert]").first().innerText());
+  }
+  run.notes.said = said;
+  run.notes.keptEmail = await page.getByLabel("Email").inputValue();
+  await run.check(page, "sign-in-throttled");
+}

@@ -164,3 +164,18 @@ def test_offline_and_a_session_ended_elsewhere_are_said_in_words(web_app: Runnin
     assert notes["onlineCards"] >= 1
     assert notes["ended"].startswith("Your session ended. Please sign in again")
     assert notes["back"] == "/inbox"
+
+
+def test_throttled_sign_in_says_how_long_to_wait_and_keeps_the_email(web_app: Running) -> None:
+    email = f"guesser-{uuid.uuid4().hex[:8]}@example.org"
+    report = journey("signInThrottled", web_app, email=email)
+    # The browser logs the refused sign-in calls (401); nothing else.
+    refused = "status of 401 (Unauthorized)"
+    unexpected = [e for e in report["consoleErrors"] if not e.endswith(refused)]
+    assert unexpected == [], unexpected
+    assert_clean({**report, "consoleErrors": []})
+    said = report["notes"]["said"]
+    assert all(s.startswith("Your email or password is not right") for s in said[:3]), said
+    waiting = r"Too many attempts\. Please wait \d+ seconds and try again\."
+    assert re.fullmatch(waiting, said[3]), said
+    assert report["notes"]["keptEmail"] == email

@@ -67,12 +67,12 @@ async function errorsOf(response: Response): Promise<ApiError[]> {
   const retry = Number(response.headers.get("retry-after") ?? "") || undefined;
   try {
     const body = (await response.json()) as {
-      errors?: { message: string; extensions?: { code?: string } }[];
+      errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[];
     };
     return (body.errors ?? []).map((e) => ({
       message: e.message,
       code: e.extensions?.code ?? (response.status === 429 ? "RATE_LIMITED" : "INTERNAL"),
-      retryAfter: retry,
+      retryAfter: retry ?? e.extensions?.retryAfterSeconds,
     }));
   } catch {
     return [{ message: response.statusText, code: response.status === 429 ? "RATE_LIMITED" : "SERVICE_UNAVAILABLE" }];
