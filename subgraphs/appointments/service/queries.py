@@ -78,6 +78,18 @@ async def get(*, db: Database, actor: Actor, appointment_id: uuid.UUID) -> Appoi
     return row
 
 
+async def _listed(db: Database, rows: Sequence[AppointmentRow]) -> None:
+    """Record a list of appointments (their reasons are patient data): one entry per patient
+    concerned other than the caller, before the list is returned; an empty list records none."""
+    await capture.read(
+        db,
+        component="appointments",
+        action="AppointmentsListed",
+        subject_type="Appointment",
+        patients=[row.patient_id for row in rows],
+    )
+
+
 async def by_ids(db: Database, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, AppointmentRow]:
     """Rows by id, unfiltered: callers apply the reader's rights (entity resolution)."""
     wanted = list(set(ids))
@@ -123,7 +135,9 @@ async def calendar(
         .order_by(col(AppointmentRow.starts_at))
     )
     async with db.session() as session:
-        return (await session.exec(statement)).all()
+        rows = (await session.exec(statement)).all()
+    await _listed(db, rows)
+    return rows
 
 
 async def pending(*, db: Database, actor: Actor, now: datetime, offset: int, limit: int) -> Page:
@@ -203,4 +217,5 @@ async def _page(
     async with db.session() as session:
         items = (await session.exec(statement)).all()
         total = (await session.exec(counting)).one()
+    await _listed(db, items)
     return Page(items=items, total=int(total), offset=offset, limit=limit)

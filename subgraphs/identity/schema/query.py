@@ -15,6 +15,7 @@ from subgraphs.identity.schema.types import (
     UserPage,
     UserType,
 )
+from subgraphs.identity.service import profiles
 from subgraphs.shared.auth import IsAuthenticated, Role, has_role
 
 AdminOnly = has_role(Role.ADMIN)
@@ -35,7 +36,9 @@ class Query(TrailQueries):
     @strawberry.field(description="A user by id (admins).", permission_classes=[AdminOnly])
     async def user(self, info: Info, id: strawberry.ID) -> UserType:
         db = info.context.resources.database
-        return UserType.from_model(await service.get_user(db=db, user_id=user_id(id, field="id")))
+        found = await service.get_user(db=db, user_id=user_id(id, field="id"))
+        await profiles.profile_read(db=db, user=found)
+        return UserType.from_model(found)
 
     @strawberry.field(
         description="Users by name, filtered, paginated (admins).", permission_classes=[AdminOnly]
@@ -46,9 +49,9 @@ class Query(TrailQueries):
         given = filter or UserFilter()
         query = service.UserQuery(search=given.search, role=given.role, active=given.active)
         start, size = page(offset, limit)
-        rows, total = await service.list_users(
-            db=info.context.resources.database, query=query, offset=start, limit=size
-        )
+        db = info.context.resources.database
+        rows, total = await service.list_users(db=db, query=query, offset=start, limit=size)
+        await profiles.profiles_listed(db=db, users=rows)
         return UserPage(
             items=[UserType.from_model(r) for r in rows], total=total, offset=start, limit=size
         )

@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from subgraphs.notifications.domain import Channel, DeliveryStatus
 from subgraphs.notifications.models import Notification
+from subgraphs.notifications.service import auditing
 from subgraphs.notifications.service import inbox as service
 from subgraphs.shared.connections import ConnectionPageInfo, Edge, edges, page_facts
 from subgraphs.shared.errors import BadUserInput
@@ -103,9 +104,11 @@ class NotificationType:
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
         principal = info.context.require()
         row = await _loader(info).load(parse_id(id))
-        if row is None or not (principal.is_admin or row.user_id == principal.user_id):
+        if row is None:
             return None
-        return cls.from_model(row)
+        allowed = principal.is_admin or row.user_id == principal.user_id
+        await auditing.looked_up(info.context.resources.database, row, allowed=allowed)
+        return cls.from_model(row) if allowed else None
 
 
 @strawberry.type(name="NotificationPageInfo", description="Where a page of notifications is.")

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel, DeliveryStatus
 from subgraphs.notifications.models import AppointmentCopy, Notification, Preferences, Recipient
-from subgraphs.notifications.service import planning
+from subgraphs.notifications.service import auditing, planning
 from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.shared.connections import Window
 from subgraphs.shared.database import Database
@@ -139,6 +139,8 @@ async def mark_read(
         clauses.append(col(Notification.id).in_(list(ids)))
     async with db.transaction() as session:
         result = await session.exec(update(Notification).where(*clauses).values(read_at=now))
+        if result.rowcount:
+            auditing.changed(session, action="NotificationsMarkedRead", user_id=user_id)
     return int(result.rowcount or 0)
 
 
@@ -149,8 +151,10 @@ async def notifications_by_ids(*, db: Database, ids: Sequence[uuid.UUID]) -> lis
 
 
 async def list_notifications(*, db: Database, where: Filter, window: Window) -> Page:
-    """Every notification matching the filter, newest first (admins)."""
-    return await _page(db, where.clauses(), window)
+    """Every notification matching the filter, newest first (admins; the read is audited)."""
+    found = await _page(db, where.clauses(), window)
+    await auditing.listed(db, found.items)
+    return found
 
 
 async def stats(*, db: Database, where: Filter) -> list[tuple[Channel, DeliveryStatus, int]]:
@@ -236,6 +240,7 @@ async def update_preferences(
                 setattr(row, name, value)
         row.updated_at = now
         session.add(row)
+        auditing.changed(session, action="NotificationPreferencesChanged", user_id=user_id)
         if leads is not None:
             await session.flush()
             upcoming = await session.exec(
