@@ -26,7 +26,7 @@ from router.document import PreparedOperation, RequestError, coerce_variables, p
 from router.executor import Json, execute_plan
 from router.plan import Fetch, QueryPlan
 from router.planner import Planner
-from router.response import shape_response
+from router.response import asked_errors, shape_response
 from router.selection import PlanningError
 from router.subgraph_client import SubgraphClient
 from router.supergraph import Supergraph
@@ -138,6 +138,7 @@ class Gateway:
             errors,
             prepared.shapes.setdefault(conditions, {}),
         )
+        errors = asked_errors(errors, shaped)
         response: Json = {"errors": errors, "data": shaped} if errors else {"data": shaped}
         return Outcome(body=response, operation_name=prepared.name, plan=plan)
 

@@ -32,7 +32,7 @@ from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 
 from router.executor import typename_of
 
-__all__ = ["ShapeCache", "shape_response"]
+__all__ = ["ShapeCache", "asked_errors", "shape_response"]
 
 Json = dict[str, Any]
 _INVALID: Any = object()  # null that must propagate to the nearest nullable position
@@ -227,3 +227,31 @@ def _materialize(path: _Path) -> list[str | int]:
 
 
 _STRING = GraphQLString  # stands in for fields the shaper answers itself
+
+
+def asked_errors(errors: list[Json], shaped: Json | None) -> list[Json]:
+    """The errors at places the client asked for: an error whose path names a response key
+    the shaped data does not have (a field fetched only for the plan, e.g. for a
+    `@requires`) is left out, as the reference gateways do. Errors without a path, or whose
+    path reaches a null (the error explains it), stay."""
+    if shaped is None:
+        return errors
+    return [e for e in errors if _asked(e.get("path"), shaped)]
+
+
+def _asked(path: Any, shaped: Json) -> bool:
+    if not isinstance(path, list):
+        return True
+    current: Any = shaped
+    for step in path:
+        if current is None:
+            return True
+        if isinstance(step, str):
+            if not isinstance(current, dict) or step not in current:
+                return False
+            current = current[step]
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            current = current[step]
+        else:
+            return True
+    return True

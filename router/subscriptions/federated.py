@@ -10,7 +10,7 @@ from router.document import PreparedOperation
 from router.executor import Json, execute_plan
 from router.gateway import Gateway
 from router.plan import Fetch, QueryPlan
-from router.response import shape_response
+from router.response import asked_errors, shape_response
 
 __all__ = ["Opener", "federated_events"]
 
@@ -69,4 +69,5 @@ async def _complete(
     shaped = shape_response(
         gateway.schema, prepared.operation, prepared.fragments, variables, data, errors
     )
+    errors = asked_errors(errors, shaped)
     return {"errors": errors, "data": shaped} if errors else {"data": shaped}
