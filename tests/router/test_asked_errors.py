@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from router.response import asked_errors
 
 SHAPED = {"baskets": [{"id": "b1", "total": 5}, {"id": "b3", "total": None}], "me": None}
@@ -13,7 +15,7 @@ def test_an_error_of_a_field_fetched_only_for_a_requires_is_left_out() -> None:
 
 
 def test_errors_at_asked_fields_at_objects_and_without_path_stay() -> None:
-    errors = [
+    errors: list[dict[str, Any]] = [
         {"message": "no total", "path": ["baskets", 1, "total"]},
         {"message": "entity failed", "path": ["baskets", 0]},
         {"message": "subgraph down"},
