@@ -2,15 +2,16 @@
 
     python -m bench.statistics [--appointments 100000] [--doctors 10000] [--users 20000]
                                [--runs 5] [--database-url-appointments URL]
-                               [--database-url-identity URL]
+                               [--database-url-identity URL] [--database-url-doctors URL]
 
-Builds throw-away appointments and identity stores (SQLite files in a temporary directory
-unless the URLs name empty PostgreSQL databases), migrates them, bulk-inserts generated
-appointments (a year of visits, every status, cancellations with their history row) and
-users with sign-ins, then times the figures each subgraph computes for `statistics` (the
-use cases behind `Statistics.appointments` and `Statistics.users`) over a year in DAY and
-MONTH buckets and over one month in DAY buckets, in Europe/Berlin. Prints a Markdown
-table; bench/STATISTICS.md records the figures. Not a test: nothing here asserts.
+Builds throw-away appointments, identity and doctors stores (SQLite files in a temporary
+directory unless the URLs name empty PostgreSQL databases), migrates them, bulk-inserts
+generated appointments (a year of visits, every status, cancellations with their history
+row), users with sign-ins and 10,000 doctors (onboarding history, a specialization), then
+times the figures each subgraph computes for `statistics` (the use cases behind
+`Statistics.appointments`, `.users` and `.doctors`) over a year in DAY and MONTH buckets
+and over one month in DAY buckets, in Europe/Berlin. Prints a Markdown table;
+bench/STATISTICS.md records the figures. Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from sqlalchemy import insert, text
 
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
 from subgraphs.appointments.statistics import figures
+from subgraphs.doctors.models import Doctor, DoctorStatusChange, DoctorTag
+from subgraphs.doctors.service.statistics import doctor_figures
 from subgraphs.identity.models import Session, User
 from subgraphs.identity.service.statistics import user_figures
 from subgraphs.shared.database import Database
@@ -112,6 +115,41 @@ async def seed_users(db: Database, *, count: int) -> None:
             await connection.execute(insert(Session), chunk)
 
 
+async def seed_doctors(db: Database, *, count: int) -> None:
+    rng = random.Random(10)
+    doctors, changes, tags = [], [], []
+    cities = ("Berlin", "Munich", "Hamburg", "Paris", "Lyon", "Madrid", "Rome", "Lisbon")
+    kinds = ("cardiology", "dermatology", "pediatrics", "neurology", "general-practice")
+    for i in range(count):
+        created = YEAR_START + timedelta(minutes=rng.randrange(365 * 24 * 60))
+        status = rng.choice(("APPROVED",) * 8 + ("PENDING", "REJECTED"))
+        doctor_id = uuid.uuid4()
+        doctors.append(
+            {
+                "id": doctor_id, "user_id": uuid.uuid4(), "name": f"Dr {i}",
+                "name_key": f"dr {i}", "city": rng.choice(cities), "status": status,
+                "specializations": [], "languages": [], "accepted_insurance": [],
+                "created_at": created, "updated_at": created,
+            }
+        )  # fmt: skip
+        tags.append({"doctor_id": doctor_id, "kind": "specialization", "value": rng.choice(kinds)})
+        if status != "PENDING":
+            changes.append(
+                {
+                    "id": uuid.uuid4(), "doctor_id": doctor_id, "from_status": "PENDING",
+                    "to_status": status,
+                    "changed_at": created + timedelta(hours=rng.randrange(1, 200)),
+                }
+            )  # fmt: skip
+    async with db.engine.begin() as connection:
+        for chunk in _chunks(doctors):
+            await connection.execute(insert(Doctor), chunk)
+        for chunk in _chunks(tags):
+            await connection.execute(insert(DoctorTag), chunk)
+        for chunk in _chunks(changes):
+            await connection.execute(insert(DoctorStatusChange), chunk)
+
+
 async def analyze(db: Database) -> None:
     if db.dialect == "postgresql":  # fresh planner statistics, as autovacuum would gather
         async with db.engine.connect() as connection:
@@ -142,6 +180,8 @@ async def main(args: argparse.Namespace) -> None:
             or f"sqlite+aiosqlite:///{Path(folder) / 'appointments.sqlite3'}",
             "identity": args.database_url_identity
             or f"sqlite+aiosqlite:///{Path(folder) / 'identity.sqlite3'}",
+            "doctors": args.database_url_doctors
+            or f"sqlite+aiosqlite:///{Path(folder) / 'doctors.sqlite3'}",
         }
         for component, url in urls.items():
             await asyncio.to_thread(upgrade, component, url)
@@ -149,15 +189,17 @@ async def main(args: argparse.Namespace) -> None:
             Database.from_url(urls["appointments"]),
             Database.from_url(urls["identity"]),
         )
+        doctors = Database.from_url(urls["doctors"])
         try:
             started = time.perf_counter()
             await seed_appointments(appointments, count=args.appointments, doctors=args.doctors)
             await seed_users(identity, count=args.users)
-            await analyze(appointments)
-            await analyze(identity)
+            await seed_doctors(doctors, count=args.doctors)
+            for db in (appointments, identity, doctors):
+                await analyze(db)
             print(f"seeded in {time.perf_counter() - started:.1f} s ({appointments.dialect})")
-            print("| window | appointments figures, ms | users figures, ms |")
-            print("|---|---:|---:|")
+            print("| window | appointments, ms | users, ms | doctors, ms |")
+            print("|---|---:|---:|---:|")
             for name, (first, last, bucket) in WINDOWS.items():
                 window = Window.checked(first=first, last=last, bucket=bucket, zone="Europe/Berlin")
 
@@ -167,12 +209,17 @@ async def main(args: argparse.Namespace) -> None:
                 async def of_users(w: Window = window) -> object:
                     return await user_figures(db=identity, window=w)
 
+                async def of_doctors(w: Window = window) -> object:
+                    return await doctor_figures(db=doctors, window=w)
+
                 a = await _median_ms(of_appointments, args.runs)
                 u = await _median_ms(of_users, args.runs)
-                print(f"| {name} | {a:.0f} | {u:.0f} |")
+                d = await _median_ms(of_doctors, args.runs)
+                print(f"| {name} | {a:.0f} | {u:.0f} | {d:.0f} |")
         finally:
             await appointments.dispose()
             await identity.dispose()
+            await doctors.dispose()
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -183,6 +230,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url-appointments", default="")
     parser.add_argument("--database-url-identity", default="")
+    parser.add_argument("--database-url-doctors", default="")
     return parser.parse_args(argv)
 
 

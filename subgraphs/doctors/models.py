@@ -68,7 +68,7 @@ class Doctor(SQLModel, table=True):
     buffer_after_minutes: int = 0
     minimum_notice_minutes: int = booking_rules.MINIMUM_NOTICE_MINUTES
     booking_window_days: int = booking_rules.BOOKING_WINDOW_DAYS
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     # The next bookable slot, stored so that search sorts and filters by it in SQL
     # (`service.next_free`): right while now < next_free_valid_until (None: to be worked
@@ -94,6 +94,12 @@ class DoctorStatusChange(SQLModel, table=True):
     """The audit trail of onboarding: who moved a doctor from what to what, when and why."""
 
     __tablename__ = "doctor_status_changes"
+    __table_args__ = (  # serves `statistics` (service/statistics.py)
+        Index(
+            "ix_doctor_status_changes_figures",
+            "changed_at", "to_status", "from_status", "doctor_id",
+        ),
+    )  # fmt: skip
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     doctor_id: uuid.UUID = Field(foreign_key="doctors.id", index=True, ondelete="CASCADE")

@@ -33,6 +33,8 @@ class Notification(SQLModel, table=True):
     __table_args__ = (
         Index("ix_notifications_user_channel", "user_id", "channel", "created_at"),
         Index("ix_notifications_status", "status", "enqueued_at"),
+        # Covers what `statistics` reads (subgraphs/notifications/statistics.py).
+        Index("ix_notifications_figures", "created_at", "channel", "status", "sent_at"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

@@ -1,6 +1,7 @@
 """The admin dashboard through the router: one request gathers the figures of every
-subgraph (appointments owns the root field; identity adds `users` and doctors `doctors`
-through `_entities`, and doctors name the top doctors); a patient gets FORBIDDEN."""
+subgraph (appointments owns the root field; identity, doctors and notifications add
+`users`, `doctors` and `notifications` through `_entities`, and doctors name the top
+doctors); a patient gets FORBIDDEN."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ query Dashboard($range: StatisticsRange!, $bucket: StatisticsBucket!, $tz: Strin
       byStatus { status doctors } approvals approvalMedianSeconds approvalP90Seconds
       bySpecialization { value doctors } byCity { value doctors }
       buckets { start registrations approvals }
+    }
+    notifications {
+      totals { channel status count }
+      buckets { start counts { channel status count } }
+      latency { channel sent medianSeconds p90Seconds }
     }
     users {
       byRole { role active deactivated }
@@ -79,6 +85,9 @@ async def check(router: str) -> None:
     approved = next(s["doctors"] for s in doctors["byStatus"] if s["status"] == "APPROVED")
     assert approved > 0
     assert sum(c["doctors"] for c in doctors["byCity"]) == approved
+    notifications = found["notifications"]
+    assert {x["channel"] for x in notifications["latency"]} == {"EMAIL", "SMS", "IN_APP"}
+    assert len(notifications["totals"]) == 12
 
 
 @pytest.mark.timeout(300)
