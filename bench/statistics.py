@@ -3,15 +3,17 @@
     python -m bench.statistics [--appointments 100000] [--doctors 10000] [--users 20000]
                                [--runs 5] [--database-url-appointments URL]
                                [--database-url-identity URL] [--database-url-doctors URL]
+                               [--notifications 100000] [--database-url-notifications URL]
 
-Builds throw-away appointments, identity and doctors stores (SQLite files in a temporary
-directory unless the URLs name empty PostgreSQL databases), migrates them, bulk-inserts
-generated appointments (a year of visits, every status, cancellations with their history
-row), users with sign-ins and 10,000 doctors (onboarding history, a specialization), then
-times the figures each subgraph computes for `statistics` (the use cases behind
-`Statistics.appointments`, `.users` and `.doctors`) over a year in DAY and MONTH buckets
-and over one month in DAY buckets, in Europe/Berlin. Prints a Markdown table;
-bench/STATISTICS.md records the figures. Not a test: nothing here asserts.
+Builds throw-away appointments, identity, doctors and notifications stores (SQLite files
+in a temporary directory unless the URLs name empty PostgreSQL databases), migrates them,
+bulk-inserts generated appointments (a year of visits, every status, cancellations with
+their history row), users with sign-ins, 10,000 doctors (onboarding history, a
+specialization) and 100,000 notifications, then times the figures each subgraph computes
+for `statistics` (the use cases behind `Statistics.appointments`, `.users`, `.doctors` and
+`.notifications`) over a year in DAY and MONTH buckets and over one month in DAY buckets,
+in Europe/Berlin. Prints a Markdown table; bench/STATISTICS.md records the figures. Not a
+test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from subgraphs.doctors.models import Doctor, DoctorStatusChange, DoctorTag
 from subgraphs.doctors.service.statistics import doctor_figures
 from subgraphs.identity.models import Session, User
 from subgraphs.identity.service.statistics import user_figures
+from subgraphs.notifications.models import Notification
+from subgraphs.notifications.statistics import notification_figures
 from subgraphs.shared.database import Database
 from subgraphs.shared.migrations import upgrade
 from subgraphs.shared.statistics import Bucket, Window
@@ -150,6 +154,27 @@ async def seed_doctors(db: Database, *, count: int) -> None:
             await connection.execute(insert(DoctorStatusChange), chunk)
 
 
+async def seed_notifications(db: Database, *, count: int) -> None:
+    rng = random.Random(3)
+    rows = []
+    for _ in range(count):
+        created = YEAR_START + timedelta(seconds=rng.randrange(365 * 86400))
+        status = rng.choice(("SENT",) * 17 + ("FAILED", "DEAD", "PENDING"))
+        sent = created + timedelta(seconds=rng.randrange(1, 600)) if status == "SENT" else None
+        rows.append(
+            {
+                "id": uuid.uuid4(), "user_id": uuid.uuid4(),
+                "channel": rng.choice(("EMAIL", "SMS", "IN_APP")),
+                "template": "appointment_booked", "language": "en", "recipient": "r",
+                "subject": "s", "body": "b", "sensitive": False, "status": status,
+                "attempts": 1, "created_at": created, "updated_at": created, "sent_at": sent,
+            }
+        )  # fmt: skip
+    async with db.engine.begin() as connection:
+        for chunk in _chunks(rows):
+            await connection.execute(insert(Notification), chunk)
+
+
 async def analyze(db: Database) -> None:
     if db.dialect == "postgresql":  # fresh planner statistics, as autovacuum would gather
         async with db.engine.connect() as connection:
@@ -182,6 +207,8 @@ async def main(args: argparse.Namespace) -> None:
             or f"sqlite+aiosqlite:///{Path(folder) / 'identity.sqlite3'}",
             "doctors": args.database_url_doctors
             or f"sqlite+aiosqlite:///{Path(folder) / 'doctors.sqlite3'}",
+            "notifications": args.database_url_notifications
+            or f"sqlite+aiosqlite:///{Path(folder) / 'notifications.sqlite3'}",
         }
         for component, url in urls.items():
             await asyncio.to_thread(upgrade, component, url)
@@ -190,16 +217,18 @@ async def main(args: argparse.Namespace) -> None:
             Database.from_url(urls["identity"]),
         )
         doctors = Database.from_url(urls["doctors"])
+        notifications = Database.from_url(urls["notifications"])
         try:
             started = time.perf_counter()
             await seed_appointments(appointments, count=args.appointments, doctors=args.doctors)
             await seed_users(identity, count=args.users)
             await seed_doctors(doctors, count=args.doctors)
-            for db in (appointments, identity, doctors):
+            await seed_notifications(notifications, count=args.notifications)
+            for db in (appointments, identity, doctors, notifications):
                 await analyze(db)
             print(f"seeded in {time.perf_counter() - started:.1f} s ({appointments.dialect})")
-            print("| window | appointments, ms | users, ms | doctors, ms |")
-            print("|---|---:|---:|---:|")
+            print("| window | appointments, ms | users, ms | doctors, ms | notifications, ms |")
+            print("|---|---:|---:|---:|---:|")
             for name, (first, last, bucket) in WINDOWS.items():
                 window = Window.checked(first=first, last=last, bucket=bucket, zone="Europe/Berlin")
 
@@ -214,12 +243,18 @@ async def main(args: argparse.Namespace) -> None:
 
                 a = await _median_ms(of_appointments, args.runs)
                 u = await _median_ms(of_users, args.runs)
+
+                async def of_notifications(w: Window = window) -> object:
+                    return await notification_figures(db=notifications, window=w)
+
                 d = await _median_ms(of_doctors, args.runs)
-                print(f"| {name} | {a:.0f} | {u:.0f} | {d:.0f} |")
+                n = await _median_ms(of_notifications, args.runs)
+                print(f"| {name} | {a:.0f} | {u:.0f} | {d:.0f} | {n:.0f} |")
         finally:
             await appointments.dispose()
             await identity.dispose()
             await doctors.dispose()
+            await notifications.dispose()
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -231,6 +266,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url-appointments", default="")
     parser.add_argument("--database-url-identity", default="")
     parser.add_argument("--database-url-doctors", default="")
+    parser.add_argument("--notifications", type=int, default=100_000)
+    parser.add_argument("--database-url-notifications", default="")
     return parser.parse_args(argv)
 
 
