@@ -11,9 +11,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from subgraphs.shared import connections
 from subgraphs.shared.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
+LIST_NAME = "doctors.search"  # the name the search's connection cursors are checked against
 AVAILABLE_RANGE_MAX_DAYS = 62
 WITHIN_DAYS_MAX = 365
 TEXT_MAX = 100
@@ -99,19 +101,30 @@ def check_filter(raw: SearchFilter, *, specializations: Collection[str]) -> Sear
 
 
 def check_page(*, first: int | None, after: str | None, offset: int | None, maximum: int) -> Page:
-    """A page from `first` and either a cursor (`after`) or an `offset`; size capped."""
+    """A page of the deprecated `page: PageInput` argument: `first` and either a cursor
+    (`after`: an old offset cursor or a connection cursor) or an `offset`; size capped."""
     size = DEFAULT_PAGE_SIZE if first is None else first
     if not 1 <= size <= maximum:
         raise BadUserInput(f"The page size must be 1 to {maximum}, got {size}.", field="first")
     if after is not None and offset is not None:
         raise BadUserInput("Give a cursor (after) or an offset, not both.", field="after")
-    start = decode_cursor(after) if after is not None else (offset or 0)
+    start = start_after(after) if after is not None else (offset or 0)
     if start < 0:
         raise BadUserInput("The offset must not be negative.", field="offset")
     return Page(size=size, offset=start)
 
 
+def start_after(cursor: str) -> int:
+    """Where the page after `cursor` starts: a connection cursor names the last item read
+    (`pageInfo.endCursor` now), an old offset cursor the next one (what it gave out before)."""
+    try:
+        return connections.decode_cursor(LIST_NAME, cursor) + 1
+    except BadUserInput:
+        return decode_cursor(cursor)
+
+
 def encode_cursor(offset: int) -> str:
+    """The old offset cursor (before connection cursors); still accepted by `start_after`."""
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
 
 

@@ -12,24 +12,51 @@ from subgraphs.doctors.domain.search import SortKey
 from subgraphs.doctors.schema.context import Info, now, parse_id, settings
 from subgraphs.doctors.schema.entities import DoctorType
 from subgraphs.doctors.schema.inputs import DoctorFilter, DoctorSortEnum, PageInput
+from subgraphs.doctors.schema.paging import AfterArg, FirstArg, PageArg, read_page
 from subgraphs.doctors.schema.slot_check import SlotCheckType
 from subgraphs.doctors.schema.types import SlotType, SpecializationType
 from subgraphs.doctors.service import onboarding, profiles, reads
 from subgraphs.doctors.service.search import search_doctors
+from subgraphs.shared.connections import ConnectionPageInfo, Edge, edges, page_facts
 
 
-@strawberry.type(description="Where a page is in the whole result.")
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-    offset: int
+@strawberry.type(name="PageInfo", description="Where a page of doctors is in the whole result.")
+class PageInfo(ConnectionPageInfo):
+    offset: int = strawberry.field(
+        deprecation_reason="Use `pageInfo.startCursor` / `endCursor` with `after`."
+    )
 
 
 @strawberry.type(description="One page of a doctor search and the total count.")
 class DoctorConnection:
-    nodes: list[DoctorType]
-    total_count: int
-    page_info: PageInfo
+    edges: list[Edge[DoctorType]] = strawberry.field(
+        description="The doctors of this page, each with its cursor."
+    )
+    nodes: list[DoctorType] = strawberry.field(description="The doctors of this page, in order.")
+    total_count: int = strawberry.field(description="How many doctors match the search.")
+    page_info: PageInfo = strawberry.field(
+        description="Where this page is; pass `endCursor` as `after` for the next one."
+    )
+
+    @classmethod
+    def of(cls, *, nodes: list[DoctorType], offset: int, total: int) -> DoctorConnection:
+        facts = page_facts(list_name=rules.LIST_NAME, offset=offset, count=len(nodes), total=total)
+        return cls(
+            edges=edges(list_name=rules.LIST_NAME, offset=offset, rows=nodes, to_node=_same),
+            nodes=nodes,
+            total_count=total,
+            page_info=PageInfo(
+                has_next_page=facts.has_next_page,
+                has_previous_page=facts.has_previous_page,
+                start_cursor=facts.start_cursor,
+                end_cursor=facts.end_cursor,
+                offset=offset,
+            ),
+        )
+
+
+def _same(node: DoctorType) -> DoctorType:
+    return node
 
 
 @strawberry.type
@@ -40,16 +67,12 @@ class Query:
         info: Info,
         filter: DoctorFilter | None = None,
         sort: DoctorSortEnum = SortKey.NAME,  # type: ignore[valid-type]
-        page: PageInput | None = None,
+        page: Annotated[PageInput | None, PageArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> DoctorConnection:
-        wanted = page or PageInput()
         limits = settings(info)
-        paging = rules.check_page(
-            first=wanted.first,
-            after=wanted.after,
-            offset=wanted.offset,
-            maximum=limits.page_size_max,
-        )
+        paging = read_page(page=page, first=first, after=after, maximum=limits.page_size_max)
         result = await search_doctors(
             db=info.context.resources.database,
             cache=info.context.resources.cache,
@@ -59,15 +82,10 @@ class Query:
             page=paging,
             now=now(info),
         )
-        last = paging.offset + len(result.items)
-        return DoctorConnection(
+        return DoctorConnection.of(
             nodes=[DoctorType.from_view(v) for v in result.items],
-            total_count=result.total,
-            page_info=PageInfo(
-                has_next_page=result.has_next,
-                end_cursor=rules.encode_cursor(last) if result.items else None,
-                offset=paging.offset,
-            ),
+            offset=paging.offset,
+            total=result.total,
         )
 
     @strawberry.field(description="One doctor (null if unknown or not visible to you).")

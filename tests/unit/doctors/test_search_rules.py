@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from subgraphs.doctors.domain.search import (
+    LIST_NAME,
     Page,
     SearchFilter,
     SortKey,
@@ -15,7 +16,9 @@ from subgraphs.doctors.domain.search import (
     check_page,
     decode_cursor,
     encode_cursor,
+    start_after,
 )
+from subgraphs.shared import connections
 from subgraphs.shared.errors import BadUserInput
 
 KNOWN = {"cardiology", "dermatology"}
@@ -58,3 +61,11 @@ def test_cache_key_changes_with_generation_and_query() -> None:
     one = cache_key(SearchFilter(city="berlin"), SortKey.NAME, Page(), generation=1)
     assert one != cache_key(SearchFilter(city="berlin"), SortKey.NAME, Page(), generation=2)
     assert one != cache_key(SearchFilter(city="paris"), SortKey.NAME, Page(), generation=1)
+
+
+def test_the_old_page_argument_takes_old_and_connection_cursors() -> None:
+    # An old cursor names the next offset; a connection cursor names the last item read.
+    assert start_after(encode_cursor(20)) == 20
+    assert start_after(connections.encode_cursor(LIST_NAME, 19)) == 20
+    with pytest.raises(BadUserInput, match="cursor"):
+        start_after(connections.encode_cursor("appointments.search", 19))
