@@ -109,3 +109,32 @@ def test_the_admins_notifications_page_through_by_cursor(client: Client) -> None
     pages = walk(client, admin, ADMIN_NOTIFICATIONS, "notifications")
     seen = [node["id"] for page in pages for node in page["nodes"]]
     assert len(seen) == len(set(seen)) == pages[0]["totalCount"]
+
+
+DOCTORS = """query($first: Int, $after: String) {
+  doctors(first: $first, after: $after) {
+    totalCount edges { cursor node { id } } nodes { id }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}"""
+
+
+def test_the_doctor_search_pages_through_by_cursor(client: Client) -> None:
+    patient = client.token("patient@healthbook.local")
+    pages = walk(client, patient, DOCTORS, "doctors")
+    seen = [node["id"] for page in pages for node in page["nodes"]]
+    assert len(seen) == len(set(seen)) == pages[0]["totalCount"] > 2
+    assert [edge["node"]["id"] for page in pages for edge in page["edges"]] == seen
+    assert pages[0]["pageInfo"]["hasPreviousPage"] is False
+    assert pages[-1]["pageInfo"]["hasPreviousPage"] is True
+    # The web app's deprecated `page` argument answers the same list.
+    old = client.call(patient, "{ doctors(page: {first: 100}) { nodes { id } } }")
+    assert [node["id"] for node in old["data"]["doctors"]["nodes"]] == seen
+    own = pages[0]["pageInfo"]["endCursor"]
+    admin = client.token("admin@healthbook.local")
+    appointments = client.call(admin, ADMIN_APPOINTMENTS, first=2, after=None)
+    # A cursor of another list (the admin's appointments) or an edited one is refused.
+    for after in (appointments["data"]["appointments"]["pageInfo"]["endCursor"], "bm90"):
+        bad = client.call(patient, DOCTORS, first=2, after=after)
+        assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "errors" not in client.call(patient, DOCTORS, first=2, after=own)
