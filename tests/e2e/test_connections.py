@@ -119,6 +119,13 @@ DOCTORS = """query($first: Int, $after: String) {
 }"""
 
 
+ADMIN_USERS = """query($first: Int, $after: String) {
+  users(first: $first, after: $after) {
+    totalCount edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
 def test_the_doctor_search_pages_through_by_cursor(client: Client) -> None:
     patient = client.token("patient@healthbook.local")
     pages = walk(client, patient, DOCTORS, "doctors")
@@ -138,3 +145,14 @@ def test_the_doctor_search_pages_through_by_cursor(client: Client) -> None:
         bad = client.call(patient, DOCTORS, first=2, after=after)
         assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "errors" not in client.call(patient, DOCTORS, first=2, after=own)
+
+
+def test_the_admins_users_page_through_by_cursor(client: Client) -> None:
+    admin = client.token("admin@healthbook.local")
+    pages = walk(client, admin, ADMIN_USERS, "users")
+    seen = [node["id"] for page in pages for node in page["nodes"]]
+    assert len(seen) == len(set(seen)) == pages[0]["totalCount"] > 2
+    old = client.call(admin, "{ users(limit: 100) { items { id } total } }")
+    assert sorted(seen) == sorted(item["id"] for item in old["data"]["users"]["items"])
+    second = client.call(admin, ADMIN_USERS, first=2, after=pages[0]["pageInfo"]["endCursor"])
+    assert second["data"]["users"]["nodes"] == pages[1]["nodes"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from subgraphs.identity import service
-from subgraphs.identity.schema.context import page, user_id
+from subgraphs.identity.schema.context import user_id
 from subgraphs.identity.schema.inputs import AuditEventFilter, UserFilter
+from subgraphs.identity.schema.paging import AfterArg, FirstArg, LimitArg, OffsetArg, read_window
 from subgraphs.identity.schema.trail import TrailQueries
 from subgraphs.identity.schema.types import (
     AuditEventPage,
@@ -44,17 +47,29 @@ class Query(TrailQueries):
         description="Users by name, filtered, paginated (admins).", permission_classes=[AdminOnly]
     )
     async def users(
-        self, info: Info, filter: UserFilter | None = None, offset: int = 0, limit: int = 20
+        self,
+        info: Info,
+        filter: UserFilter | None = None,
+        offset: Annotated[int | None, OffsetArg] = None,
+        limit: Annotated[int | None, LimitArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> UserPage:
         given = filter or UserFilter()
         query = service.UserQuery(search=given.search, role=given.role, active=given.active)
-        start, size = page(offset, limit)
-        db = info.context.resources.database
-        rows, total = await service.list_users(db=db, query=query, offset=start, limit=size)
-        await profiles.profiles_listed(db=db, users=rows)
-        return UserPage(
-            items=[UserType.from_model(r) for r in rows], total=total, offset=start, limit=size
+        at = read_window(
+            list_name="identity.users",
+            offset=offset,
+            limit=limit,
+            first=first,
+            after=after,
+            default_size=20,
         )
+        db = info.context.resources.database
+        rows, total = await service.list_users(db=db, query=query, offset=at.offset, limit=at.limit)
+        await profiles.profiles_listed(db=db, users=rows)
+        nodes = [UserType.from_model(r) for r in rows]
+        return UserPage.of(list_name="identity.users", at=at, nodes=nodes, total=total)
 
     @strawberry.field(
         description="The authentication audit trail, newest first (admins).",
@@ -62,7 +77,13 @@ class Query(TrailQueries):
         deprecation_reason="Use auditTrail",
     )
     async def audit_events(
-        self, info: Info, filter: AuditEventFilter | None = None, offset: int = 0, limit: int = 50
+        self,
+        info: Info,
+        filter: AuditEventFilter | None = None,
+        offset: Annotated[int | None, OffsetArg] = None,
+        limit: Annotated[int | None, LimitArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AuditEventPage:
         given = filter or AuditEventFilter()
         query = service.AuditQuery(
@@ -72,9 +93,16 @@ class Query(TrailQueries):
             since=given.since,
             until=given.until,
         )
-        start, size = page(offset, limit)
+        at = read_window(
+            list_name="identity.auditEvents",
+            offset=offset,
+            limit=limit,
+            first=first,
+            after=after,
+            default_size=50,
+        )
         rows, total = await service.list_audit(
-            db=info.context.resources.database, query=query, offset=start, limit=size
+            db=info.context.resources.database, query=query, offset=at.offset, limit=at.limit
         )
         items = [AuditEventType.from_model(r) for r in rows]
-        return AuditEventPage(items=items, total=total, offset=start, limit=size)
+        return AuditEventPage.of(list_name="identity.auditEvents", at=at, nodes=items, total=total)

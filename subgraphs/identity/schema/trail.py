@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 
-from subgraphs.identity.schema.context import page
+from subgraphs.identity.schema.connection import ListPage
+from subgraphs.identity.schema.paging import AfterArg, FirstArg, LimitArg, OffsetArg, read_window
 from subgraphs.identity.schema.types import Info
 from subgraphs.identity.service import trail_search
 from subgraphs.identity.service.trail_export import CONTENT_TYPES, ExportFormat, render
@@ -83,11 +84,8 @@ class AuditTrailEntryType:
 
 
 @strawberry.type(description="A page of trail entries, newest first.")
-class AuditTrailPage:
-    items: list[AuditTrailEntryType]
-    total: int
-    offset: int
-    limit: int
+class AuditTrailPage(ListPage[AuditTrailEntryType]):
+    pass
 
 
 @strawberry.type(
@@ -135,15 +133,28 @@ class TrailQueries:
         permission_classes=[AdminOnly],
     )
     async def audit_trail(
-        self, info: Info, filter: AuditTrailFilter | None = None, offset: int = 0, limit: int = 50
+        self,
+        info: Info,
+        filter: AuditTrailFilter | None = None,
+        offset: Annotated[int | None, OffsetArg] = None,
+        limit: Annotated[int | None, LimitArg] = None,
+        first: Annotated[int | None, FirstArg] = None,
+        after: Annotated[str | None, AfterArg] = None,
     ) -> AuditTrailPage:
         query = _query(filter)
-        start, size = page(offset, limit)
+        at = read_window(
+            list_name="identity.auditTrail",
+            offset=offset,
+            limit=limit,
+            first=first,
+            after=after,
+            default_size=50,
+        )
         rows, total = await trail_search.search_trail(
-            db=info.context.resources.database, query=query, offset=start, limit=size
+            db=info.context.resources.database, query=query, offset=at.offset, limit=at.limit
         )
         items = [AuditTrailEntryType.from_model(r) for r in rows]
-        return AuditTrailPage(items=items, total=total, offset=start, limit=size)
+        return AuditTrailPage.of(list_name="identity.auditTrail", at=at, nodes=items, total=total)
 
     @strawberry.field(
         description="Export the trail (NDJSON or CSV) in batches of at most 10,000 entries, in "

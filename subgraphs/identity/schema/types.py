@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from subgraphs.identity import service
 from subgraphs.identity.domain import Channel
 from subgraphs.identity.models import AuditAction, AuditEvent, AuditOutcome, User
+from subgraphs.identity.schema.connection import ListPage
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import Forbidden, Unauthenticated
 from subgraphs.shared.graphql import Context
@@ -119,11 +120,8 @@ class UserType:
 
 
 @strawberry.type(description="A page of users.")
-class UserPage:
-    items: list[UserType]
-    total: int
-    offset: int
-    limit: int
+class UserPage(ListPage[UserType]):
+    pass
 
 
 @strawberry.type(name="AuditEvent", description="One authentication event (no secrets).")
@@ -154,11 +152,8 @@ class AuditEventType:
 
 
 @strawberry.type(description="A page of audit events, newest first.")
-class AuditEventPage:
-    items: list[AuditEventType]
-    total: int
-    offset: int
-    limit: int
+class AuditEventPage(ListPage[AuditEventType]):
+    pass
 
 
 @strawberry.type(
