@@ -33,6 +33,10 @@ Row = TypeVar("Row")
 _KEY = b"healthbook-connection-cursor-v1"
 _CHECK_LENGTH = 16
 
+# What every list's deprecated paging arguments point to, and the `after` argument itself.
+USE_CURSORS = "Use `first` and `after` (a cursor from `pageInfo.endCursor`)."
+AfterArg = strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
+
 
 def _check(list_name: str, position: int) -> str:
     body = f"{list_name}:{position}".encode()

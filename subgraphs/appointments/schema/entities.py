@@ -11,9 +11,10 @@ from typing import Annotated, Self
 import strawberry
 
 from subgraphs.appointments.schema.context import Info, deps, maybe_actor, parse_id
-from subgraphs.appointments.schema.paging import AfterArg, FirstArg, PageArg, read_window
+from subgraphs.appointments.schema.paging import FirstArg, PageArg, read_window
 from subgraphs.appointments.schema.types import AppointmentPage, AppointmentPageInput
 from subgraphs.appointments.service import queries
+from subgraphs.shared.connections import AfterArg
 
 
 @strawberry.federation.type(name="Doctor", keys=["id"])

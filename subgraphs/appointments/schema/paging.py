@@ -6,14 +6,12 @@ import strawberry
 
 from subgraphs.appointments.schema.types import AppointmentPageInput
 from subgraphs.appointments.service.queries import PAGE_MAX
-from subgraphs.shared.connections import Window, refuse_mixed, window
+from subgraphs.shared.connections import USE_CURSORS, Window, refuse_mixed, window
 
 DEFAULT_SIZE = 20
-PAGE_DEPRECATED = "Use `first` and `after` (a cursor from `pageInfo.endCursor`)."
 
 FirstArg = strawberry.argument(description="How many appointments (1 to 100; 20 if not given).")
-AfterArg = strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
-PageArg = strawberry.argument(deprecation_reason=PAGE_DEPRECATED)
+PageArg = strawberry.argument(deprecation_reason=USE_CURSORS)
 
 
 def read_window(

@@ -10,7 +10,7 @@ import strawberry
 from subgraphs.appointments.domain import Status
 from subgraphs.appointments.schema.context import Info, actor, deps, parse_id
 from subgraphs.appointments.schema.inputs import AppointmentFilter
-from subgraphs.appointments.schema.paging import AfterArg, FirstArg, PageArg, read_window
+from subgraphs.appointments.schema.paging import FirstArg, PageArg, read_window
 from subgraphs.appointments.schema.statistics import StatisticsQuery
 from subgraphs.appointments.schema.types import (
     AppointmentPage,
@@ -19,6 +19,7 @@ from subgraphs.appointments.schema.types import (
     AppointmentWhen,
 )
 from subgraphs.appointments.service import queries
+from subgraphs.shared.connections import AfterArg
 
 
 def _filter(given: AppointmentFilter | None) -> queries.Filter:

@@ -6,15 +6,12 @@ import strawberry
 
 from subgraphs.doctors.domain import search as rules
 from subgraphs.doctors.schema.inputs import PageInput
-from subgraphs.shared.connections import refuse_mixed, window
-
-PAGE_DEPRECATED = "Use `first` and `after` (a cursor from `pageInfo.endCursor`)."
+from subgraphs.shared.connections import USE_CURSORS, refuse_mixed, window
 
 FirstArg = strawberry.argument(
     description="How many doctors (1 to 100 unless configured otherwise; 20 if not given)."
 )
-AfterArg = strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
-PageArg = strawberry.argument(deprecation_reason=PAGE_DEPRECATED)
+PageArg = strawberry.argument(deprecation_reason=USE_CURSORS)
 
 
 def read_page(

@@ -12,12 +12,12 @@ from subgraphs.doctors.domain.search import SortKey
 from subgraphs.doctors.schema.context import Info, now, parse_id, settings
 from subgraphs.doctors.schema.entities import DoctorType
 from subgraphs.doctors.schema.inputs import DoctorFilter, DoctorSortEnum, PageInput
-from subgraphs.doctors.schema.paging import AfterArg, FirstArg, PageArg, read_page
+from subgraphs.doctors.schema.paging import FirstArg, PageArg, read_page
 from subgraphs.doctors.schema.slot_check import SlotCheckType
 from subgraphs.doctors.schema.types import SlotType, SpecializationType
 from subgraphs.doctors.service import onboarding, profiles, reads
 from subgraphs.doctors.service.search import search_doctors
-from subgraphs.shared.connections import ConnectionPageInfo, Edge, edges, page_facts
+from subgraphs.shared.connections import AfterArg, ConnectionPageInfo, Edge, edges, page_facts
 
 
 @strawberry.type(name="PageInfo", description="Where a page of doctors is in the whole result.")

@@ -9,13 +9,10 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.identity.schema.context import MAX_PAGE, page
-from subgraphs.shared.connections import Window, refuse_mixed, window
-
-OFFSET_DEPRECATED = "Use `first` and `after` (a cursor from `pageInfo.endCursor`)."
+from subgraphs.shared.connections import USE_CURSORS, Window, refuse_mixed, window
 
 FirstArg = strawberry.argument(description="How many items (1 to 100; the default if not given).")
-AfterArg = strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
-OffsetArg = strawberry.argument(deprecation_reason=OFFSET_DEPRECATED)
+OffsetArg = strawberry.argument(deprecation_reason=USE_CURSORS)
 LimitArg = strawberry.argument(deprecation_reason="Use `first`.")
 
 

@@ -9,7 +9,7 @@ import strawberry
 from subgraphs.identity import service
 from subgraphs.identity.schema.context import user_id
 from subgraphs.identity.schema.inputs import AuditEventFilter, UserFilter
-from subgraphs.identity.schema.paging import AfterArg, FirstArg, LimitArg, OffsetArg, read_window
+from subgraphs.identity.schema.paging import FirstArg, LimitArg, OffsetArg, read_window
 from subgraphs.identity.schema.trail import TrailQueries
 from subgraphs.identity.schema.types import (
     AuditEventPage,
@@ -20,6 +20,7 @@ from subgraphs.identity.schema.types import (
 )
 from subgraphs.identity.service import profiles
 from subgraphs.shared.auth import IsAuthenticated, Role, has_role
+from subgraphs.shared.connections import AfterArg
 
 AdminOnly = has_role(Role.ADMIN)
 

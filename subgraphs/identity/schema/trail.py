@@ -9,12 +9,13 @@ from typing import Annotated, Self
 import strawberry
 
 from subgraphs.identity.schema.connection import ListPage
-from subgraphs.identity.schema.paging import AfterArg, FirstArg, LimitArg, OffsetArg, read_window
+from subgraphs.identity.schema.paging import FirstArg, LimitArg, OffsetArg, read_window
 from subgraphs.identity.schema.types import Info
 from subgraphs.identity.service import trail_search
 from subgraphs.identity.service.trail_export import CONTENT_TYPES, ExportFormat, render
 from subgraphs.shared.audit.trail import TrailEntry
 from subgraphs.shared.auth import Role, has_role
+from subgraphs.shared.connections import AfterArg
 from subgraphs.shared.errors import BadUserInput
 
 AdminOnly = has_role(Role.ADMIN)

@@ -6,15 +6,15 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.notifications.service.inbox import MAX_PAGE_SIZE, numbered_window
-from subgraphs.shared.connections import Window, refuse_mixed, window
+from subgraphs.shared.connections import USE_CURSORS, Window, refuse_mixed, window
 
 DEFAULT_SIZE = 20
-_MOVED = "Use `first` and `after` (a cursor from `pageInfo.endCursor`)."
 
 FirstArg = strawberry.argument(description="How many notifications (1 to 100; 20 if not given).")
-AfterArg = strawberry.argument(description="Continue after this cursor (`pageInfo.endCursor`).")
-PageArg = strawberry.argument(description="The page number, from 1.", deprecation_reason=_MOVED)
-PageSizeArg = strawberry.argument(description="Items per page.", deprecation_reason=_MOVED)
+PageArg = strawberry.argument(
+    description="The page number, from 1.", deprecation_reason=USE_CURSORS
+)
+PageSizeArg = strawberry.argument(description="Items per page.", deprecation_reason=USE_CURSORS)
 
 
 def read_window(

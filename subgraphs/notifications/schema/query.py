@@ -7,7 +7,6 @@ from typing import Annotated
 import strawberry
 
 from subgraphs.notifications.schema.paging import (
-    AfterArg,
     FirstArg,
     PageArg,
     PageSizeArg,
@@ -23,6 +22,7 @@ from subgraphs.notifications.schema.types import (
 from subgraphs.notifications.service import inbox as service
 from subgraphs.notifications.wiring import plan_config
 from subgraphs.shared.auth import IsAuthenticated, Role, has_role
+from subgraphs.shared.connections import AfterArg
 
 
 @strawberry.type
