@@ -112,6 +112,7 @@ def create_app(
                 yield
             finally:
                 state.gateway = None
+                await streams.aclose()
 
     async def graphql(request: Request) -> Response:
         started = time.perf_counter()

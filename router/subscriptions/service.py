@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import OperationType
@@ -18,7 +18,8 @@ from router.gateway import Gateway, GraphQLRequest, rejected
 from router.selection import PlanningError
 from router.subgraph_client import RequestSigner
 from router.subscriptions.federated import federated_events
-from router.subscriptions.upstream import UpstreamFailed, subscribe
+from router.subscriptions.multiplex import Multiplexer
+from router.subscriptions.upstream import UpstreamFailed
 
 __all__ = ["OperationRefused", "StreamService", "expiry_of", "upstream_failure"]
 
@@ -55,6 +56,21 @@ class StreamService:
     signer: RequestSigner | None = None
     ping_seconds: float = 15.0
     init_timeout: float = 10.0
+    # One shared upstream socket per subgraph (and url) for this router process.
+    multiplexers: dict[tuple[str, str], Multiplexer] = field(default_factory=dict)
+
+    def multiplexer(self, subgraph: str, url: str) -> Multiplexer:
+        mux = self.multiplexers.get((subgraph, url))
+        if mux is None:
+            mux = Multiplexer(subgraph, url, signer=self.signer, ack_timeout=self.init_timeout)
+            self.multiplexers[(subgraph, url)] = mux
+        return mux
+
+    async def aclose(self) -> None:
+        """Close the upstream sockets (the router is stopping)."""
+        for mux in self.multiplexers.values():
+            await mux.aclose()
+        self.multiplexers.clear()
 
     def start(
         self, request: GraphQLRequest, headers: Mapping[str, str], *, method: str = "POST"
@@ -89,14 +105,7 @@ class StreamService:
         client = gateway.client
 
         def open_upstream(subgraph: str, body: Json) -> AsyncIterator[Json]:
-            return subscribe(
-                subgraph,
-                client.urls[subgraph],
-                body,
-                headers=headers,
-                signer=self.signer,
-                ack_timeout=self.init_timeout,
-            )
+            return self.multiplexer(subgraph, client.urls[subgraph]).subscribe(body, headers)
 
         async def fetch(subgraph: str, body: Json) -> Json:
             return await client.fetch(subgraph, body, headers)

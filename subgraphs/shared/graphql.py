@@ -24,6 +24,7 @@ from subgraphs.shared.auth import Principal
 from subgraphs.shared.errors import MaskUnexpectedErrors, Unauthenticated, is_expected
 from subgraphs.shared.input_checks import InputChecks
 from subgraphs.shared.resources import Resources
+from subgraphs.shared.shared_socket import PerSubscriptionCallers
 
 FEDERATION_VERSION: Final = "2.9"  # @theguild/federation-composition 0.27 accepts up to v2.9
 
@@ -85,7 +86,10 @@ class Context:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context: resources and the caller's principal."""
+    """Strawberry's ASGI view with our context: resources and the caller's principal (over
+    WebSocket, per subscription when the router multiplexes them: `shared_socket`)."""
+
+    graphql_transport_ws_handler_class = PerSubscriptionCallers
 
     def __init__(self, schema: Schema, resources: Resources, *, graphiql: bool) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, keep_alive=True)

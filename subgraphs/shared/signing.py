@@ -7,7 +7,9 @@ internal operations such as `_entities` cannot be called from outside. The MAC c
 `Authorization` and `X-Forwarded-For`, so a captured request cannot be sent again with
 another token or address, and the path; each nonce is accepted once within the validity
 window (`NonceLedger`: Redis when configured, in-process otherwise), so it cannot be
-replayed as it is either.
+replayed as it is either. Operations the router multiplexes over one WebSocket carry the
+same signature per `subscribe`, over `operation_bytes` instead of a body
+(`subgraphs/shared/shared_socket.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import hmac
 import secrets
 import time
 from collections.abc import Mapping
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
+
+import orjson
 
 SIGNATURE_HEADER = "x-healthbook-signature"
 DEFAULT_TOLERANCE_SECONDS = 300
@@ -49,6 +53,17 @@ def sign(
         key.encode(), _message(moment, once, path, headers, body), hashlib.sha256
     ).hexdigest()
     return f"t={moment},n={once},v2={digest}"
+
+
+def operation_bytes(payload: Mapping[str, Any]) -> bytes:
+    """What a signature covers for an operation sent over a shared WebSocket (in place of an
+    HTTP body): its query, variables and operation name, as canonical JSON."""
+    canonical = {
+        "operationName": payload.get("operationName"),
+        "query": payload.get("query"),
+        "variables": payload.get("variables") or {},
+    }
+    return orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)
 
 
 def nonce_of(header: str | None) -> str | None:

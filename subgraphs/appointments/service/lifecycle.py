@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +41,8 @@ class Deps:
     availability: AvailabilityChecker
     policy: Policy
     clock: Callable[[], datetime] = utcnow
+    # One pub/sub subscription and one read per change for this process's subscribers.
+    fanout: live.Fanout = field(default_factory=live.Fanout)
 
 
 async def book(

@@ -2,16 +2,21 @@
 
 Messages go through `resources.pubsub` (Redis channels in the distributed mode, so a
 subscriber connected to any replica hears changes made on any other; in-process in the
-embedded mode). They carry only the appointment id and what happened: the subscription
-re-reads the appointment with the subscriber's rights. Pub/sub is fire-and-forget: a client
-that reconnects catches up by querying `myAppointments` (or `doctorCalendar`).
+embedded mode). They carry only the appointment id and what happened. Each process listens
+to a channel once for all its subscribers of it (`Fanout`): the appointment is read once per
+change and handed to every subscriber, each of which checks its own right to read it. Pub/sub
+is fire-and-forget: a client that reconnects catches up by querying `myAppointments` (or
+`doctorCalendar`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from subgraphs.appointments.domain import Action, Actor, can_read
@@ -47,16 +52,94 @@ async def announce(pubsub: PubSub, row: AppointmentRow, action: Action) -> None:
             log.warning("live update not published", extra={"appointment_id": str(row.id)})
 
 
+Change = tuple[AppointmentRow, Action]
+QUEUE_SIZE: Final = 1000  # per subscriber; a stalled one loses its oldest changes
+
+
+class ListeningFailed(Exception):
+    """The channel's pub/sub subscription failed; its subscribers' streams end."""
+
+
+@dataclass(eq=False)
+class _Channel:
+    ready: asyncio.Future[None]
+    listeners: set[asyncio.Queue[Change | ListeningFailed]] = field(default_factory=set)
+    task: asyncio.Task[None] | None = None
+
+
+class Fanout:
+    """Every subscriber of a channel in this process behind one pub/sub subscription: each
+    change is read from the store once and offered to all of them."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, _Channel] = {}
+
+    def listeners(self, channel: str) -> int:
+        entry = self._channels.get(channel)
+        return len(entry.listeners) if entry else 0
+
+    @contextlib.asynccontextmanager
+    async def listening(
+        self, deps: Deps, channel: str
+    ) -> AsyncIterator[asyncio.Queue[Change | ListeningFailed]]:
+        """A queue of the channel's changes from the moment it is yielded."""
+        entry = self._channels.get(channel)
+        if entry is None:
+            entry = _Channel(ready=asyncio.get_running_loop().create_future())
+            self._channels[channel] = entry
+            entry.task = asyncio.create_task(self._pump(deps, channel, entry))
+        queue: asyncio.Queue[Change | ListeningFailed] = asyncio.Queue(QUEUE_SIZE)
+        entry.listeners.add(queue)
+        try:
+            await asyncio.shield(entry.ready)
+            yield queue
+        finally:
+            entry.listeners.discard(queue)
+            if not entry.listeners and entry.task is not None:
+                entry.task.cancel()
+                if self._channels.get(channel) is entry:
+                    del self._channels[channel]
+
+    async def _pump(self, deps: Deps, channel: str, entry: _Channel) -> None:
+        try:
+            async with deps.pubsub.subscription(channel) as stream:
+                entry.ready.set_result(None)
+                async for message in stream:
+                    appointment_id = uuid.UUID(str(message["appointment_id"]))
+                    row = (await queries.by_ids(deps.db, [appointment_id])).get(appointment_id)
+                    if row is None:
+                        continue
+                    change = (row, Action(str(message["action"])))
+                    for queue in list(entry.listeners):
+                        _offer(queue, change)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("live updates: listening failed", extra={"channel": channel})
+            if self._channels.get(channel) is entry:
+                del self._channels[channel]
+            if not entry.ready.done():
+                entry.ready.set_exception(ListeningFailed(channel))
+            for queue in list(entry.listeners):
+                _offer(queue, ListeningFailed(channel))
+
+
+def _offer(queue: asyncio.Queue[Change | ListeningFailed], item: Change | ListeningFailed) -> None:
+    if queue.full():
+        queue.get_nowait()
+    queue.put_nowait(item)
+
+
 async def updates_for(
     deps: Deps, principal: Principal
 ) -> AsyncGenerator[tuple[AppointmentRow, Action], None]:
-    """Changes the principal may see, as they happen, each read fresh from the store."""
+    """Changes the principal may see, as they happen (read once for all subscribers)."""
     actor = Actor(user_id=principal.user_id, role=principal.role)
-    async with deps.pubsub.subscription(channel_for(principal)) as stream:
-        async for message in stream:
-            appointment_id = uuid.UUID(str(message["appointment_id"]))
-            row = (await queries.by_ids(deps.db, [appointment_id])).get(appointment_id)
-            if row is not None and can_read(
-                actor, patient_id=row.patient_id, doctor_user_id=row.doctor_user_id
-            ):
-                yield row, Action(str(message["action"]))
+    async with deps.fanout.listening(deps, channel_for(principal)) as changes:
+        while True:
+            item = await changes.get()
+            if isinstance(item, ListeningFailed):
+                raise item
+            row, action = item
+            if can_read(actor, patient_id=row.patient_id, doctor_user_id=row.doctor_user_id):
+                yield row, action

@@ -27,7 +27,7 @@ from router.edge.guard import Edge
 from router.supergraph import load_supergraph
 from router.testing.servers import free_port
 from subgraphs.shared.auth import Authenticator, Principal, Role
-from subgraphs.shared.signing import SIGNATURE_HEADER, verify
+from subgraphs.shared.signing import SIGNATURE_HEADER, operation_bytes, verify
 
 SUPERGRAPH = Path(__file__).resolve().parents[3] / "schema" / "supergraph.graphql"
 KEY = "test-signing-key"
@@ -67,54 +67,75 @@ def update(action: str = "RESCHEDULED", start: str = "2030-01-07T09:00:00+00:00"
 
 @dataclasses.dataclass
 class ScriptedSubgraph:
-    """The appointments side: the test puts what to send on `script`; it records the rest.
+    """The appointments side, multiplexed as the router speaks to it: any number of
+    subscriptions on one socket. The test puts what to send on `script`; it records the rest.
 
-    Script items: a dict (sent as `next`), "complete", "error", or "drop" (socket closed
-    without completing).
+    Script items: a dict (sent as `next` to every active subscription), ("next", id, dict)
+    (to one), "complete", "error" (to every active subscription), or "drop" (the socket
+    closed without completing anything).
     """
 
     script: asyncio.Queue[Any] = dataclasses.field(default_factory=asyncio.Queue)
     inits: list[Any] = dataclasses.field(default_factory=list)
     subscribed: list[Any] = dataclasses.field(default_factory=list)
     signed: list[bool] = dataclasses.field(default_factory=list)
+    # Per subscribe: its forwarded headers carry a valid signature of them and the operation.
+    signed_subscriptions: list[bool] = dataclasses.field(default_factory=list)
+    active: dict[str, Any] = dataclasses.field(default_factory=dict)
+    completed: list[str] = dataclasses.field(default_factory=list)
     completed_by_router: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     connected: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    changed: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    refuse: bool = False  # refuse new sockets (HTTP 403), as a subgraph that stays down
 
     def app(self) -> Starlette:
         return Starlette(routes=[WebSocketRoute("/graphql", self.serve)])
 
+    async def wait_for(self, condition: Callable[[], bool], seconds: float = 20) -> None:
+        async with asyncio.timeout(seconds):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
     async def serve(self, websocket: WebSocket) -> None:
+        if self.refuse:
+            await websocket.close()
+            return
         signature = websocket.headers.get(SIGNATURE_HEADER)
         self.signed.append(verify(signature, b"", key=KEY, headers=websocket.headers))
         await websocket.accept(subprotocol="graphql-transport-ws")
         init = orjson.loads(await websocket.receive_text())
         self.inits.append(init.get("payload"))
         await websocket.send_text('{"type":"connection_ack"}')
-        subscribe = orjson.loads(await websocket.receive_text())
-        self.subscribed.append(subscribe["payload"])
-        self.connected.set()
+        self.active.clear()
         listener = asyncio.create_task(self._listen(websocket))
         try:
             while True:
                 getter = asyncio.create_task(self.script.get())
                 await asyncio.wait({getter, listener}, return_when=asyncio.FIRST_COMPLETED)
-                if not getter.done():  # the router completed or went away
+                if not getter.done():  # the router went away
                     getter.cancel()
                     return
                 item = getter.result()
                 if item == "drop":
+                    self.active.clear()
                     await websocket.close(1011)
                     return
-                if item == "complete":
-                    await websocket.send_text('{"id":"1","type":"complete"}')
-                    await asyncio.wait_for(listener, 10)
-                    return
-                if item == "error":
-                    message = {"id": "1", "type": "error", "payload": [{"message": "nope"}]}
+                if isinstance(item, tuple):
+                    _, operation_id, event = item
+                    targets: list[tuple[str, Any]] = [(operation_id, event)]
+                else:
+                    targets = [(operation_id, item) for operation_id in list(self.active)]
+                for operation_id, event in targets:
+                    if event == "complete":
+                        self.active.pop(operation_id, None)
+                        message: Any = {"id": operation_id, "type": "complete"}
+                    elif event == "error":
+                        self.active.pop(operation_id, None)
+                        message = {"id": operation_id, "type": "error", "payload": [NOPE]}
+                    else:
+                        message = {"id": operation_id, "type": "next", "payload": event}
                     await websocket.send_text(orjson.dumps(message).decode())
-                    continue
-                message = {"id": "1", "type": "next", "payload": item}
-                await websocket.send_text(orjson.dumps(message).decode())
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
@@ -124,9 +145,28 @@ class ScriptedSubgraph:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             while True:
                 message = orjson.loads(await websocket.receive_text())
-                if message.get("type") == "complete":
+                if message.get("type") == "subscribe":
+                    payload = message["payload"]
+                    self.subscribed.append(payload)
+                    forwarded = (payload.get("extensions") or {}).get("forwarded") or {}
+                    self.signed_subscriptions.append(
+                        verify(
+                            forwarded.get(SIGNATURE_HEADER),
+                            operation_bytes(payload),
+                            key=KEY,
+                            headers=forwarded,
+                        )
+                    )
+                    self.active[message["id"]] = payload
+                    self.connected.set()
+                elif message.get("type") == "complete":
+                    self.active.pop(message["id"], None)
+                    self.completed.append(message["id"])
                     self.completed_by_router.set()
-                    return
+                self.changed.set()
+
+
+NOPE: Any = {"message": "nope"}
 
 
 def doctors(request: httpx.Request) -> httpx.Response:

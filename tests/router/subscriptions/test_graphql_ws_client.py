@@ -50,4 +50,4 @@ async def test_a_graphql_ws_client_gets_the_federated_event() -> None:
             "name": "Dr. Ada Lovelace",
             "specializations": [{"name": "Cardiology"}],
         }
-        assert appointments.inits == [{"authorization": token}]
+        assert appointments.subscribed[0]["extensions"]["forwarded"]["authorization"] == token

@@ -49,7 +49,8 @@ async def test_an_sse_subscription_gets_federated_events_then_complete() -> None
         stream = events(response)
         assert await anext(stream) == ("comment", "connected")
         await asyncio.wait_for(appointments.connected.wait(), 20)
-        assert appointments.inits == [{"authorization": token["Authorization"]}]
+        forwarded = appointments.subscribed[0]["extensions"]["forwarded"]
+        assert forwarded["authorization"] == token["Authorization"]
         await appointments.script.put(update())
         name, data = await anext(stream)
         assert name == "next"
@@ -59,7 +60,7 @@ async def test_an_sse_subscription_gets_federated_events_then_complete() -> None
         assert await anext(stream) == ("complete", None)
 
 
-async def test_a_dropped_upstream_ends_the_stream_with_an_error_event() -> None:
+async def test_a_refusing_upstream_ends_the_stream_with_an_error_event() -> None:
     async with (
         federation(ping_seconds=0.2) as (appointments, address),
         httpx.AsyncClient(timeout=20) as http,
@@ -71,7 +72,7 @@ async def test_a_dropped_upstream_ends_the_stream_with_an_error_event() -> None:
         await anext(stream)
         await asyncio.wait_for(appointments.connected.wait(), 20)
         assert await anext(stream) == ("comment", "ping")  # keep-alive while idle
-        await appointments.script.put("drop")
+        await appointments.script.put("error")
         received = [item async for item in stream if item[0] != "comment"]
         assert received[0][0] == "next"
         code = received[0][1]["errors"][0]["extensions"]["code"]
