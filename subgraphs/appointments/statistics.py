@@ -135,7 +135,14 @@ def _seconds(value: object) -> int | None:
     return None if value is None else round(float(str(value)))
 
 
-async def _top_doctors(session: AsyncSession, window: Window, dialect: str) -> list[DoctorLoad]:
+async def _top_doctors(
+    session: AsyncSession,
+    window: Window,
+    dialect: str,
+    *,
+    limit: int = TOP_DOCTORS,
+    doctor_id: uuid.UUID | None = None,
+) -> list[DoctorLoad]:
     held = seconds_between(
         col(AppointmentRow.ends_at), col(AppointmentRow.starts_at), dialect=dialect
     )
@@ -145,12 +152,27 @@ async def _top_doctors(session: AsyncSession, window: Window, dialect: str) -> l
         .where(_in(window), col(AppointmentRow.status).in_([s.value for s in BOOKED]))
         .group_by(col(AppointmentRow.doctor_id))
         .order_by(booked_seconds.desc(), col(AppointmentRow.doctor_id))
-        .limit(TOP_DOCTORS)
+        .limit(limit)
     )
+    if doctor_id is not None:
+        statement = statement.where(col(AppointmentRow.doctor_id) == doctor_id)
     return [
         DoctorLoad(doctor_id=doctor, appointments=count, booked_seconds=_seconds(total) or 0)
         for doctor, count, total in (await session.exec(statement)).all()
     ]
+
+
+async def most_booked(*, db: Database, window: Window, top: int) -> list[DoctorLoad]:
+    """The `top` doctors with the most booked hours in `window` (ties by id)."""
+    async with db.session() as session:
+        return await _top_doctors(session, window, db.dialect, limit=top)
+
+
+async def booked_of(*, db: Database, window: Window, doctor_id: uuid.UUID) -> DoctorLoad:
+    """One doctor's booked time in `window` (zero when none)."""
+    async with db.session() as session:
+        found = await _top_doctors(session, window, db.dialect, limit=1, doctor_id=doctor_id)
+    return found[0] if found else DoctorLoad(doctor_id, appointments=0, booked_seconds=0)
 
 
 def _sum(buckets: list[Counts]) -> Counts:

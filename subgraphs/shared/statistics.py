@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -114,6 +115,21 @@ class Window:
             )
         except (binascii.Error, ValueError, TypeError):
             raise BadUserInput("Not a statistics key.", field="key") from None
+
+
+def doctor_key(window: Window, doctor_id: uuid.UUID) -> str:
+    """The opaque key of one doctor's figures over `window` (`DoctorUtilization.key`)."""
+    return f"{window.key}.{doctor_id}"
+
+
+def from_doctor_key(key: str) -> tuple[Window, uuid.UUID]:
+    """The window and the doctor of a `doctor_key`, or BAD_USER_INPUT."""
+    window_key, _, doctor = key.partition(".")
+    try:
+        doctor_id = uuid.UUID(doctor)
+    except ValueError:
+        raise BadUserInput("Not a utilization key.", field="key") from None
+    return Window.from_key(window_key), doctor_id
 
 
 def _utc(day: date, zone: str) -> datetime:

@@ -17,6 +17,7 @@ from subgraphs.appointments import statistics
 from subgraphs.appointments.domain import Status
 from subgraphs.appointments.schema.context import Info, deps
 from subgraphs.appointments.schema.entities import DoctorRef
+from subgraphs.appointments.schema.utilization import DoctorUtilizationType, most_booked
 from subgraphs.shared.statistics import Bucket, Window, require_admin
 
 
@@ -160,6 +161,13 @@ class StatisticsType:
                 for d in found.top_doctors
             ],
         )
+
+    @strawberry.field(
+        description="Utilization of the `top` doctors with the most booked hours in the range "
+        "(most first): booked hours here, offered hours and the ratio from their availability."
+    )
+    async def utilization(self, info: Info, top: int = 10) -> list[DoctorUtilizationType]:
+        return await most_booked(info, _window(self.key), top)
 
 
 @strawberry.type

@@ -183,6 +183,11 @@ def offered_slots(schedule: Schedule, start: datetime, end: datetime) -> list[Sl
     return result
 
 
+def offered_time(schedule: Schedule, start: datetime, end: datetime) -> timedelta:
+    """The length of every slot the schedule offers that starts in [start, end)."""
+    return sum((s.end - s.start for s in offered_slots(schedule, start, end)), timedelta())
+
+
 def _busy(schedule: Schedule, ignore_appointment: str | None) -> list[Busy]:
     return [
         b

@@ -164,3 +164,50 @@ async def test_a_bad_window_is_refused_with_a_stable_code(api: Api) -> None:
     ):
         variables = {"range": range_, "bucket": "DAY", "tz": tz}
         assert await api.error_code(QUERY, variables, as_=ADMIN) == "BAD_USER_INPUT"
+
+
+UTILIZATION = """
+query($range: StatisticsRange!, $bucket: StatisticsBucket!, $tz: String!, $top: Int!) {
+  statistics(range: $range, bucket: $bucket, timeZone: $tz) {
+    utilization(top: $top) { key doctor { id } appointments bookedHours }
+  }
+}"""
+ENTITY = """
+query($r: [_Any!]!) { _entities(representations: $r) {
+  ... on DoctorUtilization { key doctor { id } appointments bookedHours } } }"""
+
+
+async def test_utilization_lists_the_most_booked_doctors_with_their_booked_hours(
+    api: Api, db: Database
+) -> None:
+    await seed(db)
+    variables = {
+        "range": {"from": "2026-10-24", "to": "2026-10-28"},
+        "bucket": "WEEK",
+        "tz": "Europe/Berlin",
+        "top": 10,
+    }
+    found = (await api.data(UTILIZATION, variables, as_=ADMIN))["statistics"]["utilization"]
+    # D1: 30 min completed + 30 min confirmed (the cancelled and the rejected hold no time).
+    assert [(u["doctor"]["id"], u["appointments"], u["bookedHours"]) for u in found] == [
+        (str(D2), 2, 1.5),
+        (str(D1), 2, 1.0),
+    ]
+    top = (await api.data(UTILIZATION, {**variables, "top": 1}, as_=ADMIN))["statistics"]
+    assert [u["doctor"]["id"] for u in top["utilization"]] == [str(D2)]
+    # The key names the window and the doctor: the entity answers the same figures.
+    entities = await api.data(ENTITY, {"r": [{"__typename": "DoctorUtilization",
+                                              "key": found[1]["key"]}]}, as_=ADMIN)  # fmt: skip
+    assert entities["_entities"] == [found[1]]
+
+
+async def test_utilization_refuses_a_top_out_of_bounds_and_non_admins(api: Api) -> None:
+    variables = {
+        "range": {"from": "2026-10-01", "to": "2026-11-01"},
+        "bucket": "DAY",
+        "tz": "UTC",
+        "top": 0,
+    }
+    assert await api.error_code(UTILIZATION, variables, as_=ADMIN) == "BAD_USER_INPUT"
+    patient = Actor(uuid.uuid4(), Role.PATIENT)
+    assert await api.error_code(UTILIZATION, {**variables, "top": 5}, as_=patient) == "FORBIDDEN"
