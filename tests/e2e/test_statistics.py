@@ -1,7 +1,8 @@
 """The admin dashboard through the router: one request gathers the figures of every
 subgraph (appointments owns the root field; identity, doctors and notifications add
 `users`, `doctors` and `notifications` through `_entities`, and doctors name the top
-doctors); a patient gets FORBIDDEN."""
+doctors, and `utilization` joins appointments' booked hours to doctors' offered hours); a
+patient or a doctor gets FORBIDDEN, and each refused attempt is in the audit trail."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ query Dashboard($range: StatisticsRange!, $bucket: StatisticsBucket!, $tz: Strin
       leadTime { medianSeconds p90Seconds }
       topDoctors { doctor { id name } appointments bookedHours }
     }
+    utilization(top: 5) { doctor { id name } bookedHours offeredHours utilization }
     doctors {
       byStatus { status doctors } approvals approvalMedianSeconds approvalP90Seconds
       bySpecialization { value doctors } byCity { value doctors }
@@ -44,8 +46,27 @@ query Dashboard($range: StatisticsRange!, $bucket: StatisticsBucket!, $tz: Strin
     }
   }
 }"""
+REFUSALS = """
+query($actor: ID!) {
+  auditTrail(filter: {action: "Query.statistics", outcome: "REFUSED", actorId: $actor}) {
+    nodes { component actorId actorRole reason requestId }
+  }
+}"""
+ME = "{ me { id } }"
 REGISTER = """
 mutation Register($input: RegisterInput!) { register(input: $input) { user { id } } }"""
+
+
+async def refusals(admin: GraphQLClient, actor: str) -> list[dict[str, object]]:
+    """The actor's refused `statistics` entries, once the relay has delivered them."""
+    for _ in range(100):
+        entries: list[dict[str, object]] = (await admin.execute(REFUSALS, actor=actor))[
+            "auditTrail"
+        ]["nodes"]
+        if entries:
+            return entries
+        await asyncio.sleep(0.2)
+    return []
 
 
 async def check(router: str) -> None:
@@ -64,11 +85,21 @@ async def check(router: str) -> None:
         input={"email": "stats@example.org", "password": "counted once only", "name": "Sam"},
     )
     patient = await anonymous.login("stats@example.org", "counted once only")
-    with pytest.raises(GraphQLErrors) as refused:
-        await patient.execute(DASHBOARD, **variables)
-    assert refused.value.codes == ["FORBIDDEN"]
+    doctor = await anonymous.login("dr.silva@healthbook.local", DEMO_PASSWORD)
+    for refused_user in (patient, doctor):
+        with pytest.raises(GraphQLErrors) as refused:
+            await refused_user.execute(DASHBOARD, **variables)
+        assert refused.value.codes == ["FORBIDDEN"]
 
     admin = await anonymous.login("admin@healthbook.local", DEMO_PASSWORD)
+    for refused_user, role in ((patient, "PATIENT"), (doctor, "DOCTOR")):
+        actor = (await refused_user.execute(ME))["me"]["id"]
+        entries = await refusals(admin, actor)
+        assert [(e["component"], e["actorRole"], e["reason"]) for e in entries] == [
+            ("appointments", role, "FORBIDDEN")
+        ]
+        assert entries[0]["requestId"]
+
     found = (await admin.execute(DASHBOARD, **variables))["statistics"]
     assert (found["bucket"], found["timeZone"]) == ("WEEK", "Europe/Lisbon")
     figures, users = found["appointments"], found["users"]
@@ -77,6 +108,16 @@ async def check(router: str) -> None:
     assert figures["leadTime"]["medianSeconds"] is not None
     assert figures["topDoctors"]
     assert all(d["doctor"]["name"] for d in figures["topDoctors"])
+    utilization = found["utilization"]
+    assert [u["doctor"]["id"] for u in utilization] == [
+        d["doctor"]["id"] for d in figures["topDoctors"][:5]
+    ]
+    assert [u["bookedHours"] for u in utilization] == [
+        d["bookedHours"] for d in figures["topDoctors"][:5]
+    ]
+    for u in utilization:  # the demo doctors have weekly hours over the coming weeks
+        assert u["offeredHours"] > 0
+        assert u["utilization"] == pytest.approx(u["bookedHours"] / u["offeredHours"])
     assert users["registrations"] >= 1
     assert users["activeUsers"] >= 2  # Sam and the admin
     assert users["registrations"] == sum(b["registrations"] for b in users["buckets"])
@@ -91,7 +132,7 @@ async def check(router: str) -> None:
 
 
 @pytest.mark.timeout(300)
-async def test_an_admin_gets_the_whole_dashboard_in_one_request_and_a_patient_is_refused(
+async def test_an_admin_gets_the_whole_dashboard_in_one_request_and_others_are_refused_audited(
     tmp_path: Path,
 ) -> None:
     ports = free_ports()
