@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,7 @@ from router.graphiql import graphiql_page, graphiql_route, wants_graphiql
 from router.http_pool import HttpPool
 from router.inflight import InflightRequests, request_key
 from router.metrics import RouterMetrics
-from router.subgraph_client import FORWARDED_HEADERS, RequestSigner, SubgraphClient
+from router.subgraph_client import FORWARDED_HEADERS, REQUEST_ID, RequestSigner, SubgraphClient
 from router.subgraph_transport import HttpxSender, PoolSender, Sender
 from router.subscriptions.service import StreamService
 from router.subscriptions.sse import stream_response, wants_event_stream
@@ -44,8 +45,11 @@ __all__ = ["PLAN_HEADER", "create_app", "subgraph_headers"]
 def subgraph_headers(request: Request) -> dict[str, str]:
     """What a subgraph call carries from the client's request: credentials, trace context,
     and the client's address as `X-Forwarded-For` (the peer, or the client a trusted proxy
-    named), so that subgraphs throttle and audit per client rather than per router."""
+    named), so that subgraphs throttle and audit per client rather than per router, and a
+    fresh `X-Request-ID` (never the client's) shared by every call of this request, so that
+    a read the plan makes twice is audited once (not part of any deduplication key)."""
     headers = {k: v for k in FORWARDED_HEADERS if (v := request.headers.get(k))}
+    headers[REQUEST_ID] = uuid.uuid4().hex
     if request.client is not None and request.client.host:
         headers["x-forwarded-for"] = request.client.host
     return headers

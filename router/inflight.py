@@ -2,7 +2,8 @@
 
 Two requests are identical when they run the same operation (`PreparedOperation.key`: the
 normalized document and operation name) with the same variables **and the same headers
-that reach the subgraphs** (credentials, trace context, the client's address): whatever
+that reach the subgraphs** (credentials, trace context, the client's address; not the
+per-request id, which names each request in logs and audit entries): whatever
 could make a subgraph answer differently is in the key, so two users never share an
 answer. Mutations share only when configured (off by default); subscriptions never come
 here (they are streams, not executions).
@@ -19,6 +20,8 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
+from router.subgraph_client import sharing_key
+
 __all__ = ["InflightRequests", "request_key"]
 
 T = TypeVar("T")
@@ -29,7 +32,7 @@ def request_key(
 ) -> Hashable:
     """What makes two requests the same request."""
     encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
-    return (operation_key, encoded, tuple(sorted(headers.items())))
+    return (operation_key, encoded, sharing_key(headers))
 
 
 class InflightRequests(Generic[T]):

@@ -25,10 +25,12 @@ from router.telemetry import fetch_span
 
 __all__ = [
     "FORWARDED_HEADERS",
+    "REQUEST_ID",
     "OutgoingRequest",
     "RequestSigner",
     "SignableRequest",
     "SubgraphClient",
+    "sharing_key",
 ]
 
 if importlib.util.find_spec("sniffio") is None:
@@ -39,6 +41,14 @@ if importlib.util.find_spec("sniffio") is None:
 
 # Client request headers passed on to every subgraph call.
 FORWARDED_HEADERS = ("authorization", "traceparent", "tracestate")
+REQUEST_ID = "x-request-id"
+"""Set by the router per client request (one id for all its subgraph calls): it names the
+request in logs and audit entries, so it is left out of every deduplication key."""
+
+
+def sharing_key(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The headers that can make a subgraph answer differently (all but the request id)."""
+    return tuple(sorted((k, v) for k, v in headers.items() if k.lower() != REQUEST_ID))
 
 
 class _HasQuery(Protocol):
@@ -128,7 +138,7 @@ class SubgraphClient:
             return _decode(subgraph, await self._send(subgraph, content, headers, idempotent=False))
         if not self.deduplicate:
             return _decode(subgraph, await self._send(subgraph, content, headers))
-        key = (subgraph, content, tuple(sorted(headers.items())))
+        key = (subgraph, content, sharing_key(headers))
         in_flight = self._in_flight.get(key)
         if in_flight is not None:
             return _decode(subgraph, await asyncio.shield(in_flight))

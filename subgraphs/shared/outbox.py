@@ -44,10 +44,10 @@ class OutboxMessage(SQLModel, table=True):
     published_at: datetime | None = None
 
 
-def record(session: AsyncSession, event: DomainEvent, *, source: str) -> OutboxMessage:
-    """Add `event` to the session's transaction; it is published only if the transaction commits."""
+def message_of(event: DomainEvent, *, source: str) -> OutboxMessage:
+    """The outbox row of `event` (not yet added to any session)."""
     envelope = event.envelope(source=source, traceparent=current_traceparent())
-    message = OutboxMessage(
+    return OutboxMessage(
         id=event.event_id,
         event_type=envelope.type,
         version=envelope.version,
@@ -56,5 +56,10 @@ def record(session: AsyncSession, event: DomainEvent, *, source: str) -> OutboxM
         payload=envelope.payload,
         traceparent=envelope.traceparent,
     )
+
+
+def record(session: AsyncSession, event: DomainEvent, *, source: str) -> OutboxMessage:
+    """Add `event` to the session's transaction; it is published only if the transaction commits."""
+    message = message_of(event, source=source)
     session.add(message)
     return message

@@ -186,3 +186,32 @@ def test_subgraphs_learn_the_client_address_not_the_routers() -> None:
         )
     (headers,) = seen
     assert headers["x-forwarded-for"] == "127.0.0.1"
+
+
+def test_every_subgraph_call_of_a_request_carries_one_fresh_request_id() -> None:
+    shop = next(s for s in all_scenarios() if s.name == "shop")
+    seen: list[tuple[str, str]] = []
+
+    def subgraph(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers["x-request-id"]))
+        if "topProducts" in orjson.loads(request.content)["query"]:
+            return httpx.Response(200, json={"data": {"topProducts": []}})
+        return _subgraphs(request)
+
+    app = create_app(
+        RouterConfig(), supergraph=shop.supergraph(), transport=httpx.MockTransport(subgraph)
+    )
+    with running(app) as base:
+        for _ in range(2):  # the client's own id is not believed: audit entries key on it
+            response = httpx.post(
+                f"{base}/graphql",
+                json={"query": "{ me { id } topProducts { upc } }"},
+                headers={"x-request-id": "chosen-by-client"},
+            )
+            assert "errors" not in response.json()
+    first, second = seen[:2], seen[2:]
+    assert len({path for path, _ in first}) == 2  # two subgraphs called
+    assert len({rid for _, rid in first}) == 1  # with one id
+    assert len({rid for _, rid in second}) == 1
+    assert {rid for _, rid in first} != {rid for _, rid in second}
+    assert "chosen-by-client" not in {rid for _, rid in seen}

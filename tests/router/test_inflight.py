@@ -11,6 +11,7 @@ import orjson
 
 from router.app import create_app
 from router.config import RouterConfig
+from router.inflight import request_key
 from router.testing.servers import running
 from tests.router.scenarios import all_scenarios
 
@@ -117,3 +118,10 @@ def test_inbound_dedupe_can_be_turned_off() -> None:
     with router(RouterConfig(deduplicate_requests=False)) as (base, accounts):
         asyncio.run(_post_all(base, ME, ["Bearer ada"] * 3))
     assert accounts.calls == ["Bearer ada"] * 3
+
+
+def test_the_per_request_id_does_not_keep_identical_requests_apart() -> None:
+    base = {"authorization": "Bearer t", "x-forwarded-for": "10.0.0.1"}
+    one = request_key("op", {"a": 1}, {**base, "x-request-id": "1"})
+    assert one == request_key("op", {"a": 1}, {**base, "x-request-id": "2"})
+    assert one != request_key("op", {"a": 1}, {**base, "authorization": "Bearer u"})

@@ -14,6 +14,7 @@ from subgraphs.appointments.domain import can_read
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
 from subgraphs.appointments.schema.context import Info, deps, maybe_actor
 from subgraphs.appointments.service import queries
+from subgraphs.shared.audit.reads import Read, recorder
 from subgraphs.shared.auth import Role
 from subgraphs.shared.connections import ConnectionPageInfo, Edge, edges, page_facts
 
@@ -125,6 +126,14 @@ def _loader(info: Info) -> DataLoader[uuid.UUID, AppointmentRow | None]:
     return loader
 
 
+async def _audit(
+    info: Info, action: str, subject: str, patient: uuid.UUID | None, refused: str | None = None
+) -> None:
+    """Record a read of this appointment's patient data (once per request; not the patient's)."""
+    audit = recorder(info.context.loaders, db=deps(info).db, component="appointments")
+    await audit.load(Read(action, "Appointment", subject, patient, refused=refused))
+
+
 @strawberry.federation.type(
     name="Appointment",
     keys=["id"],
@@ -145,6 +154,8 @@ class AppointmentType:
     doctor_user_id: strawberry.Private[uuid.UUID]
     private_reason: strawberry.Private[str | None]
     private_status_reason: strawberry.Private[str | None]
+    # Looked up through `_entities` (not by a root field or list, which audit their reads).
+    looked_up: strawberry.Private[bool] = False
 
     @classmethod
     def from_model(cls, row: AppointmentRow) -> Self:
@@ -166,6 +177,7 @@ class AppointmentType:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        """The appointment if the caller may read it; else null, audited as NOT_FOUND."""
         try:
             row = await _loader(info).load(uuid.UUID(str(id)))
         except ValueError:
@@ -173,8 +185,12 @@ class AppointmentType:
         if row is None or not can_read(
             maybe_actor(info), patient_id=row.patient_id, doctor_user_id=row.doctor_user_id
         ):
+            patient = None if row is None else row.patient_id
+            await _audit(info, "AppointmentRead", str(id), patient, refused="NOT_FOUND")
             return None
-        return cls.from_model(row)
+        found = cls.from_model(row)
+        found.looked_up = True
+        return found
 
     def _readable(self, info: Info) -> bool:
         return can_read(
@@ -215,18 +231,29 @@ class AppointmentType:
 
         return UserRef(id=strawberry.ID(str(self.patient_id)))
 
+    async def _looked_up_read(self, info: Info) -> None:
+        if self.looked_up:  # root fields and lists recorded their read already
+            await _audit(info, "AppointmentRead", self.id, self.patient_id)
+
     @strawberry.field(description="Why the patient booked: only the patient, doctor and admins.")
-    def reason(self, info: Info) -> str | None:
-        return self.private_reason if self._readable(info) else None
+    async def reason(self, info: Info) -> str | None:
+        if not self._readable(info):
+            return None
+        await self._looked_up_read(info)
+        return self.private_reason
 
     @strawberry.field(description="Why it was rejected or cancelled: participants and admins.")
-    def status_reason(self, info: Info) -> str | None:
-        return self.private_status_reason if self._readable(info) else None
+    async def status_reason(self, info: Info) -> str | None:
+        if not self._readable(info):
+            return None
+        await self._looked_up_read(info)
+        return self.private_status_reason
 
     @strawberry.field(description="Every change, oldest first: participants and admins.")
     async def history(self, info: Info) -> list[AppointmentChangeType]:
         if not self._readable(info):
             return []
+        await _audit(info, "AppointmentHistoryRead", self.id, self.patient_id)
         rows = await queries.history(db=deps(info).db, appointment_id=uuid.UUID(self.id))
         return [AppointmentChangeType.from_model(row) for row in rows]
 

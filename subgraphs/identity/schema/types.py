@@ -13,6 +13,7 @@ from subgraphs.identity import service
 from subgraphs.identity.domain import Channel
 from subgraphs.identity.models import AuditAction, AuditEvent, AuditOutcome, User
 from subgraphs.identity.schema.connection import ListPage
+from subgraphs.shared.audit.reads import Read, recorder
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import Forbidden, Unauthenticated
 from subgraphs.shared.graphql import Context
@@ -37,6 +38,13 @@ def user_loader(info: Info) -> DataLoader[uuid.UUID, User | None]:
         loaders["identity.users"] = DataLoader(load_fn=load)
     loader: DataLoader[uuid.UUID, User | None] = loaders["identity.users"]
     return loader
+
+
+async def _audit(info: Info, patient: User, *, refused: str | None) -> None:
+    """Record a read of a patient's profile (once per request; not the patient's own)."""
+    db = info.context.resources.database
+    audit = recorder(info.context.loaders, db=db, component="identity")
+    await audit.load(Read("PatientProfileRead", "User", str(patient.id), patient.id, refused))
 
 
 @strawberry.federation.type(
@@ -66,57 +74,65 @@ class UserType:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        """The user (their name and role are public): a patient's, resolved for someone else
+        (`Appointment.patient` for a doctor or an admin), is a read of patient data."""
         try:
             user = await user_loader(info).load(uuid.UUID(str(id)))
         except ValueError:
             return None
-        return cls.from_model(user) if user else None
+        if user is None:
+            return None
+        if user.role == Role.PATIENT:
+            await _audit(info, user, refused=None)
+        return cls.from_model(user)
 
-    def _own(self, info: Info) -> User:
+    async def _own(self, info: Info) -> User:
         if self.is_caller:
             return self.row
         principal = info.context.principal
         if principal is None:
             raise Unauthenticated()
         if principal.user_id != self.row.id and not principal.is_admin:
+            if self.row.role == Role.PATIENT:
+                await _audit(info, self.row, refused="FORBIDDEN")
             raise Forbidden()
         return self.row
 
     @strawberry.field(description="Sign-in address (normalised, unique).")
-    def email(self, info: Info) -> str | None:
-        return self._own(info).email
+    async def email(self, info: Info) -> str | None:
+        return (await self._own(info)).email
 
     @strawberry.field
-    def phone(self, info: Info) -> str | None:
-        return self._own(info).phone
+    async def phone(self, info: Info) -> str | None:
+        return (await self._own(info)).phone
 
     @strawberry.field
-    def date_of_birth(self, info: Info) -> date | None:
-        return self._own(info).date_of_birth
+    async def date_of_birth(self, info: Info) -> date | None:
+        return (await self._own(info)).date_of_birth
 
     @strawberry.field
-    def city(self, info: Info) -> str | None:
-        return self._own(info).city
+    async def city(self, info: Info) -> str | None:
+        return (await self._own(info)).city
 
     @strawberry.field(description="BCP 47 tag, e.g. en or pt-BR.")
-    def language(self, info: Info) -> str | None:
-        return self._own(info).language
+    async def language(self, info: Info) -> str | None:
+        return (await self._own(info)).language
 
     @strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
-    def time_zone(self, info: Info) -> str | None:
-        return self._own(info).time_zone
+    async def time_zone(self, info: Info) -> str | None:
+        return (await self._own(info)).time_zone
 
     @strawberry.field(description="How the user accepts to be notified.")
-    def notification_channels(self, info: Info) -> list[Channel] | None:
-        return [Channel(c) for c in self._own(info).notification_channels]
+    async def notification_channels(self, info: Info) -> list[Channel] | None:
+        return [Channel(c) for c in (await self._own(info)).notification_channels]
 
     @strawberry.field(description="False once an admin deactivated the account.")
-    def active(self, info: Info) -> bool | None:
-        return self._own(info).active
+    async def active(self, info: Info) -> bool | None:
+        return (await self._own(info)).active
 
     @strawberry.field
-    def created_at(self, info: Info) -> datetime | None:
-        return self._own(info).created_at
+    async def created_at(self, info: Info) -> datetime | None:
+        return (await self._own(info)).created_at
 
 
 @strawberry.type(description="A page of users.")

@@ -11,6 +11,7 @@ is one entry, named for its domain event).
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 from typing import Any, Final
@@ -23,11 +24,14 @@ from subgraphs.shared import outbox
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.outbox import OutboxMessage
+from subgraphs.shared.upsert import insert_or_skip
 
 from . import caller as callers
 from .entry import AUDIT_RECORDED, AUTHENTICATION, AuditRecorded, Outcome, entry, from_domain_event
 
 _PENDING: Final = "healthbook.audit.pending"
+_READS: Final = uuid.UUID("5f0d6a52-8d1e-4c55-9b0e-3f1a3c2b7e41")
+"""Namespace of the ids of read entries (uuid5 of request, actor, action, subject, patient)."""
 
 
 def _envelope(message: OutboxMessage) -> EventEnvelope:
@@ -104,6 +108,32 @@ async def record_alone(db: Database, entries: Iterable[AuditRecorded]) -> None:
             record(session, audited)
 
 
+def once_per_request(audited: AuditRecorded) -> AuditRecorded:
+    """`audited` with an id derived from its request, actor, action, outcome, subject and
+    patient: the same read made twice in one request (two subgraph calls the router planned,
+    a field read on two paths) is one entry. Without a request id it stays unique."""
+    if audited.request_id is None:
+        return audited
+    parts = (
+        audited.request_id, audited.actor_id, audited.actor_role, audited.action,
+        audited.outcome, audited.subject_type, audited.subject_id, audited.patient_id,
+    )  # fmt: skip
+    derived = uuid.uuid5(_READS, "|".join("" if p is None else str(p) for p in parts))
+    return dataclasses.replace(audited, event_id=derived)
+
+
+async def record_once(db: Database, entries: Iterable[AuditRecorded]) -> None:
+    """Write entries in a transaction of their own, each at most once per request: an entry
+    whose id is already in the outbox (recorded by an earlier call) is skipped."""
+    batch = {e.event_id: e for e in map(once_per_request, entries)}
+    if not batch:
+        return
+    async with db.transaction() as session:
+        for audited in batch.values():
+            message = outbox.message_of(audited, source=audited.component)
+            await insert_or_skip(session, OutboxMessage, message.model_dump(), ["id"])
+
+
 async def read(
     db: Database,
     *,
@@ -112,24 +142,29 @@ async def read(
     subject_type: str,
     subject_id: object = None,
     patients: Iterable[uuid.UUID | None] = (None,),
+    outcome: Outcome = Outcome.ALLOWED,
+    reason: str | None = None,
 ) -> None:
-    """Record that the caller read patient data: one entry per patient concerned.
+    """Record that the caller read patient data (or was refused): one entry per patient
+    concerned, once per request (see :func:`once_per_request`).
 
     Called before the data is returned, so that no read goes unrecorded; a patient reading
     their own data is not recorded (the trail is about who else looked).
     """
     who = callers.current()
     concerned = [p for p in dict.fromkeys(patients) if p is None or p != who.user_id]
-    await record_alone(
+    await record_once(
         db,
         (
             entry(
                 who,
                 component=component,
                 action=action,
+                outcome=outcome,
                 subject_type=subject_type,
                 subject_id=subject_id,
                 patient_id=patient,
+                reason=reason,
             )
             for patient in concerned
         ),
