@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from router.audit_export import audit_export_route
 from router.config import RouterConfig
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
@@ -215,6 +216,7 @@ def create_app(
             WebSocketRoute("/graphql", subscriptions),
             graphiql_route(),
             fhir_routes(lambda: state.gateway, edge, subgraph_headers),
+            audit_export_route(lambda: state.gateway, edge, subgraph_headers),
             Route("/health/live", live),
             Route("/health/ready", ready),
             Route("/metrics", exposition),
