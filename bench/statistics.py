@@ -26,14 +26,16 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 
 from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow
-from subgraphs.appointments.statistics import figures
-from subgraphs.doctors.models import Doctor, DoctorStatusChange, DoctorTag
+from subgraphs.appointments.statistics import figures, most_booked
+from subgraphs.doctors.models import AvailabilityRuleRow, Doctor, DoctorStatusChange, DoctorTag
+from subgraphs.doctors.service.offered import offered_seconds
 from subgraphs.doctors.service.statistics import doctor_figures
 from subgraphs.identity.models import Session, User
 from subgraphs.identity.service.statistics import user_figures
@@ -46,6 +48,13 @@ from subgraphs.shared.statistics import Bucket, Window
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
 STATUSES = ("CONFIRMED",) * 5 + ("COMPLETED",) * 8 + ("CANCELLED", "NO_SHOW", "PENDING", "REJECTED")
 CHUNK = 5_000
+TOP = 10
+
+
+def doctor_ids(count: int) -> list[uuid.UUID]:
+    """The generated doctors' ids, the same in the appointments and the doctors store."""
+    rng = random.Random(16)
+    return [uuid.UUID(int=rng.getrandbits(128)) for _ in range(count)]
 
 
 def _chunks(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -54,12 +63,14 @@ def _chunks(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 async def seed_appointments(db: Database, *, count: int, doctors: int) -> None:
     rng = random.Random(16)
-    doctor_ids = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(doctors)]
+    ids = doctor_ids(doctors)
+    for _ in ids:  # the same draws as doctor_ids, so the rest of the data is unchanged
+        rng.getrandbits(128)
     per_doctor = -(-count // doctors)
-    slots = {d: rng.sample(range(365 * 48), per_doctor) for d in doctor_ids}  # no overlaps
+    slots = {d: rng.sample(range(365 * 48), per_doctor) for d in ids}  # no overlaps
     rows, changes = [], []
     for i in range(count):
-        doctor = doctor_ids[i % doctors]
+        doctor = ids[i % doctors]
         start = YEAR_START + timedelta(minutes=30 * slots[doctor][i // doctors])
         status = rng.choice(STATUSES)
         row_id = uuid.uuid4()
@@ -122,18 +133,25 @@ async def seed_users(db: Database, *, count: int) -> None:
 async def seed_doctors(db: Database, *, count: int) -> None:
     rng = random.Random(10)
     doctors, changes, tags = [], [], []
+    rules: list[dict[str, Any]] = []
     cities = ("Berlin", "Munich", "Hamburg", "Paris", "Lyon", "Madrid", "Rome", "Lisbon")
     kinds = ("cardiology", "dermatology", "pediatrics", "neurology", "general-practice")
-    for i in range(count):
+    for i, doctor_id in enumerate(doctor_ids(count)):
         created = YEAR_START + timedelta(minutes=rng.randrange(365 * 24 * 60))
         status = rng.choice(("APPROVED",) * 8 + ("PENDING", "REJECTED"))
-        doctor_id = uuid.uuid4()
+        rules.extend(
+            {
+                "id": uuid.uuid4(), "doctor_id": doctor_id, "weekday": weekday,
+                "start_time": dtime(9), "end_time": dtime(17), "slot_minutes": 30,
+            }
+            for weekday in range(5)
+        )  # fmt: skip
         doctors.append(
             {
                 "id": doctor_id, "user_id": uuid.uuid4(), "name": f"Dr {i}",
                 "name_key": f"dr {i}", "city": rng.choice(cities), "status": status,
                 "specializations": [], "languages": [], "accepted_insurance": [],
-                "created_at": created, "updated_at": created,
+                "created_at": created, "updated_at": created, "time_zone": "Europe/Berlin",
             }
         )  # fmt: skip
         tags.append({"doctor_id": doctor_id, "kind": "specialization", "value": rng.choice(kinds)})
@@ -152,6 +170,8 @@ async def seed_doctors(db: Database, *, count: int) -> None:
             await connection.execute(insert(DoctorTag), chunk)
         for chunk in _chunks(changes):
             await connection.execute(insert(DoctorStatusChange), chunk)
+        for chunk in _chunks(rules):
+            await connection.execute(insert(AvailabilityRuleRow), chunk)
 
 
 async def seed_notifications(db: Database, *, count: int) -> None:
@@ -227,8 +247,11 @@ async def main(args: argparse.Namespace) -> None:
             for db in (appointments, identity, doctors, notifications):
                 await analyze(db)
             print(f"seeded in {time.perf_counter() - started:.1f} s ({appointments.dialect})")
-            print("| window | appointments, ms | users, ms | doctors, ms | notifications, ms |")
-            print("|---|---:|---:|---:|---:|")
+            print(
+                "| window | appointments, ms | users, ms | doctors, ms | notifications, ms "
+                "| utilization, ms |"
+            )
+            print("|---|---:|---:|---:|---:|---:|")
             for name, (first, last, bucket) in WINDOWS.items():
                 window = Window.checked(first=first, last=last, bucket=bucket, zone="Europe/Berlin")
 
@@ -247,9 +270,16 @@ async def main(args: argparse.Namespace) -> None:
                 async def of_notifications(w: Window = window) -> object:
                     return await notification_figures(db=notifications, window=w)
 
+                async def of_utilization(w: Window = window) -> object:
+                    # The router's two hops, one after the other: booked, then offered hours.
+                    top = await most_booked(db=appointments, window=w, top=TOP)
+                    ids = [t.doctor_id for t in top]
+                    return await offered_seconds(db=doctors, window=w, doctor_ids=ids)
+
                 d = await _median_ms(of_doctors, args.runs)
                 n = await _median_ms(of_notifications, args.runs)
-                print(f"| {name} | {a:.0f} | {u:.0f} | {d:.0f} | {n:.0f} |")
+                t = await _median_ms(of_utilization, args.runs)
+                print(f"| {name} | {a:.0f} | {u:.0f} | {d:.0f} | {n:.0f} | {t:.0f} |")
         finally:
             await appointments.dispose()
             await identity.dispose()
