@@ -35,7 +35,11 @@ async def post(
     api: Api, query: str, variables: dict[str, Any], who: Actor, request_id: str
 ) -> dict[str, Any]:
     """A call as the router makes it: the caller's token and the client request's id."""
-    headers = {**bearer(api.mint(who.user_id, who.role)), "x-request-id": request_id}
+    headers = {
+        **bearer(api.mint(who.user_id, who.role)),
+        "x-request-id": request_id,
+        "x-forwarded-for": "203.0.113.7",  # the client's address, as the router names it
+    }
     response = await api.client.post(
         "/graphql", json={"query": query, "variables": variables}, headers=headers
     )
@@ -69,6 +73,13 @@ async def test_a_doctors_entity_lookup_of_the_reason_is_one_entry_even_across_tw
     assert await reads_since(db, before) == [
         ("AppointmentRead", "ALLOWED", "DOCTOR", appointment_id, str(who.user_id), None, "req-1")
     ]
+    [entry] = (await recorded(db))[before:]
+    assert (entry["actor_id"], entry["subject_type"], entry["client_address"]) == (
+        str(doctor.user_id),
+        "Appointment",
+        "203.0.113.7",
+    )
+    assert "trace_id" in entry  # the when is the outbox row's occurred_at
     # Another request is another read.
     await post(api, LOOKUP, refs(appointment_id), doctor, "req-2")
     assert [r[-1] for r in await reads_since(db, before)] == ["req-1", "req-2"]
