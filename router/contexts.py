@@ -1,7 +1,9 @@
 """`@fromContext` values at execution: each object's value from its ancestor, grouped.
 
 An entity fetch with `contexts` (router.plan.ContextValue) is sent once per distinct set of
-values, each request with the objects sharing those values.
+values, each request with the objects sharing those values. An object's value comes from the
+first source (deepest first) whose ancestor is there and, when the source names a type, has
+that `__typename`; none matching gives null.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from router.plan import Fetch
+from router.plan import ContextValue, Fetch
 from router.selection import INTERNAL_PREFIX
 
 __all__ = ["context_groups"]
@@ -20,17 +22,24 @@ Json = dict[str, Any]
 
 def context_groups(data: Json, fetch: Fetch) -> list[tuple[Json, list[Json]]]:
     """(variables, objects) per distinct set of context values, in first-seen order."""
-    depths = {c.depth for c in fetch.contexts}
+    depths = {s.depth for c in fetch.contexts for s in c.sources}
     groups: dict[bytes, tuple[Json, list[Json]]] = {}
     for obj, ancestors in _with_ancestors(data, fetch.path, depths):
-        values: Json = {}
-        for context in fetch.contexts:
-            ancestor = ancestors.get(context.depth, {})
-            value = ancestor.get(INTERNAL_PREFIX + context.field, ancestor.get(context.field))
-            values[context.variable] = value
+        values = {c.variable: _value(c, ancestors) for c in fetch.contexts}
         group = groups.setdefault(orjson.dumps(values), (values, []))
         group[1].append(obj)
     return list(groups.values())
+
+
+def _value(context: ContextValue, ancestors: dict[int, Json]) -> Any:
+    for source in context.sources:
+        ancestor = ancestors.get(source.depth)
+        if ancestor is None:
+            continue
+        if source.typename is not None and ancestor.get("__typename") != source.typename:
+            continue
+        return ancestor.get(INTERNAL_PREFIX + source.field, ancestor.get(source.field))
+    return None
 
 
 def _with_ancestors(

@@ -42,6 +42,8 @@ class FetchGroup:
     variables: set[str] = field(default_factory=set)
     contexts: list[ContextValue] = field(default_factory=list)
     context_types: dict[str, str] = field(default_factory=dict)  # variable -> GraphQL type
+    # (field name, argument name) -> variable: one variable per context argument of a field
+    context_variables: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def to_fetches(

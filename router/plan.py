@@ -15,17 +15,28 @@ from typing import Any
 
 from router.selection import Selection, print_selections
 
-__all__ = ["ContextValue", "Fetch", "QueryPlan", "Representation"]
+__all__ = ["ContextSource", "ContextValue", "Fetch", "QueryPlan", "Representation"]
+
+
+@dataclass(frozen=True)
+class ContextSource:
+    """Where an object's `@fromContext` value is: the response key `field` of its ancestor
+    `depth` steps down the fetch's path, when that ancestor's `__typename` is `typename`
+    (None: the position has one possible type, nothing to check)."""
+
+    depth: int
+    field: str
+    typename: str | None = None
 
 
 @dataclass(frozen=True)
 class ContextValue:
-    """A `@fromContext` value: `field` of the ancestor `depth` steps down the fetch's path,
-    sent as the variable `variable` (one request per distinct value)."""
+    """A `@fromContext` value sent as the variable `variable` (one request per distinct
+    value): read from the first of `sources`, deepest first, that matches the object's
+    ancestors (a context set on several types reads each type's own selection)."""
 
     variable: str
-    depth: int
-    field: str
+    sources: tuple[ContextSource, ...]
 
 
 @dataclass(frozen=True)
@@ -95,8 +106,8 @@ class QueryPlan:
                 alias = "" if rep.as_typename == rep.typename else f" as {rep.as_typename}"
                 lines.append(f"      represent {rep.typename}{alias} by {rep_text}")
             for context in fetch.contexts:
-                at = "/".join(fetch.path[: context.depth]) or "the root"
-                lines.append(f"      ${context.variable} = {context.field} of {at}")
+                sources = " | ".join(_source(fetch.path, s) for s in context.sources)
+                lines.append(f"      ${context.variable} = {sources or 'null'}")
             lines.append(f"      {fetch.operation}")
         return "\n".join(lines)
 
@@ -114,3 +125,9 @@ class QueryPlan:
                 for f in self.fetches
             ],
         }
+
+
+def _source(path: tuple[str, ...], source: ContextSource) -> str:
+    at = "/".join(path[: source.depth]) or "the root"
+    on = f" on {source.typename}" if source.typename else ""
+    return f"{source.field} of {at}{on}"

@@ -23,7 +23,7 @@ from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 
 from router.fetch_groups import RepresentationBuilder
 from router.ownership import FieldSetTree, field_set_tree, parse_field_set
-from router.planning.contexts import context_value, pass_contexts
+from router.planning.contexts import context_source, pass_contexts
 from router.planning.field_sets import field_set_selections
 from router.planning.walk import Holder, Place, Step
 from router.query_graph import Jump, Route
@@ -162,7 +162,7 @@ class Jumps:
             self.walk.touched.append(set())
             self.walk.plan_fields(place, required, internal=True)
             depends_on |= self.walk.touched.pop()
-        contexts = [context_value(self.walk, place, c) for c in chosen.context_arguments]
+        contexts = [context_source(self.walk, place, c) for c in chosen.context_arguments]
         for _, landed in contexts:
             depends_on |= landed
         holder = self.take(place, route, depends_on)

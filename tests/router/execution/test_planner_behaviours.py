@@ -103,3 +103,28 @@ def test_one_entity_request_per_distinct_context_value() -> None:
     assert greetings == ["Hallo a", "Hello b", "Hallo c"]
     contexts = sorted(b["variables"]["__hb_ctx_0"] for s, b in calls if s == "greetings")
     assert contexts == ["de", "en"]
+
+
+def test_each_ancestor_type_gives_its_own_context_field() -> None:
+    places = [
+        {"__typename": "Shop", "currency": "EUR", "items": [{"__typename": "Item", "id": "a"}]},
+        {"__typename": "Market", "money": "NOK", "items": [{"__typename": "Item", "id": "b"}]},
+        {"__typename": "Shop", "currency": "NOK", "items": [{"__typename": "Item", "id": "c"}]},
+    ]
+
+    def answer(subgraph: str, body: dict[str, Any]) -> dict[str, Any]:
+        if subgraph == "shops":
+            return {"data": {"places": places}}
+        currency = body["variables"]["__hb_ctx_0"]
+        reps = body["variables"]["representations"]
+        return {"data": {"_entities": [{"price": f"{r['id']} in {currency}"} for r in reps]}}
+
+    body, calls = run("context_types", "{ places { items { price } } }", answer)
+    prices = [p["items"][0]["price"] for p in body["data"]["places"]]
+    assert prices == ["a in EUR", "b in NOK", "c in NOK"]
+    asked = [
+        (b["variables"]["__hb_ctx_0"], [r["id"] for r in b["variables"]["representations"]])
+        for s, b in calls
+        if s == "prices"
+    ]
+    assert sorted(asked) == [("EUR", ["a"]), ("NOK", ["b", "c"])]

@@ -169,3 +169,47 @@ def test_from_context_arguments_are_selected_on_the_ancestor_and_sent_as_variabl
               query($representations: [_Any!]!, $__hb_ctx_0: String) { _entities(representations: $representations) { ... on Order { greeting(locale: $__hb_ctx_0) } } }
         """  # noqa: E501
     )
+
+
+def test_a_context_set_on_several_types_reads_each_types_own_selection() -> None:
+    # `$place ... on Shop { currency } ... on Market { money }`, under the interface Place.
+    assert described("context_types", "{ places { items { price } } }") == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 shops first, merged at the root:
+              query { places { __typename ... on Shop { items { __typename id } currency } ... on Market { items { __typename id } money } } }
+          #1 prices after #0, merged at places/@/items/@:
+              represent Item by { id }
+              $__hb_ctx_0 = currency of places/@ on Shop | money of places/@ on Market
+              query($representations: [_Any!]!, $__hb_ctx_0: String) { _entities(representations: $representations) { ... on Item { price(currency: $__hb_ctx_0) } } }
+        """  # noqa: E501
+    )
+
+
+def test_a_type_conditioned_context_under_a_concrete_type_needs_no_typename_check() -> None:
+    assert described("context_types", "{ shops { items { price } } }") == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 shops first, merged at the root:
+              query { shops { items { __typename id } currency } }
+          #1 prices after #0, merged at shops/@/items/@:
+              represent Item by { id }
+              $__hb_ctx_0 = currency of shops/@
+              query($representations: [_Any!]!, $__hb_ctx_0: String) { _entities(representations: $representations) { ... on Item { price(currency: $__hb_ctx_0) } } }
+        """  # noqa: E501
+    )
+
+
+def test_a_context_field_whose_name_the_client_uses_otherwise_is_aliased() -> None:
+    query = "{ places { ... on Shop { currency: id } items { price } } }"
+    assert described("context_types", query) == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 shops first, merged at the root:
+              query { places { __typename ... on Shop { currency: id items { __typename id } __hb_currency: currency } ... on Market { items { __typename id } money } } }
+          #1 prices after #0, merged at places/@/items/@:
+              represent Item by { id }
+              $__hb_ctx_0 = currency of places/@ on Shop | money of places/@ on Market
+              query($representations: [_Any!]!, $__hb_ctx_0: String) { _entities(representations: $representations) { ... on Item { price(currency: $__hb_ctx_0) } } }
+        """  # noqa: E501
+    )

@@ -286,6 +286,125 @@ type Ward @key(fields: "id") {
     ],
 )
 
+t = World()
+t_pen = t("Item", id="i1", name="Pen", cents=150)
+t_ink = t("Item", id="i2", name="Ink", cents=900)
+t("Shop", id="s1", currency="EUR", region="north", items=[t_pen, t_ink])
+t("Market", id="m1", money="NOK", region="south", items=[t_ink])
+t_places = [*t.rows["Shop"], *t.rows["Market"]]
+_PLACES = """
+type Query { places: [Place!]! shops: [Shop!]! }
+interface Place { id: ID! items: [Item!]! }
+type Shop implements Place @key(fields: "id") { id: ID! currency: String! @shareable region: String! @shareable items: [Item!]! @shareable }
+type Market implements Place @key(fields: "id") { id: ID! money: String! @shareable region: String! @shareable items: [Item!]! @shareable }
+type Item @key(fields: "id") { id: ID! name: String! }
+"""
+_PRICED = {
+    "Item.price": lambda o, currency=None: f"{o['cents']} {currency}",
+    "Item.tax": lambda o, region=None: {"north": "25%", "south": "15%"}.get(str(region), "none"),
+}
+
+CONTEXT_TYPES = declare(
+    "dir_context_type_conditions",
+    about="@context on two types, @fromContext with a type condition per type",
+    generated_xfail="hive: Hive Gateway 2.15.1 does not send the @fromContext argument",
+    behaviours=[],
+    directives=["@key", "@context", "@fromContext", "@shareable"],
+    world=t,
+    subgraphs={
+        "places": Sub(_PLACES, resolve={"Query.places": t_places, "Query.shops": t.rows["Shop"]}),
+        "prices": Sub(
+            """
+type Shop @key(fields: "id") @context(name: "place") { id: ID! currency: String! @shareable items: [Item!]! @shareable }
+type Market @key(fields: "id") @context(name: "place") { id: ID! money: String! @shareable items: [Item!]! @shareable }
+type Item @key(fields: "id") {
+  id: ID!
+  price(currency: String @fromContext(field: "$place ... on Shop { currency } ... on Market { money }")): String!
+}
+""",
+            resolve=_PRICED,
+        ),
+    },
+    cases=[
+        # Hand-computed: each item priced in the currency of the place listing it.
+        Case(
+            "{ places { id items { name price } } }",
+            expect={
+                "places": [
+                    {
+                        "id": "s1",
+                        "items": [
+                            {"name": "Pen", "price": "150 EUR"},
+                            {"name": "Ink", "price": "900 EUR"},
+                        ],
+                    },
+                    {"id": "m1", "items": [{"name": "Ink", "price": "900 NOK"}]},
+                ]
+            },
+            hive_wrong="Hive Gateway 2.15.1 does not send the context argument",
+        ),
+        # The client's own `currency` is another field: the context field is aliased.
+        Case(
+            "{ places { ... on Shop { currency: id } ... on Market { money } items { price } } }",
+            expect={
+                "places": [
+                    {"currency": "s1", "items": [{"price": "150 EUR"}, {"price": "900 EUR"}]},
+                    {"money": "NOK", "items": [{"price": "900 NOK"}]},
+                ]
+            },
+            hive_wrong="Hive Gateway 2.15.1 does not send the context argument",
+        ),
+        Case(
+            "{ shops { items { price } } }",
+            expect={"shops": [{"items": [{"price": "150 EUR"}, {"price": "900 EUR"}]}]},
+            hive_wrong="Hive Gateway 2.15.1 does not send the context argument",
+        ),
+        # No context field asked: both gateways agree.
+        Case("{ places { id items { name } } }"),
+    ],
+)
+
+CONTEXT_INTERFACE = declare(
+    "dir_context_interface",
+    about="@context on an interface: the nearest ancestor implementing it, whatever its type",
+    generated_xfail="hive: Hive Gateway 2.15.1 does not send the @fromContext argument",
+    behaviours=[],
+    directives=["@key", "@context", "@fromContext", "@shareable"],
+    world=t,
+    subgraphs={
+        "places": Sub(_PLACES, resolve={"Query.places": t_places, "Query.shops": t.rows["Shop"]}),
+        "taxes": Sub(
+            """
+interface Place @context(name: "where") { id: ID! region: String! items: [Item!]! }
+type Shop implements Place @key(fields: "id") { id: ID! region: String! @shareable items: [Item!]! @shareable }
+type Market implements Place @key(fields: "id") { id: ID! region: String! @shareable items: [Item!]! @shareable }
+type Item @key(fields: "id") {
+  id: ID!
+  tax(region: String @fromContext(field: "$where { region }")): String!
+}
+""",
+            resolve=_PRICED,
+        ),
+    },
+    cases=[
+        Case(
+            "{ places { items { name tax } } }",
+            expect={
+                "places": [
+                    {"items": [{"name": "Pen", "tax": "25%"}, {"name": "Ink", "tax": "25%"}]},
+                    {"items": [{"name": "Ink", "tax": "15%"}]},
+                ]
+            },
+            hive_wrong="Hive Gateway 2.15.1 does not send the context argument",
+        ),
+        Case(
+            "{ shops { region items { tax } } }",
+            expect={"shops": [{"region": "north", "items": [{"tax": "25%"}, {"tax": "25%"}]}]},
+            hive_wrong="Hive Gateway 2.15.1 does not send the context argument",
+        ),
+    ],
+)
+
 s = World()
 s1 = s("Slot", id="s1", at="09:00", doctor={"__typename": "Medic", "id": "m1"})
 s("Medic", id="m1", name="Dr B")
@@ -323,5 +442,7 @@ SCENARIOS = [
     TAGS,
     PROVIDES_DEEP,
     CONTEXT,
+    CONTEXT_TYPES,
+    CONTEXT_INTERFACE,
     COST,
 ]
