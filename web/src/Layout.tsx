@@ -1,11 +1,13 @@
-import type { ReactNode } from "react";
-import { NavLink, useNavigate } from "react-router";
+import { useRef, type ReactNode } from "react";
+import { NavLink, useLocation, useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { signOut, useSession } from "./auth/session";
 import { UnreadCountDocument } from "./gql/graphql";
 import { LANGUAGES, setLanguage } from "./i18n";
 import { useLiveNotifications } from "./live";
+import { PageErrorBoundary } from "./components/PageErrorBoundary";
+import { useRouteFocus } from "./components/routeFocus";
 
 function UnreadBadge() {
   const { t } = useTranslation();
@@ -24,6 +26,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  useRouteFocus(main, pathname);
   const links: [string, string][] = [];
   if (!user || user.role === "PATIENT") links.push(["/", t("nav.search")]);
   if (user?.role === "PATIENT") links.push(["/appointments", t("nav.appointments")]);
@@ -77,7 +82,10 @@ export function Layout({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
-      <main id="content" tabIndex={-1}>{children}</main>
+      <main id="content" tabIndex={-1} ref={main}>
+        {/* A new boundary per page: leaving a failed page leaves its error behind. */}
+        <PageErrorBoundary key={pathname}>{children}</PageErrorBoundary>
+      </main>
     </>
   );
 }

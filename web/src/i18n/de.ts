@@ -89,6 +89,11 @@ const de: Messages = {
     graphiql: "GraphiQL öffnen (API-Explorer für Admins)", previous: "Zurück", next: "Weiter", page: "Seite {{page}}", yes: "ja", no: "nein",
   },
   common: { loading: "Wird geladen…", retry: "Erneut versuchen", required: "Pflichtfeld", close: "Schließen", cancel: "Abbrechen" },
+  pageError: {
+    chunkFailed: "Diese Seite konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und laden Sie die Seite neu.",
+    renderFailed: "Beim Anzeigen dieser Seite ist etwas schiefgegangen. Versuchen Sie es erneut oder laden Sie die Seite neu.",
+    reload: "Seite neu laden", home: "Zur Startseite",
+  },
   errors: {
     SLOT_TAKEN: "Diese Zeit wurde gerade vergeben. Bitte wählen Sie einen anderen Termin.",
     TOO_LATE: "Für eine Änderung online ist es zu spät. Bitte rufen Sie die Praxis an.",

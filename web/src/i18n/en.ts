@@ -87,6 +87,11 @@ const en = {
     graphiql: "Open GraphiQL (admin API explorer)", previous: "Previous", next: "Next", page: "Page {{page}}", yes: "yes", no: "no",
   },
   common: { loading: "Loading…", retry: "Try again", required: "Required", close: "Close", cancel: "Cancel" },
+  pageError: {
+    chunkFailed: "This page could not be loaded. Check your connection, then reload the page.",
+    renderFailed: "Something went wrong showing this page. Try again, or reload the page.",
+    reload: "Reload the page", home: "Go to the start page",
+  },
   errors: {
     SLOT_TAKEN: "Someone else just booked this time. Please choose another slot.",
     TOO_LATE: "It is too late to change this appointment online. Please call the clinic.",
