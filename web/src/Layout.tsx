@@ -83,8 +83,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="content" tabIndex={-1} ref={main}>
-        {/* A new boundary per page: leaving a failed page leaves its error behind. */}
-        <PageErrorBoundary key={pathname}>{children}</PageErrorBoundary>
+        <PageErrorBoundary resetKey={pathname}>{children}</PageErrorBoundary>
       </main>
     </>
   );

@@ -47,6 +47,18 @@ describe("a page that fails", () => {
     expect(reload).toHaveBeenCalledOnce();
   });
 
+  it("leaves the error behind when the route changes", () => {
+    broken = true;
+    const { rerender } = render(<PageErrorBoundary resetKey="/doctors/1"><Fragile /></PageErrorBoundary>);
+    expect(screen.getByRole("alert")).toBeInTheDocument();
+    broken = false;
+    rerender(<PageErrorBoundary resetKey="/doctors/1"><Fragile /></PageErrorBoundary>);
+    expect(screen.getByRole("alert")).toBeInTheDocument(); // same page: still the message
+    rerender(<PageErrorBoundary resetKey="/appointments"><Fragile /></PageErrorBoundary>);
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByRole("heading", { name: "Recovered page" })).toBeInTheDocument();
+  });
+
   it("speaks German", async () => {
     await i18n.changeLanguage("de");
     broken = true;

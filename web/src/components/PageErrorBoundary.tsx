@@ -42,19 +42,28 @@ function PageError({ error, onRetry, onReload }: { error: unknown; onRetry: () =
 
 interface Props {
   children: ReactNode;
+  /** A new value (the route's path) leaves the error behind: another page is shown. */
+  resetKey?: string;
   /** Reload the whole page (tests pass their own). */
   onReload?: () => void;
 }
 
 interface State {
   error: unknown; // React reports it to the console itself
+  resetKey?: string;
 }
 
+// Reset by `resetKey` rather than remounted by a React key: the pages' Suspense boundary stays
+// mounted, so a route change keeps the old page on screen until the next one is ready.
 export class PageErrorBoundary extends Component<Props, State> {
-  state: State = { error: null };
+  state: State = { error: null, resetKey: this.props.resetKey };
 
-  static getDerivedStateFromError(error: unknown): State {
+  static getDerivedStateFromError(error: unknown): Partial<State> {
     return { error: error ?? new Error("unknown") };
+  }
+
+  static getDerivedStateFromProps(props: Props, state: State): Partial<State> | null {
+    return props.resetKey === state.resetKey ? null : { error: null, resetKey: props.resetKey };
   }
 
   render() {
