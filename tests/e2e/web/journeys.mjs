@@ -2,7 +2,10 @@
 //   node journeys.mjs <journey> <playwright node_modules> <web node_modules> <base url> <artifacts dir> [json]
 // stdout: one JSON report {pages: [{name, serious, overflow375}], offsite, consoleErrors, notes, error?}
 import { Run } from "./harness.mjs";
-import * as journeys from "./steps.mjs";
+import * as steps from "./steps.mjs";
+import * as keyboard from "./keyboard.mjs";
+
+const journeys = { ...steps, ...keyboard };
 
 const [name, playwrightModules, webModules, base, artifacts, extra] = process.argv.slice(2);
 const run = new Run({ playwrightModules, webModules, base, artifacts });

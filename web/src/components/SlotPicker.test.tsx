@@ -58,7 +58,10 @@ describe("SlotPicker", () => {
     screen.getByRole("button", { name: "Previous day" }).focus();
     await user.keyboard(" ");
     expect(onDayChange).toHaveBeenCalledWith("2026-03-28");
-    await user.click(screen.getAllByRole("radio")[0]);
+    // Tab from the day's controls enters the slots (none chosen yet: the first one).
+    screen.getByRole("button", { name: "Next day" }).focus();
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getAllByRole("radio")[0]);
     onSelect.mockClear();
     await user.keyboard("{ArrowDown}");
     expect(onSelect).toHaveBeenCalledWith("2026-03-29T07:00:00Z");

@@ -52,7 +52,8 @@ export function SlotPicker({ day, onDayChange, slots, doctorZone, viewerZone, se
       {loading ? <p role="status">{t("common.loading")}</p> : null}
       {!loading && shown.length === 0 ? <p>{t("doctor.noSlots")}</p> : null}
       {shown.length > 0 ? (
-        <RadioGroup value={selected ?? ""} onChange={onSelect} className="slot-group">
+        // null, not "": a value no radio has would take every slot out of the Tab order.
+        <RadioGroup value={selected} onChange={onSelect} className="slot-group">
           <Label className="skip">{t("doctor.chooseSlot")}</Label>
           <div className="slots">
             {shown.map((slot) => {

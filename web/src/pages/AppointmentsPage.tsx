@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { DateTime } from "luxon";
@@ -67,7 +67,7 @@ function Reschedule({ appointment, onDone }: { appointment: AppointmentFieldsFra
   );
 }
 
-function Cancel({ appointment, onDone }: { appointment: AppointmentFieldsFragment; onDone: () => void }) {
+function Cancel({ appointment, onDone, onCancelled }: { appointment: AppointmentFieldsFragment; onDone: () => void; onCancelled: () => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState("");
   const [state, cancel] = useMutation(CancelAppointmentDocument);
@@ -79,7 +79,7 @@ function Cancel({ appointment, onDone }: { appointment: AppointmentFieldsFragmen
         <Button variant="danger" isDisabled={state.fetching}
           onPress={async () => {
             const result = await cancel({ input: { id: appointment.id, reason: reason || null } });
-            if (!result.error) onDone();
+            if (!result.error) onCancelled();
           }}>
           {t("appointments.confirmCancel")}
         </Button>
@@ -93,6 +93,15 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
   const { t, i18n } = useTranslation();
   const [dialog, setDialog] = useState<"cancel" | "reschedule" | null>(null);
   const [showHistory, setShowHistory] = useState(false);
+  // Cancelled, the appointment has no Cancel button to give focus back to: its heading takes it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const focusHeading = useRef(false);
+  useEffect(() => {
+    if (!focusHeading.current || dialog) return;
+    focusHeading.current = false;
+    // After the dialog's own focus restore (which finds its trigger gone).
+    window.setTimeout(() => heading.current?.focus());
+  }, [dialog]);
   const zone = browserZone();
   const open = appointment.status === "PENDING" || appointment.status === "CONFIRMED";
   // The cut-off and the reschedules left, shown before any click.
@@ -104,7 +113,7 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
     <li className="card" data-testid="appointment" data-status={appointment.status}>
       <div className="appointment">
         <div>
-          <h3 style={{ margin: 0 }}>{when}</h3>
+          <h3 style={{ margin: 0 }} ref={heading} tabIndex={-1}>{when}</h3>
           <p style={{ margin: ".2rem 0" }}>{t("appointments.with", { name: appointment.doctor.name })} · {appointment.doctor.clinicAddress}</p>
           {appointment.reason ? <p className="muted" style={{ margin: 0 }}>{appointment.reason}</p> : null}
           {appointment.statusReason ? <p className="muted" style={{ margin: 0 }}>{appointment.statusReason}</p> : null}
@@ -132,7 +141,7 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
       </ModalDialog>
       <ModalDialog title={t("appointments.cancel")} isOpen={dialog === "cancel"} onClose={() => setDialog(null)}>
         <p>{when} — {appointment.doctor.name}</p>
-        <Cancel appointment={appointment} onDone={() => setDialog(null)} />
+        <Cancel appointment={appointment} onDone={() => setDialog(null)} onCancelled={() => { focusHeading.current = true; setDialog(null); }} />
       </ModalDialog>
     </li>
   );

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { useTranslation } from "react-i18next";
@@ -36,6 +36,12 @@ export default function DoctorPage() {
   const [attemptKey, setAttemptKey] = useState(newKey);
   const [booking, book] = useMutation(BookAppointmentDocument);
   const [booked, setBooked] = useState<string | null>(null);
+  // The Book button is disabled once booked: focus goes to the confirmation (and its link),
+  // not back to the top of the document.
+  const bookedNote = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (booked) bookedNote.current?.focus();
+  }, [booked]);
 
   if (error && !data) return <ProblemMessage error={error} />;
   if (fetching && !data) return <p role="status">{t("common.loading")}</p>;
@@ -92,9 +98,11 @@ export default function DoctorPage() {
         />
         <ProblemMessage error={slots.error} />
         {booked ? (
-          <Alert tone="success">
-            {t("doctor.booked")} <Link to="/appointments">{t("nav.appointments")}</Link>
-          </Alert>
+          <div ref={bookedNote} tabIndex={-1}>
+            <Alert tone="success">
+              {t("doctor.booked")} <Link to="/appointments">{t("nav.appointments")}</Link>
+            </Alert>
+          </div>
         ) : null}
         <ProblemMessage error={booking.error} />
         {user?.role === "PATIENT" ? (
