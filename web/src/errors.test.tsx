@@ -27,6 +27,13 @@ describe("API errors in words", () => {
     expect(say(limited)).toBe("Too many attempts. Please wait 30 seconds and try again.");
     // A subgraph's own throttle (sign-in attempts) names the wait in extensions.retryAfterSeconds.
     expect(say(apiError("RATE_LIMITED", { retryAfterSeconds: 4 }))).toBe("Too many attempts. Please wait 4 seconds and try again.");
+    // The router's own limit: HTTP 429, a GraphQL error body, the wait in Retry-After.
+    const refused = new Response(null, { status: 429, headers: { "retry-after": "7" } });
+    const routerLimit = new CombinedError({
+      graphQLErrors: [new GraphQLError("Too many requests; slow down and retry later.", { extensions: { code: "RATE_LIMITED" } })],
+      response: refused,
+    });
+    expect(say(routerLimit)).toBe("Too many attempts. Please wait 7 seconds and try again.");
     const offline = new CombinedError({ networkError: new TypeError("Failed to fetch") });
     expect(say(offline)).toMatch(/offline/);
   });

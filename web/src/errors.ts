@@ -24,20 +24,22 @@ export function problemOf(error: CombinedError | SessionError | unknown): Proble
     return { code: first?.code ?? "INTERNAL", retryAfter: first?.retryAfter, message: first?.message };
   }
   const combined = error as CombinedError;
+  const response = (combined as { response?: Response }).response;
+  // The router's own limit answers 429 with the wait in `Retry-After` (and a GraphQL body).
+  const retryHeader = Number(response?.headers?.get?.("retry-after")) || undefined;
   if (combined.graphQLErrors?.length) {
     const first = combined.graphQLErrors[0];
     const ext = (first.extensions ?? {}) as { code?: string; serviceName?: string; retryAfter?: number; retryAfterSeconds?: number };
     return {
       code: ext.code ?? "INTERNAL",
       service: ext.serviceName,
-      retryAfter: ext.retryAfter ?? ext.retryAfterSeconds,
+      retryAfter: ext.retryAfter ?? ext.retryAfterSeconds ?? retryHeader,
       message: first.message,
     };
   }
   if (combined.networkError) {
-    const response = (combined as { response?: Response }).response;
     if (response?.status === 429) {
-      return { code: "RATE_LIMITED", retryAfter: Number(response.headers.get("retry-after")) || undefined };
+      return { code: "RATE_LIMITED", retryAfter: retryHeader };
     }
     if (response && response.status >= 500) return { code: "SERVICE_UNAVAILABLE" };
     return { code: "NETWORK" };
