@@ -89,3 +89,30 @@ export async function subgraphDown(run, { email, password, doctorName, control }
   run.notes.bookedReason = await p.locator('[data-testid="appointment"]').first().innerText();
   await run.check(p, "subgraph-back-appointments");
 }
+
+/** A page's chunk fails to load (offline at that moment, or a deploy replaced the hashed
+ * files): the page says so with a reload button, the header stays; the reload then works. */
+export async function chunkFails(run, { doctorName }) {
+  const { context, page } = await run.context("visitor");
+  await page.goto(`${run.base}/?specialization=general-practice&city=Berlin`);
+  const link = page.locator(".doctor-card", { hasText: doctorName }).getByRole("link", { name: doctorName, exact: true });
+  await link.waitFor();
+  const refused = [];
+  await context.route(/\/assets\/DoctorPage-[^/]+\.js$/, (route) => {
+    refused.push(new URL(route.request().url()).pathname);
+    return route.abort("internetdisconnected");
+  });
+  await link.click();
+  await page.getByTestId("page-error").waitFor();
+  run.notes.refused = refused;
+  run.notes.said = await alertIn(page).innerText();
+  run.notes.heading = await page.locator("h1").innerText();
+  run.notes.focus = await page.evaluate(() => document.activeElement?.textContent ?? "");
+  run.notes.buttons = await page.getByTestId("page-error").getByRole("button").allInnerTexts();
+  run.notes.headerLinks = await page.locator("header nav a").allInnerTexts();
+  await run.check(page, "page-chunk-failed");
+  await context.unrouteAll();
+  await page.getByRole("button", { name: "Reload the page" }).click();
+  await page.getByRole("heading", { name: "Free slots" }).waitFor();
+  run.notes.afterReload = await page.locator("h1").innerText();
+}

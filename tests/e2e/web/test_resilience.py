@@ -117,3 +117,24 @@ def test_a_subgraph_down_is_said_the_rest_works_and_the_retry_books_once(
     assert notes["errorAfterRestore"] is False
     assert notes["booked"] == 1
     assert "Back pain since Monday" in notes["bookedReason"]
+
+
+def test_a_page_whose_code_cannot_be_loaded_says_so_and_the_reload_works(
+    web_app: Running,
+) -> None:
+    report = journey("chunkFails", web_app, doctorName="Dr. Silva")
+    # The browser logs the refused chunk and React the error the page's boundary caught.
+    errors = report["consoleErrors"]
+    assert errors, "the refused chunk should be in the console"
+    expected = ("net::ERR_INTERNET_DISCONNECTED", "dynamically imported module")
+    assert all(any(x in e for x in expected) for e in errors), errors
+    assert_clean({**report, "consoleErrors": []})
+    notes = report["notes"]
+    assert len(notes["refused"]) >= 1
+    said = "This page could not be loaded. Check your connection, then reload the page."
+    assert notes["said"] == said
+    assert notes["heading"] == "This page cannot be shown right now"
+    assert notes["focus"] == notes["heading"]  # the route change's focus found this heading
+    assert notes["buttons"] == ["Reload the page"]
+    assert "Find a doctor" in notes["headerLinks"]  # the app around the page still works
+    assert notes["afterReload"] == "Dr. Silva"

@@ -23,6 +23,7 @@ describe("a page that fails", () => {
   it("says so when it throws while rendering, and 'Try again' renders it anew", async () => {
     broken = true;
     render(<PageErrorBoundary><Fragile /></PageErrorBoundary>);
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("This page cannot be shown right now");
     expect(screen.getByRole("alert")).toHaveTextContent("Something went wrong showing this page. Try again, or reload the page.");
     expect(screen.queryByText(/Cannot read properties/)).toBeNull(); // no raw message for people
     expect(screen.getByRole("link", { name: "Go to the start page" })).toHaveAttribute("href", "/");

@@ -20,7 +20,8 @@ function PageError({ error, onRetry, onReload }: { error: unknown; onRetry: () =
   const { t } = useTranslation();
   const chunk = isChunkLoadError(error);
   return (
-    <div className="card" data-testid="page-error">
+    <div className="card page-error" data-testid="page-error">
+      <h1>{t("pageError.title")}</h1>
       <div className="alert alert-error" role="alert">
         {t(chunk ? "pageError.chunkFailed" : "pageError.renderFailed")}
       </div>

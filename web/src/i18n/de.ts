@@ -90,6 +90,7 @@ const de: Messages = {
   },
   common: { loading: "Wird geladen…", retry: "Erneut versuchen", required: "Pflichtfeld", close: "Schließen", cancel: "Abbrechen" },
   pageError: {
+    title: "Diese Seite kann gerade nicht angezeigt werden",
     chunkFailed: "Diese Seite konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und laden Sie die Seite neu.",
     renderFailed: "Beim Anzeigen dieser Seite ist etwas schiefgegangen. Versuchen Sie es erneut oder laden Sie die Seite neu.",
     reload: "Seite neu laden", home: "Zur Startseite",

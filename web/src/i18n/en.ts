@@ -88,6 +88,7 @@ const en = {
   },
   common: { loading: "Loading…", retry: "Try again", required: "Required", close: "Close", cancel: "Cancel" },
   pageError: {
+    title: "This page cannot be shown right now",
     chunkFailed: "This page could not be loaded. Check your connection, then reload the page.",
     renderFailed: "Something went wrong showing this page. Try again, or reload the page.",
     reload: "Reload the page", home: "Go to the start page",
