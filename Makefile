@@ -13,7 +13,7 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 	web/vite.config.ts web/tsconfig.json
 UV_VERSION := 0.13.9
 
-.PHONY: run test install node web webtest lint typecheck services tools pytest schema clean bench
+.PHONY: run test install node web webtest web-screenshots lint typecheck services tools pytest schema clean bench
 
 ## run: the whole system in the embedded mode (SQLite, in-process broker), demo data included
 run: install node
@@ -49,6 +49,11 @@ $(WEB_STAMP): $(WEB_NODE_STAMP) $(WEB_SOURCES)
 ## webtest: the web app's type check and component tests (Vitest + Testing Library)
 webtest: $(WEB_NODE_STAMP)
 	cd web && npx tsc -b && npx vitest run
+
+## web-screenshots: refresh the README's screenshots (web/docs/) from the e2e journeys that take them
+web-screenshots: $(WEB_STAMP)
+	WEB_DOCS_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/web/test_journeys.py -q -p no:cacheprovider \
+		-k "books_the_doctor_confirms or approves_a_pending"
 
 $(NODE_STAMP): schema/package.json schema/package-lock.json
 	cd schema && npm ci --no-audit --no-fund --loglevel=error

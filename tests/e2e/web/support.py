@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,15 @@ from tests.support.node import require_node_package
 REPO = Path(__file__).resolve().parents[3]
 ARTIFACTS = REPO / "test-artifacts" / "web"
 WEB_MODULES = REPO / "web" / "node_modules"
+# The README's screenshots of the three roles' main pages, refreshed by the journeys that take
+# them when WEB_DOCS_SCREENSHOTS=1 (`make web-screenshots`); committed in web/docs/.
+DOCS = REPO / "web" / "docs"
+DOC_SHOTS = (
+    "patient-search.png",
+    "patient-doctor-375.png",
+    "doctor-calendar.png",
+    "admin-dashboard.png",
+)
 
 
 def journey(name: str, app: Running, **args: Any) -> dict[str, Any]:
@@ -41,7 +52,16 @@ def journey(name: str, app: Running, **args: Any) -> dict[str, Any]:
     except json.JSONDecodeError:
         raise AssertionError(process.stdout + process.stderr) from None
     assert "error" not in report, json.dumps(report, indent=1)
+    if os.environ.get("WEB_DOCS_SCREENSHOTS") == "1":
+        _refresh_docs(report)
     return report
+
+
+def _refresh_docs(report: dict[str, Any]) -> None:
+    taken = {f"{page['name']}{suffix}.png" for page in report["pages"] for suffix in ("", "-375")}
+    for name in DOC_SHOTS:
+        if name in taken:
+            shutil.copyfile(ARTIFACTS / name, DOCS / name)
 
 
 def assert_clean(report: dict[str, Any]) -> None:
