@@ -21,6 +21,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from router.audit_export import audit_export_route
+from router.calendar import calendar_routes
 from router.config import RouterConfig
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
@@ -217,6 +218,7 @@ def create_app(
             graphiql_route(),
             fhir_routes(lambda: state.gateway, edge, subgraph_headers),
             audit_export_route(lambda: state.gateway, edge, subgraph_headers),
+            calendar_routes(lambda: state.gateway, edge, subgraph_headers),
             Route("/health/live", live),
             Route("/health/ready", ready),
             Route("/metrics", exposition),

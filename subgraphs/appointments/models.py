@@ -13,7 +13,12 @@ from datetime import UTC, datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-TABLES = ("appointments", "appointment_changes", "appointment_idempotency_keys")
+TABLES = (
+    "appointments",
+    "appointment_changes",
+    "appointment_idempotency_keys",
+    "calendar_feeds",
+)
 
 
 def utcnow() -> datetime:
@@ -85,3 +90,16 @@ class IdempotencyKeyRow(SQLModel, table=True):
     appointment_id: uuid.UUID
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime = Field(index=True)
+
+
+class CalendarFeedRow(SQLModel, table=True):
+    """A user's calendar feed version: rotating the feed bumps it, revoking older addresses.
+
+    No row means version 1 (a feed nobody rotated yet).
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: uuid.UUID = Field(primary_key=True)
+    version: int = 1
+    rotated_at: datetime = Field(default_factory=utcnow)

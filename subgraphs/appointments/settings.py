@@ -59,6 +59,19 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         str(booking_rules.BOOKING_WINDOW_DAYS),
         components=COMPONENTS,
     ),
+    Variable(
+        "PUBLIC_APP_URL",
+        "the web address users open; password reset, invitation and calendar feed links "
+        "start with it",
+        "http://127.0.0.1:4000",
+        components=COMPONENTS,
+    ),
+    Variable(
+        "CALENDAR_FEED_SECRET",
+        "secret that seals calendar feed addresses (changing it revokes every feed); "
+        "empty: derived from HEALTHBOOK_SIGNING_KEY",
+        components=COMPONENTS,
+    ),
 )
 
 _BOOLEANS: Final = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -75,6 +88,8 @@ class AppointmentsSettings:
     require_confirmation: bool
     min_notice: timedelta
     booking_window: timedelta
+    public_url: str = "http://127.0.0.1:4000"
+    calendar_feed_secret: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> AppointmentsSettings:
@@ -108,4 +123,12 @@ class AppointmentsSettings:
             booking_window=timedelta(
                 days=env.integer("APPOINTMENTS_BOOKING_WINDOW_DAYS", minimum=1, maximum=3660)
             ),
+            public_url=_http_url(env.text("PUBLIC_APP_URL")),
+            calendar_feed_secret=values.get("CALENDAR_FEED_SECRET", ""),
         )
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"PUBLIC_APP_URL must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
+from subgraphs.appointments.calendar_feed.keys import FeedConfig, feed_secret
 from subgraphs.appointments.domain import Policy
 from subgraphs.appointments.service.availability import AvailabilityChecker, HttpAvailabilityChecker
 from subgraphs.appointments.service.lifecycle import Deps, utcnow
@@ -13,6 +14,7 @@ from subgraphs.appointments.settings import AppointmentsSettings
 from subgraphs.shared.resources import Resources
 
 KEY: Final = "appointments.deps"
+FEED_KEY: Final = "appointments.calendar_feed"
 
 
 def policy_of(settings: AppointmentsSettings) -> Policy:
@@ -50,5 +52,21 @@ def install(
         policy=policy or policy_of(own),
         clock=clock or utcnow,
     )
+    resources.extras[FEED_KEY] = FeedConfig(
+        secret=feed_secret(
+            configured=own.calendar_feed_secret,
+            signing_key=resources.settings.signing_key,
+            data_dir=resources.settings.data_dir,
+        ),
+        public_url=own.public_url,
+    )
     resources.extras[KEY] = deps
     return deps
+
+
+def feed_config(resources: Resources) -> FeedConfig:
+    """How this process seals feed tokens and where feed addresses point."""
+    install(resources)
+    config = resources.extras[FEED_KEY]
+    assert isinstance(config, FeedConfig)
+    return config

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.appointments.schema.calendar_feed import CalendarFeedMutation
 from subgraphs.appointments.schema.context import Info, actor, deps, parse_id
 from subgraphs.appointments.schema.inputs import (
     BookAppointmentInput,
@@ -16,7 +17,7 @@ from subgraphs.appointments.service import lifecycle as service
 
 
 @strawberry.type
-class Mutation:
+class Mutation(CalendarFeedMutation):
     @strawberry.mutation(
         description="Book an offered slot (signed-in patient). PENDING until the doctor confirms "
         "unless the deployment auto-confirms. Errors: SLOT_TAKEN, OUTSIDE_AVAILABILITY, TOO_LATE, "

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from subgraphs.appointments.domain import Status
+from subgraphs.appointments.schema.calendar_feed import CalendarFeedQuery
 from subgraphs.appointments.schema.context import Info, actor, deps, parse_id
 from subgraphs.appointments.schema.inputs import AppointmentFilter
 from subgraphs.appointments.schema.paging import FirstArg, PageArg, read_window
@@ -35,7 +36,7 @@ def _filter(given: AppointmentFilter | None) -> queries.Filter:
 
 
 @strawberry.type
-class Query(StatisticsQuery):
+class Query(StatisticsQuery, CalendarFeedQuery):
     @strawberry.field(
         description="The signed-in user's appointments (a patient's bookings, a doctor's "
         "visits). After a subscription reconnects, query this to catch up."

@@ -1,0 +1,1 @@
+"""Private, revocable iCalendar feeds of one's own appointments (issue 18)."""
