@@ -25,7 +25,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.node, pytest.mark.timeout(300)]
 
 @pytest.fixture
 def limited_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    limit = {"ROUTER_RATE_LIMIT": "6", "ROUTER_RATE_LIMIT_WINDOW_SECONDS": "5"}
+    # The search page's load makes three calls (session refresh, specializations, doctors):
+    # the first or second search after it is refused however slowly this machine clicks.
+    limit = {"ROUTER_RATE_LIMIT": "4", "ROUTER_RATE_LIMIT_WINDOW_SECONDS": "10"}
     with running_app(tmp_path_factory.mktemp("web-limited"), limit) as app:
         yield app
 
@@ -41,7 +43,7 @@ def test_the_routers_rate_limit_is_said_with_the_wait_and_the_search_is_kept(
     assert_clean({**report, "consoleErrors": []})
     notes = report["notes"]
     assert notes["statuses"][-1] == 429, notes["statuses"]
-    waiting = r"Too many attempts\. Please wait [1-5] seconds and try again\."
+    waiting = r"Too many attempts\. Please wait ([1-9]|10) seconds and try again\."
     assert re.fullmatch(waiting, notes["said"]), notes["said"]
     assert notes["keptCity"] == "Berlin"
     assert notes["afterWait"] == 200
