@@ -31,6 +31,7 @@ from router.graphiql import graphiql_page, graphiql_route, wants_graphiql
 from router.http_pool import HttpPool
 from router.inflight import InflightRequests, request_key
 from router.metrics import RouterMetrics
+from router.override_labels import Roll
 from router.subgraph_client import FORWARDED_HEADERS, REQUEST_ID, RequestSigner, SubgraphClient
 from router.subgraph_transport import HttpxSender, PoolSender, Sender
 from router.subscriptions.service import StreamService
@@ -75,11 +76,14 @@ def create_app(
     signer: RequestSigner | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     edge: Edge | None = None,
+    roll: Roll | None = None,
 ) -> Starlette:
     """A router app; it loads `config.supergraph_path` at startup unless given `supergraph`.
 
     `edge` adds the rules of `router.edge` (CSRF, limits, persisted queries, rate limits,
     HTTPS policy, keep-alive pool); without it the router trusts its callers (tests, benches).
+    `roll` is the random source of progressive `@override` `percent(N)` labels (seeded in
+    tests; default a fresh `random.Random`).
     """
     metrics = RouterMetrics()
     state = _State()
@@ -111,6 +115,8 @@ def create_app(
                 client,
                 document_cache_size=config.document_cache_size,
                 plan_cache_size=config.plan_cache_size,
+                override_labels=config.override_labels,
+                roll=roll,
             )
             if edge is not None:
                 edge.warm(state.gateway)

@@ -23,6 +23,9 @@
   `ROUTER_DEDUPLICATE_MUTATIONS`: the same for mutations (`false`).
 - `ROUTER_READY_CHECKS_SUBGRAPHS`: `/health/ready` also needs every subgraph to answer
   (`false`).
+- `ROUTER_OVERRIDE_LABELS`: progressive `@override` labels active for every request,
+  comma-separated (none; `percent(N)` labels are rolled per request, see
+  `router.override_labels`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import Final
 
 from router.edge.variables import EDGE_VARIABLES
+from router.override_labels import parse_labels
 from subgraphs.shared.settings import Variable
 
 __all__ = ["VARIABLES", "ConfigError", "RouterConfig", "env_name"]
@@ -133,6 +137,12 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         "false",
         components=_ROUTER,
     ),
+    Variable(
+        "ROUTER_OVERRIDE_LABELS",
+        "progressive @override labels active for every request, comma-separated "
+        "(percent(N) labels are rolled per request)",
+        components=_ROUTER,
+    ),
     *EDGE_VARIABLES,
 )
 
@@ -165,6 +175,7 @@ class RouterConfig:
     deduplicate_subgraph_requests: bool = True
     deduplicate_requests: bool = True
     deduplicate_mutations: bool = False
+    override_labels: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RouterConfig:
@@ -211,6 +222,7 @@ class RouterConfig:
             deduplicate_subgraph_requests=_bool(env, "ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS", True),
             deduplicate_requests=_bool(env, "ROUTER_DEDUPLICATE_REQUESTS", True),
             deduplicate_mutations=_bool(env, "ROUTER_DEDUPLICATE_MUTATIONS", False),
+            override_labels=_labels(env),
         )
 
     def url_for(self, subgraph: str, default: str) -> str:
@@ -233,6 +245,13 @@ def _int(
     if value < low or (high is not None and value > high):
         raise ConfigError(f"{name} must be between {low} and {high or 'any'}, got {value}")
     return value
+
+
+def _labels(env: Mapping[str, str]) -> frozenset[str]:
+    try:
+        return parse_labels(env.get("ROUTER_OVERRIDE_LABELS", ""))
+    except ValueError as error:
+        raise ConfigError(f"ROUTER_OVERRIDE_LABELS: {error}") from None
 
 
 def _positive_float(name: str, raw: str) -> float:

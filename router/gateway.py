@@ -7,7 +7,8 @@ only strings them together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from graphql.language import DocumentNode
 from router.cache import LRUCache
 from router.document import PreparedOperation, RequestError, coerce_variables, prepare_operation
 from router.executor import Json, execute_plan
+from router.override_labels import OverrideLabels, Roll
 from router.plan import Fetch, QueryPlan
 from router.planner import Planner
 from router.response import asked_errors, shape_response
@@ -63,15 +65,23 @@ class Gateway:
         *,
         document_cache_size: int = 1000,
         plan_cache_size: int = 1000,
+        override_labels: Iterable[str] = (),
+        roll: Roll | None = None,
     ) -> None:
+        """`override_labels`: progressive `@override` labels switched on for every request;
+        `roll`: the random source (`[0, 1)`) deciding `percent(N)` labels per request."""
         self.supergraph = supergraph
         self.schema = supergraph.api_schema
         self.client = client
         self.planner = Planner(supergraph)
+        self.labels = OverrideLabels.of(supergraph, override_labels)
+        self.roll = roll or random.Random().random  # a traffic split, not a secret
         self.documents: LRUCache[tuple[str, str | None], PreparedOperation] = LRUCache(
             document_cache_size
         )
-        self.plans: LRUCache[tuple[str, tuple[bool, ...]], QueryPlan] = LRUCache(plan_cache_size)
+        self.plans: LRUCache[tuple[str, tuple[bool, ...], tuple[str, ...]], QueryPlan] = LRUCache(
+            plan_cache_size
+        )
 
     def prepare(self, request: GraphQLRequest) -> PreparedOperation:
         """Parse and validate (cached), or raise `RequestError`."""
@@ -82,13 +92,23 @@ class Gateway:
             self.documents.put(cache_key, prepared)
         return prepared
 
-    def plan(self, prepared: PreparedOperation, variables: Mapping[str, Any]) -> QueryPlan:
-        """The plan for this operation and these `@skip`/`@include` values (cached)."""
+    def plan(
+        self,
+        prepared: PreparedOperation,
+        variables: Mapping[str, Any],
+        labels: frozenset[str] | None = None,
+    ) -> QueryPlan:
+        """The plan for this operation, these `@skip`/`@include` values and these active
+        progressive `@override` labels (cached; without `labels`, this request's are rolled
+        now: call it once per request)."""
+        if labels is None:
+            labels = self.labels.roll(self.roll) if self.labels.used else frozenset()
         conditions = tuple(bool(variables.get(v)) for v in prepared.condition_variables)
-        plan = self.plans.get((prepared.key, conditions))
+        key = (prepared.key, conditions, tuple(sorted(labels)))
+        plan = self.plans.get(key)
         if plan is None:
-            plan = self.planner.plan(prepared.operation, prepared.fragments, variables)
-            self.plans.put((prepared.key, conditions), plan)
+            plan = self.planner.plan(prepared.operation, prepared.fragments, variables, labels)
+            self.plans.put(key, plan)
         return plan
 
     async def execute(self, request: GraphQLRequest, *, headers: Mapping[str, str]) -> Outcome:

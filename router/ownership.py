@@ -17,32 +17,24 @@ from graphql import (
 )
 from graphql.language import OperationDefinitionNode
 
+from router.override_labels import percent_of
 from router.supergraph import FieldJoin, Supergraph, TypeJoin
 
 __all__ = ["FieldSetTree", "Ownership", "label_active", "parse_field_set"]
 
 
-def label_active(label: str) -> bool:
-    """Whether a progressive `@override` label is in effect.
-
-    `percent(N)` is in effect only at 100: until then the overridden subgraph keeps the
-    field (the router does not roll a share of requests over; see router/README.md).
-    Other labels are never in effect: the router has no way to switch them on yet.
-    """
-    if label.startswith("percent(") and label.endswith(")"):
-        try:
-            return float(label[len("percent(") : -1]) >= 100
-        except ValueError:
-            return False
-    return False
+def label_active(label: str, active: frozenset[str] = frozenset()) -> bool:
+    """Whether a progressive `@override` label is in effect for this plan: named in
+    `active` (rolled per request by `router.override_labels`), or `percent(100)`."""
+    return label in active or percent_of(label) == 100
 
 
-def _in_effect(join: FieldJoin) -> bool:
+def _in_effect(join: FieldJoin, active: frozenset[str]) -> bool:
     """A join with a progressive override label resolves the field now."""
     if join.override_label is None:
         return True
-    active = label_active(join.override_label)
-    return active if join.override is not None else not active
+    in_effect = label_active(join.override_label, active)
+    return in_effect if join.override is not None else not in_effect
 
 
 @dataclass(frozen=True)
@@ -95,8 +87,9 @@ def _merge(a: FieldSetTree | None, b: FieldSetTree | None) -> FieldSetTree | Non
 class Ownership:
     """Answers about the supergraph's join metadata, with the answers memoised."""
 
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(self, supergraph: Supergraph, active_labels: frozenset[str] = frozenset()) -> None:
         self.supergraph = supergraph
+        self.active_labels = active_labels
         self.graph_order = list(supergraph.graphs)
         self._resolvers: dict[tuple[str, str], tuple[FieldJoin, ...]] = {}
 
@@ -126,7 +119,9 @@ class Ownership:
             )
         elif joins:
             result = tuple(
-                j for j in joins if not j.external and not j.used_overridden and _in_effect(j)
+                j
+                for j in joins
+                if not j.external and not j.used_overridden and _in_effect(j, self.active_labels)
             )
         else:
             result = tuple(

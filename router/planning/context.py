@@ -21,10 +21,15 @@ class PlanningContext:
     graph: QueryGraph
     search: PathSearch
     names: dict[str, str]  # join__Graph id -> subgraph name
+    active_labels: frozenset[str] = frozenset()  # progressive @override labels in effect
 
     @classmethod
-    def of(cls, supergraph: Supergraph) -> PlanningContext:
-        ownership = Ownership(supergraph)
+    def of(
+        cls, supergraph: Supergraph, active_labels: frozenset[str] = frozenset()
+    ) -> PlanningContext:
+        """The query graph and search with the progressive `@override` labels `active_labels`
+        in effect (fields move to the overriding subgraph only under their active labels)."""
+        ownership = Ownership(supergraph, active_labels)
         graph = build_query_graph(supergraph, ownership)
         return cls(
             supergraph=supergraph,
@@ -33,4 +38,5 @@ class PlanningContext:
             graph=graph,
             search=PathSearch(graph, dict(supergraph.schema.type_map)),
             names={g.id: g.name for g in supergraph.graphs.values()},
+            active_labels=active_labels,
         )

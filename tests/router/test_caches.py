@@ -7,6 +7,7 @@ import httpx
 from router.cache import LRUCache
 from router.gateway import Gateway, GraphQLRequest
 from router.subgraph_client import SubgraphClient
+from tests.router.planner.federations import supergraph
 from tests.router.scenarios import all_scenarios
 
 
@@ -49,3 +50,28 @@ def test_plans_differ_by_skip_and_include_values() -> None:
     )
     assert gateway.plan(prepared, {"a": True}) is not gateway.plan(prepared, {"a": False})
     assert gateway.plan(prepared, {"a": True}) is gateway.plan(prepared, {"a": True})
+
+
+def test_plans_are_cached_per_set_of_active_override_labels() -> None:
+    rolls = iter([0.1, 0.9, 0.2])  # percent(50): active, not, active
+    client = SubgraphClient(httpx.AsyncClient(), {})
+    gateway = Gateway(supergraph("labels"), client, roll=lambda: next(rolls))
+    prepared = gateway.prepare(GraphQLRequest(query="{ posts { shares } }"))
+    rolled = [gateway.plan(prepared, {}) for _ in range(3)]
+    assert rolled[0] is rolled[2]
+    assert rolled[0] is not rolled[1]
+    assert [len(p.fetches) for p in rolled] == [2, 1, 2]
+    assert sorted(k[2] for k in gateway.plans._entries) == [
+        ("percent(100)",),
+        ("percent(100)", "percent(50)"),
+    ]
+
+
+def test_a_label_switched_on_by_configuration_is_in_every_plan() -> None:
+    client = SubgraphClient(httpx.AsyncClient(), {})
+    gateway = Gateway(
+        supergraph("labels"), client, override_labels={"beta-views"}, roll=lambda: 0.99
+    )
+    prepared = gateway.prepare(GraphQLRequest(query="{ posts { views } }"))
+    plan = gateway.plan(prepared, {})
+    assert [f.subgraph for f in plan.fetches] == ["blog", "social"]

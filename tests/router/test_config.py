@@ -51,8 +51,18 @@ def test_the_query_plan_is_hidden_outside_development_unless_asked() -> None:
         ("ROUTER_SUBGRAPH_REVIEWS_URL", "reviews:4000"),
         ("ROUTER_EXPOSE_QUERY_PLAN", "maybe"),
         ("ROUTER_PLAN_CACHE_SIZE", "0"),
+        ("ROUTER_OVERRIDE_LABELS", "beta, 9lives"),
+        ("ROUTER_OVERRIDE_LABELS", "percent(150)"),
     ],
 )
 def test_a_malformed_variable_is_named_in_the_error(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         RouterConfig.from_env({name: value})
+
+
+def test_override_labels_are_a_comma_separated_set() -> None:
+    config = RouterConfig.from_env(
+        {"ROUTER_OVERRIDE_LABELS": " beta-views, percent(20),beta-views"}
+    )
+    assert config.override_labels == {"beta-views", "percent(20)"}
+    assert RouterConfig.from_env({}).override_labels == frozenset()

@@ -1,4 +1,4 @@
-"""Every scenario (the first six and the 48 edge scenarios of issue 11) through Hive Gateway
+"""Every scenario (the first six and the 49 edge scenarios of issue 11) through Hive Gateway
 and our router, side by side.
 
 All scenarios are served at once: one loopback server with every scenario's subgraphs

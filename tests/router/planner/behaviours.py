@@ -14,8 +14,9 @@ def _planner(name: str) -> Planner:
     return Planner(supergraph(name))
 
 
-def described(federation: str, query: str) -> str:
+def described(federation: str, query: str, labels: frozenset[str] = frozenset()) -> str:
+    """The plan's `describe()`, with the progressive @override `labels` active."""
     planner = _planner(federation)
     prepared = prepare_operation(planner.supergraph.api_schema, query, None)
     variables = coerce_variables(planner.supergraph.api_schema, prepared, None)
-    return planner.plan(prepared.operation, prepared.fragments, variables).describe()
+    return planner.plan(prepared.operation, prepared.fragments, variables, labels).describe()

@@ -112,7 +112,8 @@ def test_requires_with_a_fragment_sends_the_whole_required_selection() -> None:
 
 
 def test_progressive_override_moves_a_field_only_once_its_label_is_in_effect() -> None:
-    # likes: percent(100), in effect; shares: percent(50) and views: a custom label, not.
+    # likes: percent(100), always in effect; shares: percent(50) and views: a custom label,
+    # not in this plan (no label rolled or switched on).
     assert described("labels", "{ posts { likes shares views } }") == lines(
         """
         query plan, 2 fetch(es):
@@ -121,6 +122,41 @@ def test_progressive_override_moves_a_field_only_once_its_label_is_in_effect() -
           #1 social after #0, merged at posts/@:
               represent Post by { id }
               query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { likes } } }
+        """  # noqa: E501
+    )
+
+
+def test_a_rolled_percent_label_moves_its_field_in_that_plan_only() -> None:
+    rolled = frozenset({"percent(50)"})
+    assert described("labels", "{ posts { shares } }", rolled) == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 blog first, merged at the root:
+              query { posts { __typename id } }
+          #1 social after #0, merged at posts/@:
+              represent Post by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { shares } } }
+        """  # noqa: E501
+    )
+    assert described("labels", "{ posts { shares } }") == lines(
+        """
+        query plan, 1 fetch(es):
+          #0 blog first, merged at the root:
+              query { posts { shares } }
+        """
+    )
+
+
+def test_a_label_switched_on_moves_its_field_beside_a_rolled_one() -> None:
+    labels = frozenset({"percent(50)", "beta-views"})
+    assert described("labels", "{ posts { likes shares views } }", labels) == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 blog first, merged at the root:
+              query { posts { __typename id } }
+          #1 social after #0, merged at posts/@:
+              represent Post by { id }
+              query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { likes shares views } } }
         """  # noqa: E501
     )
 

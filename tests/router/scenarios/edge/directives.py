@@ -1,5 +1,5 @@
-"""One scenario per federation directive the router README lists (and the ones it does not
-read yet: progressive @override, @context/@fromContext, @cost/@listSize)."""
+"""One or more scenarios per federation directive the router README lists (progressive
+@override, @context/@fromContext with type conditions, @cost/@listSize included)."""
 
 from __future__ import annotations
 
@@ -156,6 +156,41 @@ type Invoice @key(fields: "id") {
   status: String! @override(from: "billing", label: "percent(100)")
 }
 """
+        ),
+    },
+    cases=[
+        Case(
+            "{ invoices { amount status } }",
+            expect={
+                "invoices": [{"amount": 10, "status": "paid"}, {"amount": 20, "status": "open"}]
+            },
+        ),
+    ],
+)
+
+OVERRIDE_LABELS_OFF = declare(
+    "dir_override_labels_off",
+    about='progressive @override not in effect: "percent(0)" and a label no configuration enables',
+    behaviours=[10],
+    directives=["@key", "@override"],
+    world=y,
+    subgraphs={
+        "billing": Sub(
+            """
+type Query { invoices: [Invoice!]! }
+type Invoice @key(fields: "id") { id: ID! amount: Int! status: String! }
+""",
+            resolve={"Query.invoices": [y1, y2]},
+        ),
+        "payments": Sub(
+            """
+type Invoice @key(fields: "id") {
+  id: ID!
+  amount: Int! @override(from: "billing", label: "ledger-v2")
+  status: String! @override(from: "billing", label: "percent(0)")
+}
+""",
+            resolve={"Invoice.status": "NEW", "Invoice.amount": -1},
         ),
     },
     cases=[
@@ -439,6 +474,7 @@ SCENARIOS = [
     NOT_RESOLVABLE,
     OVERRIDE,
     OVERRIDE_LABEL,
+    OVERRIDE_LABELS_OFF,
     TAGS,
     PROVIDES_DEEP,
     CONTEXT,
