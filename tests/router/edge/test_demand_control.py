@@ -14,6 +14,8 @@ from router.config import RouterConfig
 from router.edge.config import EdgeConfig
 from router.edge.demand_control import CostModel
 from router.edge.guard import Edge
+from router.testing.servers import running, subgraphs_app
+from router.testing.subgraph import SubgraphSpec
 from tests.router.scenarios.edge import edge_scenarios
 
 COSTED = next(s for s in edge_scenarios() if s.name == "dir_cost_list_size")
@@ -103,3 +105,34 @@ def test_demand_control_is_off_by_default() -> None:
             headers={"x-healthbook-csrf": "1"},
         )
         assert response.status_code == 200
+
+
+def test_an_over_cost_operation_is_refused_before_any_subgraph_call() -> None:
+    # The scenario's real subgraphs on loopback, the router over HTTP: requests are counted
+    # where they arrive, at the subgraph servers.
+    specs = [s for s in COSTED.build() if isinstance(s, SubgraphSpec)]
+    with running(subgraphs_app(specs)) as base:
+        edge = Edge(dataclasses.replace(EdgeConfig(), max_cost=40))
+        app = create_app(RouterConfig(), supergraph=COSTED.supergraph(base), edge=edge)
+        with running(app) as router, httpx.Client(timeout=30) as http:
+            refused = http.post(
+                f"{router}/graphql",
+                json={"query": QUERY, "variables": {"n": 5}},
+                headers={"x-healthbook-csrf": "1"},
+            )
+            assert refused.status_code == 400
+            assert refused.json()["errors"][0]["extensions"]["code"] == (
+                "COST_ESTIMATED_TOO_EXPENSIVE"
+            )
+            assert "data" not in refused.json()
+            assert len(specs) == 2
+            assert [len(s.received) for s in specs] == [0, 0]
+            admitted = http.post(
+                f"{router}/graphql",
+                json={"query": QUERY, "variables": {"n": 4}},
+                headers={"x-healthbook-csrf": "1"},
+            )
+            assert admitted.json() == {
+                "data": {"slots": [{"at": "09:00", "doctor": {"name": "Dr B"}}]}
+            }
+            assert [len(s.received) for s in specs] == [1, 1]
