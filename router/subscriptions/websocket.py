@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 from typing import Any
 
 import orjson
@@ -19,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from router.edge.refusal import Refusal
 from router.executor import Json
 from router.gateway import GraphQLRequest
+from router.subgraph_client import REQUEST_ID
 from router.subscriptions.service import (
     OperationRefused,
     StreamService,
@@ -180,7 +182,9 @@ class _Connection:
             edge = self.service.edge
             if edge is not None:
                 await edge.limit_rate(self.websocket, self.principal)
-            async with closing(self.service.start(request, self.headers)) as stream:
+            # One fresh request id per operation, as over HTTP (logs, audit once per request).
+            headers = {**self.headers, REQUEST_ID: uuid.uuid4().hex}
+            async with closing(self.service.start(request, headers)) as stream:
                 async for body in stream:
                     await self.send({"id": operation_id, "type": "next", "payload": body})
             await self.send({"id": operation_id, "type": "complete"})

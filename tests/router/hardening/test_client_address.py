@@ -74,3 +74,26 @@ async def test_operations_over_a_websocket_carry_the_client_address_to_subgraphs
             )
             await socket.recv()
     assert forwarded == ["127.0.0.1"]
+
+
+async def test_each_operation_over_a_websocket_carries_its_own_request_id() -> None:
+    ids: list[str | None] = []
+
+    def doctors(request: httpx.Request) -> httpx.Response:
+        ids.append(request.headers.get("x-request-id"))
+        return httpx.Response(200, json={"data": {"specializations": []}})
+
+    async with federation(handler=doctors) as (_appointments, address):
+        protocols = [Subprotocol("graphql-transport-ws")]
+        async with connect(f"ws://{address}/graphql", subprotocols=protocols) as socket:
+            await socket.send(orjson.dumps({"type": "connection_init", "payload": {}}).decode())
+            await socket.recv()
+            query = {"query": "{ specializations { name } }"}
+            for operation in ("q1", "q2"):
+                message = {"id": operation, "type": "subscribe", "payload": query}
+                await socket.send(orjson.dumps(message).decode())
+                await socket.recv()  # next
+                await socket.recv()  # complete
+    assert len(ids) == 2
+    assert all(ids)
+    assert ids[0] != ids[1]
