@@ -13,7 +13,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-__all__ = ["ServedSubgraph", "free_port", "running", "subgraphs_app"]
+__all__ = ["ServedSubgraph", "Traffic", "free_port", "running", "subgraphs_app"]
 
 
 class ServedSubgraph(Protocol):
@@ -24,6 +24,44 @@ class ServedSubgraph(Protocol):
 
     @property
     def handle(self) -> Any: ...
+
+
+class Traffic:
+    """An ASGI app wrapped to know when it is quiet: no HTTP request in flight and none
+    started or finished for a while. Counting a gateway's subgraph requests per operation
+    needs it: a gateway may answer its client before its last subgraph request has arrived
+    (Hive Gateway does, when a non-null error has already nulled the data), and that late
+    request must not be counted in the next operation."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.in_flight = 0
+        self.last_activity = time.monotonic()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.in_flight += 1
+        self.last_activity = time.monotonic()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+            self.last_activity = time.monotonic()
+
+    def wait_until_quiet(self, settle: float = 0.05, timeout: float = 5.0) -> None:
+        """Return once nothing is in flight and nothing happened for `settle` seconds;
+        raise `TimeoutError` if that does not come within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            now = time.monotonic()
+            idle = now - self.last_activity
+            if self.in_flight == 0 and idle >= settle:
+                return
+            if now >= deadline:
+                raise TimeoutError(f"requests still arriving after {timeout} s")
+            time.sleep(max(settle - idle, 0.005) if self.in_flight == 0 else 0.005)
 
 
 def free_port() -> int:

@@ -35,7 +35,7 @@ from router.app import create_app
 from router.config import RouterConfig
 from router.supergraph import read_supergraph
 from router.testing.nodetools import compose_many, running_hive_gateways
-from router.testing.servers import running, subgraphs_app
+from router.testing.servers import Traffic, running, subgraphs_app
 from router.testing.subgraph import SubgraphSpec
 from tests.router.differential.compare import assert_same_answer
 from tests.router.scenarios import Operation, Scenario, all_scenarios
@@ -65,14 +65,22 @@ class Fleet:
     subgraphs: dict[str, list[SubgraphSpec]]
     api_sdl: dict[str, str]
     http: httpx.Client
+    traffic: dict[str, Traffic]
 
     def ask(self, base: str, scenario: str, operation: Operation) -> tuple[dict[str, Any], int]:
-        """The answer, and how many requests the scenario's subgraphs received meanwhile."""
+        """The answer, and how many requests the scenario's subgraphs received for it.
+
+        Counted between two quiet moments of the scenario's subgraph servers (nothing in
+        flight, nothing arriving for a settle period), so a request a gateway sends after
+        answering its client is counted for the operation that caused it, not the next one.
+        """
+        self.traffic[scenario].wait_until_quiet()
         before = self.requests(scenario)
         body: dict[str, Any] = {"query": operation.query}
         if operation.variables is not None:
             body["variables"] = operation.variables
         answer: dict[str, Any] = self.http.post(f"{base}/{scenario}/graphql", json=body).json()
+        self.traffic[scenario].wait_until_quiet()
         return answer, self.requests(scenario) - before
 
     def requests(self, scenario: str) -> int:
@@ -99,7 +107,8 @@ def _routers(apps: dict[str, Starlette]) -> Starlette:
 @pytest.fixture(scope="module")
 def fleet(node_tooling: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     built: dict[str, list[SubgraphSpec]] = {s.name: _subgraphs(s) for s in SERVED}
-    served = Starlette(routes=[Mount(f"/{n}", app=subgraphs_app(b)) for n, b in built.items()])
+    traffic = {n: Traffic(subgraphs_app(b)) for n, b in built.items()}
+    served = Starlette(routes=[Mount(f"/{n}", app=t) for n, t in traffic.items()])
     folder = tmp_path_factory.mktemp("edge")
     with running(served) as base:
         files: list[tuple[str, Path]] = []
@@ -117,7 +126,7 @@ def fleet(node_tooling: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             running_hive_gateways(files) as hive,
             httpx.Client(timeout=30) as http,
         ):
-            yield Fleet(ours, hive, built, api, http)
+            yield Fleet(ours, hive, built, api, http, traffic)
 
 
 def _cases(kind: str) -> list[Any]:

@@ -1,0 +1,40 @@
+"""`Traffic`: an app served on loopback knows when no request is in flight or arriving."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from router.testing.servers import Traffic, running
+
+
+def test_waiting_for_quiet_waits_for_the_request_in_flight_and_then_returns() -> None:
+    release = threading.Event()
+
+    async def slow(_request: Request) -> PlainTextResponse:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return PlainTextResponse("done")
+
+    traffic = Traffic(Starlette(routes=[Route("/", slow, methods=["POST"])]))
+    with running(traffic) as base:
+        traffic.wait_until_quiet(settle=0.01)
+        answers: list[str] = []
+        client = threading.Thread(target=lambda: answers.append(httpx.post(base).text))
+        client.start()
+        while traffic.in_flight == 0:
+            threading.Event().wait(0.01)
+        with pytest.raises(TimeoutError):
+            traffic.wait_until_quiet(settle=0.01, timeout=0.2)
+        release.set()
+        traffic.wait_until_quiet(settle=0.01)
+        client.join()
+        assert traffic.in_flight == 0
+        assert answers == ["done"]
