@@ -237,6 +237,7 @@ def create_app(
     app.state.metrics = metrics
     app.state.gateway_ref = lambda: state.gateway
     app.state.inflight = inflight
+    app.state.streams = streams
     return app
 
 

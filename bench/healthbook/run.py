@@ -100,7 +100,7 @@ def _iteration(
 
 
 @contextlib.contextmanager
-def target(name: str, system: System) -> Iterator[Process | None]:
+def target(name: str, system: System, *, ws: str = "auto") -> Iterator[Process | None]:
     port = free_port()
     if name == "direct":
         yield None
@@ -111,6 +111,8 @@ def target(name: str, system: System) -> Iterator[Process | None]:
             str(system.supergraph),
             "--port",
             str(port),
+            "--ws",
+            ws,
         ]
         with started(argv, f"http://127.0.0.1:{port}/health/ready", env=system.env) as process:
             yield process

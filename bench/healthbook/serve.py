@@ -1,6 +1,7 @@
 """`python -m bench.healthbook.serve --supergraph F --port P`: our router with its edge on
 (JWT verified against identity's JWKS, CSRF, limits; rate limits off), as `healthbook serve
-router` runs it but unsigned and on uvloop/httptools like the gateways benchmark."""
+router` runs it but on uvloop/httptools like the gateways benchmark; unsigned unless
+HEALTHBOOK_SIGNING_KEY is set (`bench.live`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
+from healthbook.gateway import request_signer
 from router.app import create_app
 from router.config import RouterConfig
 from router.edge.config import EdgeConfig
@@ -23,13 +25,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.healthbook.serve")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--supergraph", type=Path, required=True)
+    parser.add_argument(
+        "--ws", default="auto", help="uvicorn's WebSocket implementation (bench.live compares)"
+    )
     args = parser.parse_args()
+    settings = Settings.from_env()
     edge = Edge(
         dataclasses.replace(EdgeConfig.from_env(), rate_limit=0),
-        authenticator=authenticator_from_settings(Settings.from_env(), None),
+        authenticator=authenticator_from_settings(settings, None),
     )
     config = RouterConfig(expose_query_plan=False, max_connections=200)
-    app = create_app(config, supergraph=load_supergraph(args.supergraph), edge=edge)
+    signer = request_signer(settings.signing_key) if settings.signing_key else None
+    app = create_app(config, supergraph=load_supergraph(args.supergraph), edge=edge, signer=signer)
     uvicorn.run(
         app,
         host="127.0.0.1",
@@ -38,6 +45,7 @@ def main() -> None:
         access_log=False,
         loop="uvloop",
         http="httptools",
+        ws=args.ws,
     )
 
 

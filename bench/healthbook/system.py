@@ -35,15 +35,17 @@ class System:
 
 
 @contextlib.contextmanager
-def running_system() -> Iterator[System]:
-    """Every present subgraph of this checkout, demo data loaded."""
+def running_system(*, signing_key: str = "") -> Iterator[System]:
+    """Every present subgraph of this checkout, demo data loaded; unsigned unless given a
+    `signing_key` (then the subgraphs require the router's signature, and
+    `bench.healthbook.serve` signs with it)."""
     with tempfile.TemporaryDirectory(prefix="healthbook-bench-") as tmp:
         ports = {name: free_port() for name in DEFAULT_PORTS}
         env = {
             **os.environ,
             **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
             "HEALTHBOOK_DATA_DIR": str(Path(tmp) / "data"),
-            "HEALTHBOOK_SIGNING_KEY": "",
+            "HEALTHBOOK_SIGNING_KEY": signing_key,
             "LOG_LEVEL": "WARNING",
             "DOCTORS_URL": f"http://127.0.0.1:{ports['doctors']}/graphql",
         }

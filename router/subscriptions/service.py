@@ -15,10 +15,12 @@ from router.edge.guard import Edge
 from router.edge.refusal import Refusal
 from router.executor import Json
 from router.gateway import Gateway, GraphQLRequest, rejected
+from router.inflight import request_key
 from router.selection import PlanningError
 from router.subgraph_client import RequestSigner
 from router.subscriptions.federated import federated_events
 from router.subscriptions.multiplex import Multiplexer
+from router.subscriptions.sharing import SharedStreams
 from router.subscriptions.upstream import UpstreamFailed
 
 __all__ = ["OperationRefused", "StreamService", "expiry_of", "upstream_failure"]
@@ -58,6 +60,8 @@ class StreamService:
     init_timeout: float = 10.0
     # One shared upstream socket per subgraph (and url) for this router process.
     multiplexers: dict[tuple[str, str], Multiplexer] = field(default_factory=dict)
+    # Identical subscriptions (operation, variables, forwarded headers) share one stream.
+    shared: SharedStreams | None = field(default_factory=SharedStreams)
 
     def multiplexer(self, subgraph: str, url: str) -> Multiplexer:
         mux = self.multiplexers.get((subgraph, url))
@@ -110,9 +114,14 @@ class StreamService:
         async def fetch(subgraph: str, body: Json) -> Json:
             return await client.fetch(subgraph, body, headers)
 
-        return federated_events(
-            gateway, prepared, variables, open_upstream=open_upstream, fetch=fetch
-        )
+        def events() -> AsyncIterator[Json]:
+            return federated_events(
+                gateway, prepared, variables, open_upstream=open_upstream, fetch=fetch
+            )
+
+        if self.shared is None:
+            return events()
+        return self.shared.stream(request_key(prepared.key, variables, headers), events)
 
     async def _single(
         self, gateway: Gateway, request: GraphQLRequest, headers: Mapping[str, str]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from contextlib import aclosing, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from graphql import GraphQLFormattedError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["PerSubscriptionCallers", "Refused"]
 
 REFUSED_SIGNATURE = "Subscriptions must come through the router."
+SHARED_SOCKET_LIMIT: Final = 100_000  # operations on one router socket
 
 
 class Refused(Exception):
@@ -53,11 +54,22 @@ class PerSubscriptionCallers(BaseGraphQLTransportWSHandler["Context", None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._forwarded: dict[str, dict[str, str]] = {}
+        # Strawberry's per-socket limit (100) holds for a client's own subscriptions; the
+        # router's shared socket carries every client subscription of a router process.
+        self._own_limit = self.max_subscriptions_per_connection
+        self.max_subscriptions_per_connection = SHARED_SOCKET_LIMIT
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         payload: Any = message.get("payload")
         extensions = payload.get("extensions") if isinstance(payload, dict) else None
         forwarded = extensions.get("forwarded") if isinstance(extensions, dict) else None
+        if not isinstance(forwarded, dict) and self._own_limit is not None:
+            if len(self.operations) >= self._own_limit:
+                error: GraphQLFormattedError = {"message": "Subscription limit reached"}
+                await self.send_message(
+                    ErrorMessage(id=message["id"], type="error", payload=[error])
+                )
+                return
         if isinstance(forwarded, dict) and message["id"] not in self.operations:
             self._forwarded[message["id"]] = {
                 str(k).lower(): str(v) for k, v in forwarded.items() if isinstance(v, str)

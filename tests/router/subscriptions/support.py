@@ -87,6 +87,7 @@ class ScriptedSubgraph:
     connected: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     changed: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     refuse: bool = False  # refuse new sockets (HTTP 403), as a subgraph that stays down
+    router_streams: Any = None  # the router's StreamService (set by `federation`)
 
     def app(self) -> Starlette:
         return Starlette(routes=[WebSocketRoute("/graphql", self.serve)])
@@ -221,5 +222,6 @@ async def federation(
             transport=httpx.MockTransport(handler),
             edge=Edge(dataclasses.replace(EdgeConfig(), **edge), authenticator=authenticator),
         )
+        appointments.router_streams = router.state.streams
         async with serving(router) as address:
             yield appointments, address
