@@ -63,13 +63,11 @@ class PerSubscriptionCallers(BaseGraphQLTransportWSHandler["Context", None]):
         payload: Any = message.get("payload")
         extensions = payload.get("extensions") if isinstance(payload, dict) else None
         forwarded = extensions.get("forwarded") if isinstance(extensions, dict) else None
-        if not isinstance(forwarded, dict) and self._own_limit is not None:
-            if len(self.operations) >= self._own_limit:
-                error: GraphQLFormattedError = {"message": "Subscription limit reached"}
-                await self.send_message(
-                    ErrorMessage(id=message["id"], type="error", payload=[error])
-                )
-                return
+        mine = not isinstance(forwarded, dict)
+        if mine and self._own_limit is not None and len(self.operations) >= self._own_limit:
+            error: GraphQLFormattedError = {"message": "Subscription limit reached"}
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
+            return
         if isinstance(forwarded, dict) and message["id"] not in self.operations:
             self._forwarded[message["id"]] = {
                 str(k).lower(): str(v) for k, v in forwarded.items() if isinstance(v, str)
