@@ -15,6 +15,7 @@ from router.config import RouterConfig
 from router.document import RequestError, coerce_variables, prepare_operation
 from router.edge.config import EdgeConfig
 from router.edge.guard import Edge
+from router.override_labels import parse_labels
 from router.planner import Planner
 from router.selection import PlanningError
 from router.supergraph import load_supergraph
@@ -50,7 +51,8 @@ def serve(supergraph_path: Path, host: str, port: int) -> None:
 
 
 def plan_command(argv: list[str]) -> int:
-    """`healthbook router plan --supergraph PATH QUERYFILE [--operation NAME]`: print a plan."""
+    """`healthbook router plan --supergraph PATH QUERYFILE [--operation NAME] [--labels L]`:
+    print a plan (with the progressive `@override` labels `L` active)."""
     parser = argparse.ArgumentParser(
         prog="healthbook router plan",
         description="Print how the router would fetch an operation from the subgraphs.",
@@ -60,13 +62,19 @@ def plan_command(argv: list[str]) -> int:
     parser.add_argument("--operation", help="operation name, when the file holds several")
     parser.add_argument("--variables", default="{}", help="variables as JSON (for @skip/@include)")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument(
+        "--labels",
+        default="",
+        help="progressive @override labels active, comma-separated (e.g. 'percent(50),beta')",
+    )
     args = parser.parse_args(argv)
     try:
         supergraph = load_supergraph(args.supergraph)
         query = args.query_file.read_text(encoding="utf-8")
         prepared = prepare_operation(supergraph.api_schema, query, args.operation)
         variables = coerce_variables(supergraph.api_schema, prepared, json.loads(args.variables))
-        plan = Planner(supergraph).plan(prepared.operation, prepared.fragments, variables)
+        labels = parse_labels(args.labels)
+        plan = Planner(supergraph).plan(prepared.operation, prepared.fragments, variables, labels)
     except RequestError as error:
         for e in error.errors:
             print(f"error: {e.message}", file=sys.stderr)

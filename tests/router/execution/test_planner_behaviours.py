@@ -128,3 +128,30 @@ def test_each_ancestor_type_gives_its_own_context_field() -> None:
         if s == "prices"
     ]
     assert sorted(asked) == [("EUR", ["a"]), ("NOK", ["b", "c"])]
+
+
+def test_objects_read_the_context_of_their_nearest_ancestor_setting_it() -> None:
+    owners = [
+        {
+            "currency": "EUR",
+            "places": [
+                {"__typename": "Stall", "items": [{"__typename": "Item", "id": "a"}]},
+                {
+                    "__typename": "Market",
+                    "money": "NOK",
+                    "items": [{"__typename": "Item", "id": "b"}],
+                },
+            ],
+        }
+    ]
+
+    def answer(subgraph: str, body: dict[str, Any]) -> dict[str, Any]:
+        if subgraph == "shops":
+            return {"data": {"owners": owners}}
+        currency = body["variables"]["__hb_ctx_0"]
+        reps = body["variables"]["representations"]
+        return {"data": {"_entities": [{"price": f"{r['id']} in {currency}"} for r in reps]}}
+
+    body, _ = run("context_depths", "{ owners { places { items { price } } } }", answer)
+    places = body["data"]["owners"][0]["places"]
+    assert [p["items"][0]["price"] for p in places] == ["a in EUR", "b in NOK"]

@@ -249,3 +249,18 @@ def test_a_context_field_whose_name_the_client_uses_otherwise_is_aliased() -> No
               query($representations: [_Any!]!, $__hb_ctx_0: String) { _entities(representations: $representations) { ... on Item { price(currency: $__hb_ctx_0) } } }
         """  # noqa: E501
     )
+
+
+def test_the_nearest_ancestor_setting_the_context_wins_whatever_its_depth() -> None:
+    # Market sets the context itself; a Stall does not, so its items read their Owner's.
+    assert described("context_depths", "{ owners { places { items { price } } } }") == lines(
+        """
+        query plan, 2 fetch(es):
+          #0 shops first, merged at the root:
+              query { owners { places { __typename ... on Stall { items { __typename id } } ... on Market { items { __typename id } money } } currency } }
+          #1 prices after #0, merged at owners/@/places/@/items/@:
+              represent Item by { id }
+              $__hb_ctx_0 = money of owners/@/places/@ on Market | currency of owners/@
+              query($representations: [_Any!]!, $__hb_ctx_0: String) { _entities(representations: $representations) { ... on Item { price(currency: $__hb_ctx_0) } } }
+        """  # noqa: E501
+    )
