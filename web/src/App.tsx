@@ -39,6 +39,15 @@ function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** Any signed-in user; a reload waits for the session to be restored before deciding. */
+function RequireUser({ children }: { children: ReactNode }) {
+  const { user, restoring } = useSession();
+  const location = useLocation();
+  if (restoring) return <Loading />;
+  if (!user) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <>{children}</>;
+}
+
 export function homeOf(role: Role | undefined): string {
   if (role === "DOCTOR") return "/doctor/calendar";
   if (role === "ADMIN") return "/admin";
@@ -73,8 +82,8 @@ export function App() {
             <Route path="/reset-password" element={<ResetPasswordPage mode="reset" />} />
             <Route path="/invitation" element={<ResetPasswordPage mode="invitation" />} />
             <Route path="/appointments" element={<RequireRole role="PATIENT"><AppointmentsPage /></RequireRole>} />
-            <Route path="/inbox" element={user ? <InboxPage /> : <Navigate to="/sign-in?next=/inbox" replace />} />
-            <Route path="/profile" element={user ? <ProfilePage /> : <Navigate to="/sign-in?next=/profile" replace />} />
+            <Route path="/inbox" element={<RequireUser><InboxPage /></RequireUser>} />
+            <Route path="/profile" element={<RequireUser><ProfilePage /></RequireUser>} />
             <Route path="/doctor/calendar" element={<RequireRole role="DOCTOR"><CalendarPage /></RequireRole>} />
             <Route path="/doctor/availability" element={<RequireRole role="DOCTOR"><AvailabilityPage /></RequireRole>} />
             <Route path="/doctor/profile" element={<RequireRole role="DOCTOR"><PracticeProfilePage /></RequireRole>} />

@@ -207,3 +207,61 @@ export async function keyboardOnly(run, { email, password, doctorName }) {
   notes.stops = keys.stops;
   notes.unseen = keys.unseen;
 }
+
+/** Tab through the whole page (until focus comes round again), every stop recorded. */
+async function sweep(keys, page, max = 150) {
+  const seen = new Set();
+  let first = null;
+  const before = keys.unseen.length;
+  for (let i = 0; i < max; i += 1) {
+    const now = await keys.press("Tab");
+    const key = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return "body";
+      const path = [];
+      for (let node = el; node && node !== document.body; node = node.parentElement) {
+        path.push(`${node.tagName}:${Array.prototype.indexOf.call(node.parentElement?.children ?? [], node)}`);
+      }
+      return path.join("/");
+    });
+    if (now.tag === "body") continue;
+    if (key === first) break; // came round once
+    first ??= key;
+    seen.add(key); // a date input's parts (month, day, year, picker) are one control
+  }
+  return { stops: seen.size, unseen: keys.unseen.slice(before) };
+}
+
+/** Every control of the patient's and the doctor's pages shows its focus ring when tabbed to. */
+export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
+  const sweeps = (run.notes.sweeps = {});
+  const visitor = await run.context("visitor");
+  const v = visitor.page;
+  const vk = new Keyboard(run, v);
+  for (const [path, heading] of [["/", "Find a doctor"], ["/sign-in", "Sign in"]]) {
+    await v.goto(`${run.base}${path}`);
+    await v.getByRole("heading", { name: heading, level: 1 }).waitFor();
+    await v.waitForLoadState("networkidle");
+    sweeps[path] = await sweep(vk, v);
+  }
+  const patient = await run.context("patient");
+  const p = patient.page;
+  const pk = new Keyboard(run, p);
+  await run.signIn(p, patientEmail, password);
+  for (const [path, heading] of [["/appointments", "My appointments"], ["/inbox", "Inbox"], ["/profile", "Profile"]]) {
+    await p.goto(`${run.base}${path}`);
+    await p.getByRole("heading", { name: heading, level: 1 }).waitFor();
+    await p.waitForLoadState("networkidle");
+    sweeps[path] = await sweep(pk, p);
+  }
+  const doctor = await run.context("doctor");
+  const d = doctor.page;
+  const dk = new Keyboard(run, d);
+  await run.signIn(d, doctorEmail);
+  for (const [path, heading] of [["/doctor/calendar", "My week"], ["/doctor/availability", "Availability"], ["/doctor/profile", "Practice profile"]]) {
+    await d.goto(`${run.base}${path}`);
+    await d.getByRole("heading", { name: heading, level: 1 }).waitFor();
+    await d.waitForLoadState("networkidle");
+    sweeps[path] = await sweep(dk, d);
+  }
+}

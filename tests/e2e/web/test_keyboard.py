@@ -58,3 +58,26 @@ def test_a_patient_signs_in_searches_books_and_cancels_by_keyboard_only(
     assert notes["afterCancel"]["tag"] == "h3", notes["afterCancel"]
     assert notes["afterCancel"]["visible"] is True
     assert notes["stops"] > 20
+
+
+def test_every_control_of_the_patients_and_doctors_pages_shows_focus_when_tabbed_to(
+    web_app: Running,
+) -> None:
+    email = f"sweep-{uuid.uuid4().hex[:8]}@example.org"
+    password = "a sweeping secret"
+    mutation = "mutation($i: RegisterInput!) { register(input: $i) { user { id } } }"
+    variables = {"i": {"email": email, "password": password, "name": "Sam Sweep"}}
+    answer = httpx.post(f"{web_app.base}/graphql", json={"query": mutation, "variables": variables})
+    assert "errors" not in answer.json(), answer.text
+    report = journey(
+        "focusSweep",
+        web_app,
+        patientEmail=email,
+        password=password,
+        doctorEmail="dr.silva@healthbook.local",
+    )
+    sweeps = report["notes"]["sweeps"]
+    assert set(sweeps) >= {"/", "/appointments", "/doctor/calendar", "/doctor/availability"}
+    for path, sweep in sweeps.items():
+        assert sweep["stops"] >= 5, (path, sweep)
+        assert sweep["unseen"] == [], (path, sweep["unseen"])
