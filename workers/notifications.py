@@ -18,6 +18,8 @@ import dramatiq
 from subgraphs.notifications.channels import jobs
 from subgraphs.notifications.domain import Channel
 from subgraphs.notifications.service import delivery
+from subgraphs.notifications.webhooks import delivery as webhooks
+from subgraphs.notifications.webhooks import jobs as webhook_jobs
 from subgraphs.notifications.wiring import channels_of, settings_of
 from workers.runtime import Runtime
 
@@ -73,4 +75,48 @@ def declare(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.Actor[An
             options={"max_retries": 20},
         )
     )
+    actors += _webhook_actors(broker, runtime)
     return actors
+
+
+def _webhook_actors(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.Actor[Any, Any]]:
+    """Webhook delivery (retried with the same back-off) and its exhausted-retries actor."""
+
+    async def deliver_webhook(delivery_id: str) -> None:
+        resources = runtime.resources(COMPONENT)
+        settings = settings_of(resources)
+        await webhooks.attempt(
+            db=resources.database,
+            delivery_id=uuid.UUID(delivery_id),
+            post=webhook_jobs.http_post(settings.webhook_timeout_seconds),
+            now=datetime.now(UTC),
+            disable_after=settings.webhook_disable_after_failures,
+        )
+
+    async def webhook_exhausted(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
+        resources = runtime.resources(COMPONENT)
+        await webhooks.mark_dead(
+            db=resources.database,
+            delivery_id=uuid.UUID(str(message["args"][0])),
+            now=datetime.now(UTC),
+            error=f"retries exhausted after {retry_info.get('retries', 0) + 1} attempts",
+        )
+
+    return [
+        dramatiq.Actor(
+            deliver_webhook,
+            broker=broker,
+            actor_name=webhook_jobs.ACTOR,
+            queue_name=webhook_jobs.QUEUE,
+            priority=0,
+            options={"on_retry_exhausted": webhook_jobs.EXHAUSTED_ACTOR},
+        ),
+        dramatiq.Actor(
+            webhook_exhausted,
+            broker=broker,
+            actor_name=webhook_jobs.EXHAUSTED_ACTOR,
+            queue_name=webhook_jobs.EXHAUSTED_QUEUE,
+            priority=0,
+            options={"max_retries": 20},
+        ),
+    ]

@@ -19,6 +19,8 @@ TABLES = (
     "notification_doctors",
     "notification_appointments",
     "notification_held_events",
+    "webhook_endpoints",
+    "webhook_deliveries",
 )
 
 
@@ -172,3 +174,44 @@ class HeldEvent(SQLModel, table=True):
     wait_until: datetime
     created_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = None
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """An admin's HTTPS endpoint, the event types it hears and whether it is still sent to."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: uuid.UUID = Field(primary_key=True)
+    url: str = Field(max_length=2000)
+    description: str = Field(default="", max_length=500)
+    event_types: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    # The Standard Webhooks signing secret (`whsec_` + base64): shown once at registration.
+    secret: str = Field(max_length=100)
+    enabled: bool = True
+    consecutive_failures: int = 0
+    disabled_at: datetime | None = None
+    created_by: uuid.UUID
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint: the exact body signed and sent, and how sending went."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at"),
+        Index("uq_webhook_deliveries_endpoint_event", "endpoint_id", "event_id", unique=True),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    endpoint_id: uuid.UUID = Field(foreign_key="webhook_endpoints.id")
+    event_id: uuid.UUID
+    event_type: str = Field(max_length=40)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="PENDING", max_length=10)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    last_status_code: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    attempted_at: datetime | None = None
+    sent_at: datetime | None = None

@@ -88,6 +88,25 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         "300",
         components=("scheduler",),
     ),
+    Variable(
+        "WEBHOOKS_ALLOW_LOCAL_HTTP",
+        "true: admins may also register http://127.0.0.1 webhook endpoints (tests, "
+        "development); otherwise HTTPS only",
+        "false",
+        components=_USERS,
+    ),
+    Variable(
+        "WEBHOOK_DISABLE_AFTER_FAILURES",
+        "a webhook endpoint is disabled after this many failed delivery attempts in a row",
+        "20",
+        components=_USERS,
+    ),
+    Variable(
+        "WEBHOOK_TIMEOUT_SECONDS",
+        "how long one webhook delivery attempt waits for the endpoint's answer",
+        "10",
+        components=_USERS,
+    ),
 )
 
 SECURITY_MODES: Final = ("none", "starttls", "tls")
@@ -147,6 +166,9 @@ class NotificationSettings:
     requeue_seconds: int
     contact_wait_seconds: int = 900
     lease_seconds: int = 120
+    webhooks_allow_local_http: bool = False
+    webhook_disable_after_failures: int = 20
+    webhook_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> NotificationSettings:
@@ -178,12 +200,24 @@ class NotificationSettings:
             requeue_seconds=env.integer("NOTIFICATION_REQUEUE_SECONDS", minimum=1),
             contact_wait_seconds=env.integer("NOTIFICATION_CONTACT_WAIT_SECONDS", minimum=1),
             lease_seconds=env.integer("NOTIFICATION_LEASE_SECONDS", minimum=1, maximum=86400),
+            webhooks_allow_local_http=_flag(env.text("WEBHOOKS_ALLOW_LOCAL_HTTP")),
+            webhook_disable_after_failures=env.integer(
+                "WEBHOOK_DISABLE_AFTER_FAILURES", minimum=1, maximum=10_000
+            ),
+            webhook_timeout_seconds=env.number("WEBHOOK_TIMEOUT_SECONDS", minimum=0.1),
         )
 
     @property
     def lease(self) -> timedelta:
         """How long a delivery attempt's claim lasts (NOTIFICATION_LEASE_SECONDS)."""
         return timedelta(seconds=self.lease_seconds)
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"WEBHOOKS_ALLOW_LOCAL_HTTP must be true or false, got {raw!r}")
+    return value in ("true", "1", "yes")
 
 
 def _http_url(raw: str) -> str:

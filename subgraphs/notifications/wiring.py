@@ -11,11 +11,13 @@ from subgraphs.notifications.channels import Channels, OneTimeLinks
 from subgraphs.notifications.channels.jobs import Enqueue, broker_enqueue
 from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.notifications.settings import NotificationSettings
+from subgraphs.notifications.webhooks import jobs as webhook_jobs
 from subgraphs.shared.resources import Resources
 
 SETTINGS_KEY = "notifications.settings"
 CHANNELS_KEY = "notifications.channels"
 ENQUEUE_KEY = "notifications.enqueue"
+WEBHOOK_ENQUEUE_KEY = "notifications.webhooks.enqueue"
 
 
 def settings_of(resources: Resources) -> NotificationSettings:
@@ -60,3 +62,16 @@ def plan_config(resources: Resources) -> PlanConfig:
         default_lead_minutes=settings.reminder_lead_minutes,
         contact_wait=timedelta(seconds=settings.contact_wait_seconds),
     )
+
+
+def webhook_enqueue_of(resources: Resources) -> webhook_jobs.EnqueueWebhook | None:
+    """How to enqueue webhook deliveries from this process (None: no bus; replay sends later)."""
+    found = resources.extras.get(WEBHOOK_ENQUEUE_KEY)
+    if found is not None:
+        enqueue: webhook_jobs.EnqueueWebhook = found
+        return enqueue
+    if resources.bus is not None:
+        enqueue = webhook_jobs.broker_enqueue(resources.bus.broker)
+        resources.extras[WEBHOOK_ENQUEUE_KEY] = enqueue
+        return enqueue
+    return None

@@ -13,6 +13,7 @@ from subgraphs.notifications.schema.types import (
     NotificationPreferencesInput,
     parse_id,
 )
+from subgraphs.notifications.schema.webhooks import WebhookMutation
 from subgraphs.notifications.service import inbox as service
 from subgraphs.notifications.wiring import plan_config
 from subgraphs.shared.auth import IsAuthenticated
@@ -24,7 +25,7 @@ def _now() -> datetime:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(WebhookMutation):
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
         description="Mark the given in-app notifications (or all of them) read.",

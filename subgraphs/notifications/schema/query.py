@@ -19,6 +19,7 @@ from subgraphs.notifications.schema.types import (
     NotificationPage,
     NotificationPreferences,
 )
+from subgraphs.notifications.schema.webhooks import WebhookQuery
 from subgraphs.notifications.service import inbox as service
 from subgraphs.notifications.wiring import plan_config
 from subgraphs.shared.auth import IsAuthenticated, Role, has_role
@@ -26,7 +27,7 @@ from subgraphs.shared.connections import AfterArg
 
 
 @strawberry.type
-class Query:
+class Query(WebhookQuery):
     @strawberry.field(
         permission_classes=[IsAuthenticated], description="Your in-app notifications."
     )

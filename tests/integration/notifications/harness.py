@@ -14,6 +14,7 @@ from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.brokers.stub import StubBroker
 
 from subgraphs.notifications.channels.jobs import EXHAUSTED_QUEUE, QUEUES
+from subgraphs.notifications.webhooks import jobs as webhook_jobs
 from subgraphs.shared.bus import EventBus, build_broker, event_queue
 from subgraphs.shared.database import Database
 from subgraphs.shared.events import EventEnvelope
@@ -60,7 +61,14 @@ class RunningWorker:
     async def settle(self) -> None:
         """Wait until every event and delivery job (retries included) has been processed."""
         broker = self.bus.broker
-        for queue in (event_queue("notifications"), *QUEUES.values(), EXHAUSTED_QUEUE):
+        queues = (
+            event_queue("notifications"),
+            *QUEUES.values(),
+            EXHAUSTED_QUEUE,
+            webhook_jobs.QUEUE,
+            webhook_jobs.EXHAUSTED_QUEUE,
+        )
+        for queue in queues:
             if isinstance(broker, StubBroker):
                 join = functools.partial(broker.join, queue, timeout=60_000, fail_fast=False)
             else:
