@@ -22,5 +22,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    // Typing-heavy tests take ~1 s alone and over 5 s (Vitest's default limit) on a machine
+    // shared by many jobs: no test is about speed, so the limit only guards against a hang.
+    testTimeout: 30_000,
   },
 });
