@@ -28,7 +28,7 @@ from router.edge.transport import TransportPolicy
 from router.gateway import Gateway, GraphQLRequest, RequestError
 from router.selection import PlanningError
 from subgraphs.shared.auth import Authenticator, Principal
-from subgraphs.shared.errors import Unauthenticated
+from subgraphs.shared.errors import ServiceUnavailable, Unauthenticated
 
 __all__ = ["Edge"]
 
@@ -112,13 +112,18 @@ class Edge:
         return principal
 
     async def authenticate(self, authorization: str | None) -> Principal | None:
-        """The caller, None when anonymous; `Refusal` (401 UNAUTHENTICATED) for bad tokens."""
+        """The caller, None when anonymous; `Refusal` (401 UNAUTHENTICATED) for bad tokens,
+        503 SERVICE_UNAVAILABLE when a token cannot be checked right now (retry, not sign in)."""
         if self.authenticator is None or not authorization:
             return None
         try:
             return await self.authenticator.authenticate(authorization)
         except Unauthenticated as error:
             raise Refusal(401, "UNAUTHENTICATED", str(error) or "Unauthenticated.") from None
+        except ServiceUnavailable as error:
+            raise Refusal(
+                503, "SERVICE_UNAVAILABLE", error.message, headers={"retry-after": "1"}
+            ) from None
 
     async def limit_rate(self, connection: HTTPConnection, principal: Principal | None) -> None:
         if self.rate_limiter is None:

@@ -1,9 +1,11 @@
 """The graphql-transport-ws server (the protocol of the `graphql-ws` library) at /graphql.
 
 connection_init carries `authorization` in its payload (verified at the edge; a bad token
-closes with 4403); operations run as `subscribe` messages, any number at once; either side
-may `complete`; pings are answered and sent every `ping_seconds`; when the access token
-expires, every running operation gets an UNAUTHENTICATED error and the socket closes (4401).
+closes with 4403, a token that cannot be checked right now (the session cache is down) with
+1013 "try again later", which clients retry); operations run as `subscribe` messages, any
+number at once; either side may `complete`; pings are answered and sent every
+`ping_seconds`; when the access token expires, every running operation gets an
+UNAUTHENTICATED error and the socket closes (4401).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from router.subscriptions.upstream import PROTOCOL, UpstreamFailed
 
 __all__ = ["serve_websocket"]
 
+# How a refused connection_init closes, by the refusal's HTTP status (else 4429).
+_CLOSE_CODES = {401: 4403, 503: 1013}
 EXPIRED: Json = {
     "message": "The access token has expired.",
     "extensions": {"code": "UNAUTHENTICATED"},
@@ -124,7 +128,7 @@ class _Connection:
                 self.principal = await edge.authenticate(authorization)
                 await edge.limit_rate(self.websocket, self.principal)
         except Refusal as refusal:
-            await self.close(4403 if refusal.status == 401 else 4429, refusal.message[:120])
+            await self.close(_CLOSE_CODES.get(refusal.status, 4429), refusal.message[:120])
             return False
         if authorization:
             self.headers["authorization"] = authorization

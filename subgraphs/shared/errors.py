@@ -2,7 +2,9 @@
 
 Domain code raises a :class:`DomainError` subclass; graphql-core copies its `extensions`
 into the GraphQL error, so clients see `extensions.code`. Any other exception is masked
-as `INTERNAL_SERVER_ERROR` with no detail (it is logged with its trace, without secrets).
+as `INTERNAL_SERVER_ERROR` with no detail (it is logged with its trace, without secrets),
+except a dependency that could not be reached (the database cut, a connection reset):
+that is `SERVICE_UNAVAILABLE`, which a client may retry, not a bug in the request.
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from graphql import GraphQLError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from strawberry.extensions import MaskErrors
+
+OUTAGE_MESSAGE = "A service this request needs is unavailable right now; retry."
 
 
 class DomainError(Exception):
@@ -70,6 +77,22 @@ def is_expected(error: GraphQLError) -> bool:
     return isinstance(original, DomainError | GraphQLError)
 
 
+def is_outage(error: BaseException | None) -> bool:
+    """Whether `error` (or what caused it) says a dependency could not be reached: a
+    refused or reset connection, a timeout, a database connection that dropped."""
+    for _ in range(10):  # the cause chain, bounded
+        if error is None:
+            return False
+        if isinstance(error, OSError | TimeoutError | RedisConnectionError | RedisTimeoutError):
+            return True  # (the built-in ConnectionError is an OSError)
+        if isinstance(error, DBAPIError) and (
+            error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+        ):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Hide unexpected errors behind `INTERNAL_SERVER_ERROR`; keep domain refusals as they are."""
 
@@ -89,6 +112,16 @@ class MaskUnexpectedErrors(MaskErrors):
         return processed
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if is_outage(error.original_error):
+            return GraphQLError(
+                message=OUTAGE_MESSAGE,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                original_error=None,
+                extensions={"code": "SERVICE_UNAVAILABLE"},
+            )
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
         return masked

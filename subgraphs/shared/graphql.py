@@ -21,7 +21,12 @@ from strawberry.utils.logging import StrawberryLogger
 from subgraphs.shared.audit import caller as audit_caller
 from subgraphs.shared.audit.refusals import AuditRefusals
 from subgraphs.shared.auth import Principal
-from subgraphs.shared.errors import MaskUnexpectedErrors, Unauthenticated, is_expected
+from subgraphs.shared.errors import (
+    MaskUnexpectedErrors,
+    ServiceUnavailable,
+    Unauthenticated,
+    is_expected,
+)
 from subgraphs.shared.input_checks import InputChecks
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.shared_socket import PerSubscriptionCallers
@@ -102,7 +107,7 @@ class GraphQLView(GraphQL[Context, None]):
                 principal = await self.resources.authenticator.authenticate(
                     headers.get("authorization")
                 )
-            except Unauthenticated as error:
+            except (Unauthenticated, ServiceUnavailable) as error:
                 body = {"errors": [{"message": error.message, "extensions": error.extensions}]}
                 await JSONResponse(body, status_code=200)(scope, receive, send)
                 return
@@ -135,7 +140,7 @@ class GraphQLView(GraphQL[Context, None]):
             authorization = context.request.headers.get("authorization")
         try:
             context.principal = await self.resources.authenticator.authenticate(authorization)
-        except Unauthenticated as error:
+        except (Unauthenticated, ServiceUnavailable) as error:
             raise strawberry.exceptions.ConnectionRejectionError(
                 {"message": error.message}
             ) from error

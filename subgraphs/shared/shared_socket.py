@@ -31,7 +31,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 
 from subgraphs.shared import signing
 from subgraphs.shared.audit import caller as audit_caller
-from subgraphs.shared.errors import Unauthenticated
+from subgraphs.shared.errors import ServiceUnavailable, Unauthenticated
 
 if TYPE_CHECKING:
     from subgraphs.shared.graphql import Context
@@ -130,6 +130,8 @@ class PerSubscriptionCallers(BaseGraphQLTransportWSHandler["Context", None]):
             principal = await resources.authenticator.authenticate(headers.get("authorization"))
         except Unauthenticated as error:
             raise Refused(error.message, "UNAUTHENTICATED") from None
+        except ServiceUnavailable as error:
+            raise Refused(error.message, "SERVICE_UNAVAILABLE") from None
         audit_caller.bind(
             audit_caller.Caller(
                 user_id=principal.user_id if principal else None,

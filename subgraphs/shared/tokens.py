@@ -42,7 +42,7 @@ import orjson
 
 from subgraphs.shared.auth import Principal, Role, bearer_token
 from subgraphs.shared.cache import Cache
-from subgraphs.shared.errors import Unauthenticated
+from subgraphs.shared.errors import ServiceUnavailable, Unauthenticated
 from subgraphs.shared.jwks import ALGORITHM, KeySource, RemoteJwks, StaticJwks, parse_jwks
 from subgraphs.shared.settings import ConfigError, Settings, Variable
 
@@ -187,7 +187,8 @@ class JwtVerifier:
         return None if token is None else await self.verify(token)
 
     async def verify(self, token: str) -> Principal:
-        """The principal of a valid access token; UNAUTHENTICATED for anything else."""
+        """The principal of a valid access token; UNAUTHENTICATED for anything else, or
+        SERVICE_UNAVAILABLE when the session state cannot be read (the cache is down)."""
         claims = await self._decode(token)
         try:
             principal = Principal(
@@ -240,9 +241,11 @@ class JwtVerifier:
             revoked = (
                 await self.cache.get(f"{SESSION_PREFIX}{sid}") if isinstance(sid, str) else None
             )
-        except Exception:  # the cache is down: fail closed
+        except Exception:  # the cache is down: fail closed, but not as a bad token
+            # UNAUTHENTICATED would tell clients to sign in again (the web app does): every
+            # user would be signed out by a Redis outage. The token may be fine; retry.
             log.warning("session state unavailable", exc_info=True)
-            raise Unauthenticated("Your session cannot be checked right now; retry.") from None
+            raise ServiceUnavailable("Your session cannot be checked right now; retry.") from None
         if revoked is not None:
             raise Unauthenticated("This session has ended; sign in again.")
         if raw is None:

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from router.edge.ratelimit import MemoryCounter, RateLimiter, RedisCounter
 from router.edge.refusal import Refusal
 from subgraphs.shared.auth import Role
+from subgraphs.shared.cache import MemoryCache
 from tests.router.edge.support import canned, edge_app
 from tests.support.services import REDIS, require
 from tests.support.tokens import bearer, make_test_tokens
@@ -32,6 +33,29 @@ def test_a_bad_token_is_refused_at_the_edge_before_any_subgraph_call() -> None:
             assert response.status_code == 401
             assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert calls == []
+
+
+def test_a_token_that_cannot_be_checked_is_503_to_retry_not_401_to_sign_in_again() -> None:
+    """Issue 15: with Redis cut, every request answered 401 and clients signed users out."""
+
+    class Down(MemoryCache):
+        async def get(self, key: str) -> bytes | None:
+            raise ConnectionError("redis is down")
+
+    authenticator, mint = make_test_tokens(cache=Down())
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return canned(request)
+
+    with TestClient(edge_app(handler, authenticator=authenticator)) as client:
+        token = mint(uuid.uuid4(), Role.PATIENT)
+        response = client.post("/graphql", json={"query": "{ me { id } }"}, headers=bearer(token))
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "1"
+        assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert calls == []  # still fails closed
 
 
 def test_a_valid_token_passes_and_is_forwarded_to_subgraphs() -> None:

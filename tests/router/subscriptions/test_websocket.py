@@ -17,6 +17,7 @@ from websockets.typing import Subprotocol
 
 from router.testing.servers import free_port
 from subgraphs.shared.auth import Role
+from subgraphs.shared.cache import MemoryCache
 from tests.router.subscriptions.support import SUBSCRIBE, ExpiringSoon, federation, update
 from tests.support.tokens import make_test_tokens
 
@@ -166,6 +167,24 @@ async def test_a_bad_token_on_connection_init_closes_with_4403() -> None:
             await receive(socket)
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4403
+
+
+async def test_a_token_that_cannot_be_checked_closes_with_1013_try_again_later() -> None:
+    """Issue 15: with Redis cut, connection_init closed with 4403 like a forged token."""
+
+    class Down(MemoryCache):
+        async def get(self, key: str) -> bytes | None:
+            raise ConnectionError("redis is down")
+
+    authenticator, mint = make_test_tokens(cache=Down())
+    async with (
+        federation(authenticator=authenticator) as (_appointments, address),
+        client(address, f"Bearer {mint(uuid.uuid4(), Role.PATIENT)}") as socket,
+    ):
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(socket)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1013
 
 
 async def test_an_expiring_token_ends_the_subscription_with_unauthenticated() -> None:

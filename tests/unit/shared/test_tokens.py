@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from subgraphs.shared.auth import Role
 from subgraphs.shared.cache import MemoryCache
-from subgraphs.shared.errors import Unauthenticated
+from subgraphs.shared.errors import ServiceUnavailable, Unauthenticated
 from subgraphs.shared.settings import ConfigError, Settings
 from subgraphs.shared.tokens import (
     JwtVerifier,
@@ -180,14 +180,19 @@ async def test_token_of_a_revoked_session_is_refused() -> None:
     assert await authenticator.authenticate(f"Bearer {other}") is not None
 
 
-async def test_unavailable_cache_fails_closed() -> None:
+async def test_unavailable_cache_fails_closed_as_service_unavailable_not_as_a_bad_token() -> None:
+    """Issue 15: with Redis cut, UNAUTHENTICATED made clients sign every user out."""
+
     class Broken(MemoryCache):
         async def get(self, key: str) -> bytes | None:
             raise ConnectionError("down")
 
     authenticator, mint = make_test_tokens(cache=Broken())
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(ServiceUnavailable) as refused:
         await authenticator.authenticate(f"Bearer {mint(USER)}")
+    assert refused.value.code == "SERVICE_UNAVAILABLE"
+    with pytest.raises(Unauthenticated):  # a bad token is still a bad token
+        await authenticator.authenticate("Bearer forged")
 
 
 def test_bearer_helper_builds_the_header() -> None:
