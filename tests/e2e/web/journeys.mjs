@@ -5,8 +5,9 @@ import { Run } from "./harness.mjs";
 import * as steps from "./steps.mjs";
 import * as keyboard from "./keyboard.mjs";
 import * as resilience from "./resilience.mjs";
+import * as adminSteps from "./admin_steps.mjs";
 
-const journeys = { ...steps, ...keyboard, ...resilience };
+const journeys = { ...steps, ...keyboard, ...resilience, ...adminSteps };
 
 const [name, playwrightModules, webModules, base, artifacts, extra] = process.argv.slice(2);
 const run = new Run({ playwrightModules, webModules, base, artifacts });

@@ -2,6 +2,7 @@
 // graphql-ws on the same origin. One client per signed-in user, so caches never mix.
 import { Client, fetchExchange, subscriptionExchange } from "urql";
 import { cacheExchange } from "@urql/exchange-graphcache";
+import { relayPagination } from "@urql/exchange-graphcache/extras";
 import { createClient as createWsClient } from "graphql-ws";
 import { accessToken, refresh } from "../auth/session";
 
@@ -13,7 +14,20 @@ const EMBEDDED = [
   "DeactivateUserPayload", "ReactivateUserPayload", "InviteDoctorPayload",
   "ResetPasswordPayload", "RequestPasswordResetPayload", "MarkNotificationsReadPayload",
   "LogoutPayload", "ChangePasswordPayload",
+  // Cursor connections: their edges and page info belong to the list that holds them.
+  "AppointmentEdge", "AppointmentPageInfo", "DoctorEdge", "UserEdge", "IdentityPageInfo",
+  "AuditTrailPage", "AuditTrailEntryEdge", "NotificationEdge", "NotificationPageInfo",
+  "AuditTrailExport",
+  // The dashboard's figures belong to their Statistics window.
+  "UserStatistics", "UsersByRole", "UserBucket", "DoctorStatistics", "DoctorStatusCount",
+  "DoctorGroupCount", "DoctorBucket", "AppointmentStatistics", "AppointmentCounts",
+  "AppointmentBucket", "BookingLeadTime", "DoctorWorkload", "NotificationStatistics",
+  "NotificationBucket", "DeliveryLatency",
 ];
+
+/** Lists read page by page with first/after: "Load more" asks for the next page and the
+ * cache answers with every page so far (a new filter starts again from the first). */
+const PAGINATED = ["users", "auditTrail", "notifications", "myNotifications", "myAppointments", "doctors", "appointments"];
 
 const invalidate =
   (...fields: string[]) =>
@@ -62,7 +76,12 @@ export function makeClient(): Client {
         keys: Object.fromEntries([
           ...EMBEDDED.map((name) => [name, () => null]),
           ["Specialization", (s: { code?: string }) => s.code ?? null],
+          ["Statistics", (s: { key?: string }) => s.key ?? null],
+          ["DoctorUtilization", (s: { key?: string }) => s.key ?? null],
         ]),
+        resolvers: {
+          Query: Object.fromEntries(PAGINATED.map((field) => [field, relayPagination()])),
+        },
         updates: {
           Mutation: {
             bookAppointment: invalidate(...bookingFields),

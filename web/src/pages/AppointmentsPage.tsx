@@ -12,6 +12,7 @@ import { ModalDialog } from "../components/Dialog";
 import { SlotPicker } from "../components/SlotPicker";
 import { Badge, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
+import { LoadMore } from "../ui/LoadMore";
 import { browserZone, dayBounds, formatDateTime, zoneLabel } from "../time/zones";
 import { icsFor } from "../time/ics";
 
@@ -149,15 +150,19 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
 
 function AppointmentList({ when, liveIds }: { when: AppointmentWhen; liveIds: Set<string> }) {
   const { t } = useTranslation();
-  const [{ data, error, fetching }] = useQuery({ query: MyAppointmentsDocument, variables: { when, page: { offset: 0, limit: 50 } } });
+  const [after, setAfter] = useState<string | null>(null);
+  const [{ data, error, fetching }] = useQuery({ query: MyAppointmentsDocument, variables: { when, first: 20, after } });
   if (error && !data) return <ProblemMessage error={error} />;
   if (fetching && !data) return <p role="status">{t("common.loading")}</p>;
-  const items = data?.myAppointments.items ?? [];
+  const items = data?.myAppointments.nodes ?? [];
   if (!items.length) return <p>{t("appointments.none")}</p>;
   return (
-    <ul style={{ listStyle: "none", padding: 0 }}>
-      {items.map((a) => <AppointmentItem key={a.id} appointment={a} live={liveIds.has(a.id)} />)}
-    </ul>
+    <>
+      <ul style={{ listStyle: "none", padding: 0 }}>
+        {items.map((a) => <AppointmentItem key={a.id} appointment={a} live={liveIds.has(a.id)} />)}
+      </ul>
+      <LoadMore page={data?.myAppointments} shown={items.length} fetching={fetching} onMore={setAfter} />
+    </>
   );
 }
 

@@ -1,15 +1,18 @@
+import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { MarkNotificationsReadDocument, MyNotificationsDocument } from "../gql/graphql";
 import { Button } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
+import { LoadMore } from "../ui/LoadMore";
 import { browserZone, formatDateTime } from "../time/zones";
 
 export default function InboxPage() {
   const { t, i18n } = useTranslation();
-  const [{ data, error }] = useQuery({ query: MyNotificationsDocument, variables: { page: 1, unreadOnly: false } });
+  const [after, setAfter] = useState<string | null>(null);
+  const [{ data, error, fetching }] = useQuery({ query: MyNotificationsDocument, variables: { first: 20, after, unreadOnly: false } });
   const [marking, mark] = useMutation(MarkNotificationsReadDocument);
-  const items = data?.myNotifications.items ?? [];
+  const items = data?.myNotifications.nodes ?? [];
   const unread = items.filter((n) => !n.read).length;
   return (
     <>
@@ -29,6 +32,7 @@ export default function InboxPage() {
           </li>
         ))}
       </ul>
+      {items.length ? <LoadMore page={data?.myNotifications} shown={items.length} fetching={fetching} onMore={setAfter} /> : null}
     </>
   );
 }

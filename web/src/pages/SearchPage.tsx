@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { SearchDoctorsDocument, SpecializationsDocument, type DoctorFilter } from "../gql/graphql";
 import { NativeField as Field } from "../ui/native";
 import { ProblemMessage } from "../ui/Problem";
+import { LoadMore } from "../ui/LoadMore";
 import { browserZone, formatDateTime, zoneLabel } from "../time/zones";
 
 const FIELDS = ["specialization", "city", "language", "insurance", "availableOn", "within"] as const;
@@ -28,9 +29,13 @@ export default function SearchPage() {
     Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ""])),
   );
   const [specs] = useQuery({ query: SpecializationsDocument });
+  // The cursor belongs to one search: another search (or going back) starts at its first page.
+  const [more, setMore] = useState<{ search: string; after: string }>();
+  const after = more?.search === params.toString() ? more.after : null;
+  const setAfter = (cursor: string) => setMore({ search: params.toString(), after: cursor });
   const [{ data, fetching, error }, reexecute] = useQuery({
     query: SearchDoctorsDocument,
-    variables: { filter: filterOf(params), page: { first: 20 } },
+    variables: { filter: filterOf(params), first: 20, after },
   });
   const zone = browserZone();
   const set = (key: string) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
@@ -87,6 +92,7 @@ export default function SearchPage() {
           </li>
         ))}
       </ul>
+      {doctors.length ? <LoadMore page={data?.doctors} shown={doctors.length} fetching={fetching} onMore={setAfter} /> : null}
     </>
   );
 }

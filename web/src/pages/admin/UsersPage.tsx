@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { DeactivateUserDocument, InviteDoctorDocument, ReactivateUserDocument, SetUserRoleDocument, UsersDocument, type Role } from "../../gql/graphql";
 import { Alert, Button, Field, Select } from "../../ui/controls";
 import { ProblemMessage } from "../../ui/Problem";
+import { LoadMore } from "../../ui/LoadMore";
 import { browserZone } from "../../time/zones";
 
 const PAGE = 20;
@@ -37,14 +38,14 @@ export default function UsersPage() {
   const [search, setSearch] = useState("");
   const [role, setRole] = useState("all");
   const [active, setActive] = useState("all");
-  const [offset, setOffset] = useState(0);
+  const [after, setAfter] = useState<string | null>(null);
   const [applied, setApplied] = useState({ search: "", role: "all", active: "all" });
   const filter = {
     search: applied.search || null,
     role: applied.role === "all" ? null : (applied.role as Role),
     active: applied.active === "all" ? null : applied.active === "yes",
   };
-  const [{ data, error }] = useQuery({ query: UsersDocument, variables: { filter, offset, limit: PAGE } });
+  const [{ data, error, fetching }] = useQuery({ query: UsersDocument, variables: { filter, first: PAGE, after } });
   const [roleState, setUserRole] = useMutation(SetUserRoleDocument);
   const [deactivation, deactivate] = useMutation(DeactivateUserDocument);
   const [reactivation, reactivate] = useMutation(ReactivateUserDocument);
@@ -52,7 +53,7 @@ export default function UsersPage() {
   return (
     <>
       <h1>{t("admin.users")}</h1>
-      <form className="filters card" role="search" onSubmit={(e) => { e.preventDefault(); setOffset(0); setApplied({ search, role, active }); }}>
+      <form className="filters card" role="search" onSubmit={(e) => { e.preventDefault(); setAfter(null); setApplied({ search, role, active }); }}>
         <Field label={t("admin.search")} name="search" value={search} onChange={setSearch} />
         <Select label={t("admin.role")} value={role} onChange={setRole} choices={roles} />
         <Select label={t("admin.active")} value={active} onChange={setActive} choices={[{ id: "all", label: t("admin.all") }, { id: "yes", label: t("admin.yes") }, { id: "no", label: t("admin.no") }]} />
@@ -63,7 +64,7 @@ export default function UsersPage() {
         <table className="data">
           <thead><tr><th scope="col">{t("auth.name")}</th><th scope="col">{t("auth.email")}</th><th scope="col">{t("admin.role")}</th><th scope="col">{t("admin.active")}</th><th scope="col"><span className="skip">{t("admin.actionCol")}</span></th></tr></thead>
           <tbody>
-            {(data?.users.items ?? []).map((u) => (
+            {(data?.users.nodes ?? []).map((u) => (
               <tr key={u.id}>
                 <td>{u.name}</td>
                 <td>{u.email}</td>
@@ -85,11 +86,7 @@ export default function UsersPage() {
           </tbody>
         </table>
       </div>
-      <div className="actions">
-        <Button variant="secondary" isDisabled={offset === 0} onPress={() => setOffset(Math.max(0, offset - PAGE))}>{t("admin.previous")}</Button>
-        <span>{t("admin.page", { page: offset / PAGE + 1 })} · {data?.users.total ?? 0}</span>
-        <Button variant="secondary" isDisabled={!data || offset + PAGE >= data.users.total} onPress={() => setOffset(offset + PAGE)}>{t("admin.next")}</Button>
-      </div>
+      <LoadMore page={data?.users} shown={data?.users.nodes.length ?? 0} fetching={fetching} onMore={setAfter} />
       <Invite />
     </>
   );

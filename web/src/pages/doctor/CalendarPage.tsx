@@ -82,8 +82,8 @@ export default function CalendarPage() {
     [appointments, t],
   );
   // Answered requests leave the list at once (the server's list follows on the next fetch).
-  const waiting = (pending.data?.pendingAppointmentRequests.items ?? []).filter((a) => a.status === "PENDING");
-  const chosen = appointments.find((a) => a.id === selected) ?? pending.data?.pendingAppointmentRequests.items.find((a) => a.id === selected);
+  const waiting = (pending.data?.pendingAppointmentRequests.nodes ?? []).filter((a) => a.status === "PENDING");
+  const chosen = appointments.find((a) => a.id === selected) ?? pending.data?.pendingAppointmentRequests.nodes.find((a) => a.id === selected);
   return (
     <>
       <h1>{t("calendar.title")}</h1>
