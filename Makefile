@@ -52,8 +52,8 @@ webtest: $(WEB_NODE_STAMP)
 
 ## web-screenshots: refresh the README's screenshots (web/docs/) from the e2e journeys that take them
 web-screenshots: $(WEB_STAMP)
-	WEB_DOCS_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/web/test_journeys.py -q -p no:cacheprovider \
-		-k "books_the_doctor_confirms or approves_a_pending"
+	WEB_DOCS_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/web/test_journeys.py tests/e2e/web/test_admin_journeys.py \
+		-q -p no:cacheprovider -k "books_the_doctor_confirms or approves_a_pending or seeded_figures"
 
 $(NODE_STAMP): schema/package.json schema/package-lock.json
 	cd schema && npm ci --no-audit --no-fund --loglevel=error

@@ -1,6 +1,7 @@
 // The admin's dashboard and audit trail: figures read from the page next to the same
 // `statistics` asked of the API, a patient's booking found in the filtered trail, and its export.
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 
 async function graphql(run, query, variables, token) {
   const headers = { "content-type": "application/json", "x-healthbook-csrf": "1" };
@@ -65,7 +66,12 @@ export async function adminDashboardAndAudit(run, { patientEmail }) {
   run.notes.byRole = await rows("users-by-role");
   run.notes.byStatus = await rows("doctors-by-status");
   run.notes.topDoctors = await rows("top-doctors");
-  await run.check(a, "admin-dashboard");
+  await run.check(a, "admin-dashboard-figures");
+  // The README's picture: the dashboard's first screen (figures, users, appointments).
+  await a.setViewportSize({ width: 1280, height: 1400 });
+  await a.screenshot({ path: join(run.artifacts, "admin-dashboard-overview.png") });
+  await a.setViewportSize({ width: 1280, height: 860 });
+  run.notes.shots = ["admin-dashboard-overview.png"];
 
   // The audit trail, filtered by the patient: the entries of their booking.
   await a.getByRole("link", { name: "Audit trail", exact: true }).click();

@@ -141,7 +141,7 @@ export default function AuditPage() {
           </tbody>
         </table>
       </div>
-      <LoadMore page={data?.auditTrail} shown={entries.length} fetching={fetching} onMore={setAfter} />
+      <LoadMore page={data?.auditTrail} shown={entries.length} fetching={fetching} onMore={setAfter} showTotal />
     </>
   );
 }

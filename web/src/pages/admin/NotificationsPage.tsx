@@ -41,7 +41,7 @@ export default function NotificationsPage() {
           </tbody>
         </table>
       </div>
-      <LoadMore page={data?.notifications} shown={data?.notifications.nodes.length ?? 0} fetching={fetching} onMore={setAfter} />
+      <LoadMore page={data?.notifications} shown={data?.notifications.nodes.length ?? 0} fetching={fetching} onMore={setAfter} showTotal />
     </>
   );
 }

@@ -86,7 +86,7 @@ export default function UsersPage() {
           </tbody>
         </table>
       </div>
-      <LoadMore page={data?.users} shown={data?.users.nodes.length ?? 0} fetching={fetching} onMore={setAfter} />
+      <LoadMore page={data?.users} shown={data?.users.nodes.length ?? 0} fetching={fetching} onMore={setAfter} showTotal />
       <Invite />
     </>
   );
