@@ -25,7 +25,13 @@ async function focused(page) {
     };
     const labelled = el.getAttribute("aria-label") || (el.labels && el.labels[0] ? labelText(el.labels[0]) : "");
     const name = (labelled || el.innerText || el.getAttribute("title") || "").trim().replace(/\s+/g, " ");
+    // Where the element is in the document, to know when a Tab sweep has come round.
+    const path = [];
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      path.push(`${node.tagName}:${Array.prototype.indexOf.call(node.parentElement?.children ?? [], node)}`);
+    }
     return {
+      path: path.join("/"),
       tag: el.tagName.toLowerCase(),
       id: el.id,
       type: el.getAttribute("type") || "",
@@ -209,22 +215,14 @@ export async function keyboardOnly(run, { email, password, doctorName }) {
 }
 
 /** Tab through the whole page (until focus comes round again), every stop recorded. */
-async function sweep(keys, page, max = 150) {
+async function sweep(keys, max = 150) {
   const seen = new Set();
   let first = null;
   const before = keys.unseen.length;
   for (let i = 0; i < max; i += 1) {
     const now = await keys.press("Tab");
-    const key = await page.evaluate(() => {
-      const el = document.activeElement;
-      if (!el || el === document.body) return "body";
-      const path = [];
-      for (let node = el; node && node !== document.body; node = node.parentElement) {
-        path.push(`${node.tagName}:${Array.prototype.indexOf.call(node.parentElement?.children ?? [], node)}`);
-      }
-      return path.join("/");
-    });
     if (now.tag === "body") continue;
+    const key = now.path;
     if (key === first) break; // came round once
     first ??= key;
     seen.add(key); // a date input's parts (month, day, year, picker) are one control
@@ -242,7 +240,7 @@ export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
     await v.goto(`${run.base}${path}`);
     await v.getByRole("heading", { name: heading, level: 1 }).waitFor();
     await v.waitForLoadState("networkidle");
-    sweeps[path] = await sweep(vk, v);
+    sweeps[path] = await sweep(vk);
   }
   const patient = await run.context("patient");
   const p = patient.page;
@@ -252,7 +250,7 @@ export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
     await p.goto(`${run.base}${path}`);
     await p.getByRole("heading", { name: heading, level: 1 }).waitFor();
     await p.waitForLoadState("networkidle");
-    sweeps[path] = await sweep(pk, p);
+    sweeps[path] = await sweep(pk);
   }
   const doctor = await run.context("doctor");
   const d = doctor.page;
@@ -262,6 +260,6 @@ export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
     await d.goto(`${run.base}${path}`);
     await d.getByRole("heading", { name: heading, level: 1 }).waitFor();
     await d.waitForLoadState("networkidle");
-    sweeps[path] = await sweep(dk, d);
+    sweeps[path] = await sweep(dk);
   }
 }

@@ -26,8 +26,9 @@ DOC_SHOTS = {  # in web/docs/: taken as
 }
 
 
-def journey(name: str, app: Running, **args: Any) -> dict[str, Any]:
-    """Run `name` from steps.mjs; fail with its report when it throws."""
+def journey(name: str, app: Running, *, seconds: float = 170, **args: Any) -> dict[str, Any]:
+    """Run `name` (steps.mjs, keyboard.mjs, resilience.mjs); fail with its report when it
+    throws. `seconds` bounds the browser process (a hang, not a speed check)."""
     require_browser()
     playwright = require_node_package("playwright-core")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -44,7 +45,7 @@ def journey(name: str, app: Running, **args: Any) -> dict[str, Any]:
         ],
         capture_output=True,
         text=True,
-        timeout=170,
+        timeout=seconds,
         check=False,
     )
     try:

@@ -60,6 +60,7 @@ def test_a_patient_signs_in_searches_books_and_cancels_by_keyboard_only(
     assert notes["stops"] > 20
 
 
+@pytest.mark.timeout(420)  # some 250 Tab presses, each checked: slow on a loaded machine
 def test_every_control_of_the_patients_and_doctors_pages_shows_focus_when_tabbed_to(
     web_app: Running,
 ) -> None:
@@ -75,6 +76,7 @@ def test_every_control_of_the_patients_and_doctors_pages_shows_focus_when_tabbed
         patientEmail=email,
         password=password,
         doctorEmail="dr.silva@healthbook.local",
+        seconds=400,
     )
     sweeps = report["notes"]["sweeps"]
     assert set(sweeps) >= {"/", "/appointments", "/doctor/calendar", "/doctor/availability"}
