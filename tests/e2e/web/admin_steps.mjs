@@ -95,4 +95,8 @@ export async function adminDashboardAndAudit(run, { patientEmail }) {
   run.notes.exportName = download.suggestedFilename();
   run.notes.exported = (await readFile(await download.path(), "utf8")).trim().split("\n").map((line) => JSON.parse(line));
   run.notes.exportSaid = await a.getByText(/entries exported\./).innerText();
+  // And as CSV: a header line, then one line per entry.
+  const [csv] = await Promise.all([a.waitForEvent("download"), a.getByRole("button", { name: "Export CSV" }).click()]);
+  run.notes.csvName = csv.suggestedFilename();
+  run.notes.csvLines = (await readFile(await csv.path(), "utf8")).trim().split("\n");
 }

@@ -74,3 +74,8 @@ def test_the_admin_sees_the_seeded_figures_and_finds_a_patients_booking_in_the_t
     assert "AuditTrailSearched" in {e["action"] for e in exported}
     assert [e["seq"] for e in exported] == sorted(e["seq"] for e in exported)
     assert all(e["hash"] for e in exported)
+    header, *lines = notes["csvLines"]
+    assert notes["csvName"].endswith(".csv")
+    assert header.split(",")[:3] == ["seq", "id", "occurred_at"]
+    assert len(lines) >= len(exported)  # the CSV export is audited too, one entry more
+    assert all(booking["patientId"] in line for line in lines)
