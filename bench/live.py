@@ -29,6 +29,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from bench.gateways.processes import cpu_seconds
 from bench.healthbook.fanout import DOCTOR, PATIENT, RESCHEDULE, SUBSCRIPTION, _graphql
 from bench.healthbook.run import target
 from bench.healthbook.system import running_system
@@ -40,6 +41,7 @@ __all__ = ["Delivery", "main"]
 @dataclass(frozen=True)
 class Delivery:
     delays: list[float]  # seconds, one per subscriber
+    cpu: dict[str, float]  # CPU seconds of the change's delivery, per process group
 
     def cells(self) -> list[str]:
         ordered = sorted(self.delays)
@@ -48,7 +50,11 @@ class Delivery:
             f"{statistics.median(ordered) * 1000:.0f}",
             f"{p99 * 1000:.0f}",
             f"{ordered[-1] * 1000:.0f}",
+            *(f"{self.cpu[name] * 1000:.0f}" for name in CPU_OF),
         ]
+
+
+CPU_OF = ("router", "appointments", "doctors", "clients")
 
 
 def group_rss(group: int) -> int:
@@ -199,18 +205,34 @@ async def _run(args: argparse.Namespace) -> None:
                 raise RuntimeError(f"only {len(devices.heard)} of {args.subscribers} hear changes")
             rounds: list[Delivery] = []
             loads = [load_average()]
+            groups = {
+                "router": router.pid,
+                "appointments": appointments.pid,
+                "doctors": system.processes["doctors"].pid,
+            }
+
+            def cpu() -> dict[str, float]:
+                spent = {name: cpu_seconds(pid) for name, pid in groups.items()}
+                return {**spent, "clients": time.process_time()}
+
             for _ in range(args.changes):
                 devices.reset()
+                cpu_before = cpu()
                 started = await change()
                 await asyncio.wait_for(devices.all_heard.wait(), 120)
-                rounds.append(Delivery([t - started for t in devices.heard[: args.subscribers]]))
+                spent = {k: v - cpu_before[k] for k, v in cpu().items()}
+                delays = [t - started for t in devices.heard[: args.subscribers]]
+                rounds.append(Delivery(delays, spent))
                 loads.append(load_average())
                 await asyncio.sleep(1)
             after = {"router": group_rss(router.pid), "appointments": group_rss(appointments.pid)}
             await devices.close()
     print(f"\nload average (1, 5, 15 min) before/after each change: {' → '.join(loads)}\n")
-    print("| change | subscribers | p50 ms | p99 ms | max ms |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "| change | subscribers | p50 ms | p99 ms | max ms | CPU ms: router "
+        "| appointments | doctors | clients |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for number, delivery in enumerate(rounds, 1):
         print(f"| {number} | {args.subscribers} | " + " | ".join(delivery.cells()) + " |")
     print(
