@@ -105,6 +105,7 @@ const de: Messages = {
     PENDING: "Offen", CONFIRMED: "Bestätigt", COMPLETED: "Abgeschlossen", CANCELLED: "Storniert", REJECTED: "Abgelehnt", NO_SHOW: "Nicht erschienen", total: "Gesamt",
     topDoctors: "Ärzte mit den meisten gebuchten Stunden", doctor: "Arzt", bookedHours: "Gebuchte Stunden", offeredHours: "Angebotene Stunden",
     utilization: "Auslastung", notificationsTitle: "Benachrichtigungen", notificationsChart: "Benachrichtigungen nach Kanal und Status",
+    notificationBuckets: "Benachrichtigungen pro {{bucket}} nach Status",
     latency: "Zustelldauer", sentCol: "Gesendet", median: "Median", p90: "90. Perzentil", none: "—", summary: "{{label}}: {{values}}",
   },
   audit: {

@@ -103,6 +103,7 @@ const en = {
     PENDING: "Pending", CONFIRMED: "Confirmed", COMPLETED: "Completed", CANCELLED: "Cancelled", REJECTED: "Rejected", NO_SHOW: "No-show", total: "Total",
     topDoctors: "Top doctors by booked hours", doctor: "Doctor", bookedHours: "Booked hours", offeredHours: "Offered hours",
     utilization: "Utilization", notificationsTitle: "Notifications", notificationsChart: "Notifications by channel and status",
+    notificationBuckets: "Notifications per {{bucket}} by status",
     latency: "Delivery latency", sentCol: "Sent", median: "Median", p90: "90th percentile", none: "—", summary: "{{label}}: {{values}}",
   },
   audit: {

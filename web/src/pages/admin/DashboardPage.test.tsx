@@ -35,7 +35,11 @@ const statistics = {
   utilization: [{ key: "u1", doctor: { id: "d1", name: "Dr. Silva", city: "Berlin" }, appointments: 2, bookedHours: 1, offeredHours: 40, utilization: 0.025 }],
   notifications: {
     totals: [{ channel: "EMAIL", status: "SENT", count: 5 }, { channel: "EMAIL", status: "DEAD", count: 1 }, { channel: "SMS", status: "SENT", count: 0 }, { channel: "SMS", status: "DEAD", count: 0 }],
-    buckets: [], latency: [{ channel: "EMAIL", sent: 5, medianSeconds: 30, p90Seconds: 90 }],
+    buckets: [
+      { start: "2026-11-30", counts: [{ channel: "EMAIL", status: "SENT", count: 4 }, { channel: "SMS", status: "SENT", count: 0 }, { channel: "EMAIL", status: "DEAD", count: 1 }] },
+      { start: "2026-12-07", counts: [{ channel: "EMAIL", status: "SENT", count: 1 }] },
+    ],
+    latency: [{ channel: "EMAIL", sent: 5, medianSeconds: 30, p90Seconds: 90 }],
   },
 };
 
@@ -68,6 +72,8 @@ describe("admin dashboard", () => {
     expect(within(screen.getByTestId("top-doctors")).getByRole("row", { name: /Dr. Silva/ })).toHaveTextContent("Dr. Silva21402.5%");
     expect(screen.getByTestId("doctors-by-status")).toHaveTextContent("PENDING2");
     expect(screen.getByTestId("latency")).toHaveTextContent("EMAIL530 seconds");
+    const perWeek = within(screen.getByTestId("chart-notification-buckets")).getAllByRole("row").map((r) => r.textContent);
+    expect(perWeek).toEqual(["PeriodSENTDEAD", "Week of Nov 3041", "Week of Dec 710"]);
   });
 
   it("asks for the chosen range, bucket and zone", async () => {

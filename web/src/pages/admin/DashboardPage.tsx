@@ -178,9 +178,13 @@ function Appointments({ stats }: { stats: Stats }) {
 
 function Notifications({ stats }: { stats: Stats }) {
   const { t, i18n } = useTranslation();
-  const { totals, latency } = stats.notifications;
+  const { totals, latency, buckets } = stats.notifications;
   const channels = [...new Set(totals.map((c) => c.channel))];
   const statuses = [...new Set(totals.map((c) => c.status))];
+  const perBucket = buckets.map((b) => ({
+    period: bucketLabel(b.start, stats.bucket, i18n.language, t),
+    ...Object.fromEntries(statuses.map((status) => [status, sum(b.counts.filter((c) => c.status === status), (c) => c.count)])),
+  }));
   const rows = channels.map((channel) => ({
     channel, ...Object.fromEntries(statuses.map((status) => [status, totals.find((c) => c.channel === channel && c.status === status)?.count ?? 0])),
   }));
@@ -189,6 +193,8 @@ function Notifications({ stats }: { stats: Stats }) {
       <h2 id="notifications-title">{t("dashboard.notificationsTitle")}</h2>
       <div className="chart-grid">
         <Chart id="chart-notifications" title={t("dashboard.notificationsChart")} rows={rows} labelKey="channel" labelName={t("admin.channel")}
+          series={statuses.map((s) => ({ key: s, name: s, color: DELIVERY_COLORS[s] ?? "#555" }))} />
+        <Chart id="chart-notification-buckets" title={t("dashboard.notificationBuckets", { bucket: t(`dashboard.${stats.bucket}`) })} rows={perBucket} labelKey="period" labelName={t("dashboard.period")}
           series={statuses.map((s) => ({ key: s, name: s, color: DELIVERY_COLORS[s] ?? "#555" }))} />
         <section className="card" aria-labelledby="latency">
           <h3 id="latency">{t("dashboard.latency")}</h3>
