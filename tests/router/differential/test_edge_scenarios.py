@@ -211,7 +211,8 @@ def generated_operations(api_sdl: str, count: int = 6) -> list[str]:
 def test_generated_operations_answer_like_hive_gateway_with_no_more_requests(
     fleet: Fleet, name: str
 ) -> None:
-    failures = []
+    hive_wrong = BY_NAME[name].extra.get("generated_hive_wrong")
+    failures, hive_wrong_seen = [], []
     for query in generated_operations(fleet.api_sdl[name], EXAMPLES[name]):
         ours, ours_requests = fleet.ask(fleet.ours, name, Operation(query))
         hive, hive_requests = fleet.ask(fleet.hive, name, Operation(query))
@@ -221,8 +222,30 @@ def test_generated_operations_answer_like_hive_gateway_with_no_more_requests(
                 f"{query}\nours: {ours_requests} subgraph requests, Hive: {hive_requests}"
             )
         except AssertionError as failure:
+            if hive_wrong and _only_hive_is_wrong(fleet, name, query, ours, hive):
+                hive_wrong_seen.append(query)
+                continue
             failures.append(str(failure))
     assert not failures, f"{len(failures)} generated operations differ; first:\n{failures[0]}"
+    if hive_wrong:
+        assert hive_wrong_seen, f"Hive Gateway answers them all right now: {hive_wrong}"
+
+
+def _only_hive_is_wrong(
+    fleet: Fleet, name: str, query: str, ours: dict[str, Any], hive: dict[str, Any]
+) -> bool:
+    """Our answer is the spec's (`declare.Reference`: the scenario as one plain schema) and
+    Hive Gateway's is not; then its request count is not compared either."""
+    reference = BY_NAME[name].extra["reference"].answer(fleet.api_sdl[name], query)
+    return _same(reference, ours, query) and not _same(reference, hive, query)
+
+
+def _same(reference: dict[str, Any], answer: dict[str, Any], query: str) -> bool:
+    try:
+        assert_same_answer(reference, answer, query)
+    except AssertionError:
+        return False
+    return True
 
 
 def test_there_are_at_least_forty_edge_scenarios_covering_every_behaviour() -> None:

@@ -19,6 +19,7 @@ The federation `@link` is written from the directives each SDL uses.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
+    execute,
     get_named_type,
     parse,
 )
@@ -46,7 +48,7 @@ from graphql import (
 from router.testing.subgraph import SubgraphSpec
 from tests.router.scenarios import PLACEHOLDER, Operation, Scenario
 
-__all__ = ["Case", "Fail", "Sub", "World", "declare", "federation_link"]
+__all__ = ["Case", "Fail", "Reference", "Sub", "World", "declare", "federation_link"]
 
 EDGE = Path(__file__).parent / "edge"
 _NAMES = (
@@ -125,12 +127,16 @@ def declare(
     resolve: Mapping[str, Any] | None = None,
     cases: Sequence[Case | str],
     generated_xfail: str = "",
+    generated_hive_wrong: str = "",
 ) -> Scenario:
     """A scenario whose supergraph is committed as `edge/<name>.graphql`.
 
     `resolve` holds resolvers every subgraph shares (a `@shareable` root field); a
     subgraph's own `Sub.resolve` wins. `generated_xfail` marks the hypothesis-graphql
-    operations of this scenario as answered wrongly today.
+    operations of this scenario as answered wrongly today. `generated_hive_wrong` says why
+    Hive Gateway answers some of them wrongly: where its answer differs from ours, both are
+    held to the `Reference` answer (the same world and resolvers as one plain schema) and
+    only Hive's may differ from it.
     """
     rows = world.rows if world is not None else {}
     shared = dict(resolve or {})
@@ -152,8 +158,44 @@ def declare(
         "behaviours": tuple(behaviours),
         "directives": tuple(directives),
         "generated_xfail": generated_xfail,
+        "generated_hive_wrong": generated_hive_wrong,
+        "reference": Reference(
+            {k: v for sub in subgraphs.values() for k, v in {**shared, **sub.resolve}.items()},
+            rows,
+        ),
     }
     return Scenario(name=name, build=build, operations=operations, extra=extra, folder=EDGE)
+
+
+class Reference:
+    """What the spec says the answer is: the operation run on the API schema as one plain
+    (unfederated) schema over the scenario's world, with every subgraph's resolvers.
+
+    A federation of declared subgraphs is a split of this one schema, so a gateway's answer
+    must equal this one; the differential suite uses it where Hive Gateway is known wrong.
+    """
+
+    def __init__(self, resolvers: Mapping[str, Any], world: Mapping[str, list[Json]]) -> None:
+        self.resolvers = dict(resolvers)
+        self.world = world
+        self._schemas: dict[str, DeclaredSubgraph] = {}
+
+    def answer(self, api_sdl: str, query: str) -> Json:
+        monolith = self._schemas.get(api_sdl)
+        if monolith is None:
+            monolith = DeclaredSubgraph(
+                "reference", api_sdl, resolvers=self.resolvers, world=self.world
+            )
+            self._schemas[api_sdl] = monolith
+        document = monolith.document(query)
+        if isinstance(document, list):
+            return {"errors": [e.formatted for e in document]}
+        result = execute(monolith.schema, document, root_value={}, field_resolver=monolith.resolve)
+        assert not inspect.isawaitable(result), "declared resolvers are synchronous"
+        answer: Json = {"data": result.data}
+        if result.errors:
+            answer["errors"] = [e.formatted for e in result.errors]
+        return answer
 
 
 class DeclaredSubgraph(SubgraphSpec):

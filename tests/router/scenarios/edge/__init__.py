@@ -97,6 +97,11 @@ def summary(scenarios: list[Scenario] | None = None) -> str:
     lines.append(f"xfail marks (strict): {sum(marks.values())}")
     lines.extend(f"  {key}: {count}" for key, count in sorted(marks.items()))
     lines.append(f"cases where Hive Gateway is wrong (ours held to `expect`): {hive_wrong}")
+    reference = [s.name for s in scenarios if s.extra["generated_hive_wrong"]]
+    lines.append(
+        f"scenarios whose generated operations Hive Gateway answers wrongly (ours held to "
+        f"the Reference answer there): {len(reference)} {reference}"
+    )
     from tests.router.scenarios import all_scenarios
 
     first = [s for s in all_scenarios() if s.extra.get("generated_xfail")]

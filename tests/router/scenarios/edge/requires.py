@@ -75,7 +75,12 @@ d2 = v("Delivery", id="d2", stop={"__typename": "Address", "street": "Main St"})
 FRAGMENT_UNION = declare(
     "requires_fragment_union",
     about="@requires through a union with a fragment per member",
-    generated_xfail="planner: behaviour 8: required fragments on a union are not sent (Hive Gateway fails too)",
+    # The representation carries the whole @requires field set, fragments included (`stop {
+    # __typename ... on Depot { code } ... on Address { street } }`, as Apollo's planner builds
+    # a fetch's inputs from the requires selection): `eta` is 3 and 7, the `Reference` answer
+    # (the scenario as one plain schema), which we give. Hive Gateway 2.15.1 fetches `stop`
+    # with both fragments from routes, then fails before sending the eta fetch.
+    generated_hive_wrong=HIVE_UNION,
     behaviours=[8],
     directives=["@key", "@requires", "@external", "@shareable"],
     world=v,

@@ -54,7 +54,12 @@ pl = v("Playlist", id="pl1", first=t1, entries=[t1, v1])
 INTERFACE_VS_OBJECT = declare(
     "type_interface_vs_object",
     about="Playlist.first is the interface Entry in one subgraph and the object Track in another",
-    generated_xfail="planner: behaviour 2: selections written for the interface reach the subgraph where the field is the object Track",
+    # `favourite { first { name } }` is asked of tracks as `first { __typename name }` (Track
+    # there, the interface Entry in the API) and answers {"name": "Intro"}, as the
+    # `Reference` says; Hive Gateway 2.15.1 asks tracks without `__typename`, cannot resolve
+    # Entry's type and answers null with an error.
+    generated_hive_wrong='Hive Gateway 2.15.1: `Abstract type "Entry" must resolve to an '
+    "Object type at runtime` where the subgraph's field is the object Track",
     behaviours=[2],
     directives=["@key", "@shareable"],
     world=v,
