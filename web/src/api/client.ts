@@ -101,6 +101,7 @@ export function makeClient(): Client {
             rejectDoctor: invalidate("pendingDoctors"),
             inviteDoctor: invalidate("users"),
             markNotificationsRead: invalidate("unreadNotificationCount", "myNotifications"),
+            rotateCalendarFeed: invalidate("calendarFeedUrl"),
           },
           Subscription: {
             notificationReceived: invalidate("unreadNotificationCount", "myNotifications"),

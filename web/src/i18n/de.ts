@@ -114,6 +114,10 @@ const de: Messages = {
     exportNdjson: "Als NDJSON exportieren", exportCsv: "Als CSV exportieren", exported: "{{count}} Einträge exportiert.", ALLOWED: "Erlaubt", REFUSED: "Verweigert",
   },
   list: { more: "Mehr laden", shown: "{{shown}} von {{total}}" },
+  feed: {
+    title: "Im Kalender abonnieren", explain: "Fügen Sie diese private Adresse Ihrer Kalender-App hinzu, um Ihre Termine dort zu sehen. Behalten Sie sie für sich: Wer sie kennt, sieht Ihre Terminzeiten.",
+    address: "Feed-Adresse", copy: "Adresse kopieren", copied: "Kopiert", rotate: "Neue Adresse", rotateExplain: "Eine neue Adresse macht die alte sofort ungültig.",
+  },
   common: { loading: "Wird geladen…", retry: "Erneut versuchen", required: "Pflichtfeld", close: "Schließen", cancel: "Abbrechen" },
   pageError: {
     title: "Diese Seite kann gerade nicht angezeigt werden",

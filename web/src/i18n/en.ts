@@ -112,6 +112,10 @@ const en = {
     exportNdjson: "Export NDJSON", exportCsv: "Export CSV", exported: "{{count}} entries exported.", ALLOWED: "Allowed", REFUSED: "Refused",
   },
   list: { more: "Load more", shown: "{{shown}} of {{total}}" },
+  feed: {
+    title: "Subscribe in your calendar", explain: "Add this private address to your calendar app to see your appointments there. Keep it to yourself: anyone with it sees your appointment times.",
+    address: "Feed address", copy: "Copy address", copied: "Copied", rotate: "New address", rotateExplain: "A new address stops the old one working at once.",
+  },
   common: { loading: "Loading…", retry: "Try again", required: "Required", close: "Close", cancel: "Cancel" },
   pageError: {
     title: "This page cannot be shown right now",

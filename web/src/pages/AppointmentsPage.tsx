@@ -9,6 +9,7 @@ import {
 } from "../gql/graphql";
 import { useLiveAppointments } from "../live";
 import { ModalDialog } from "../components/Dialog";
+import { CalendarFeedBox } from "../components/CalendarFeedBox";
 import { SlotPicker } from "../components/SlotPicker";
 import { Badge, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
@@ -184,6 +185,7 @@ export default function AppointmentsPage() {
         <TabPanel id="upcoming"><AppointmentList when="UPCOMING" liveIds={liveIds} /></TabPanel>
         <TabPanel id="past"><AppointmentList when="PAST" liveIds={liveIds} /></TabPanel>
       </Tabs>
+      <CalendarFeedBox />
     </>
   );
 }

@@ -13,6 +13,7 @@ import {
 } from "../../gql/graphql";
 import { useLiveAppointments } from "../../live";
 import { Badge, Button, Field } from "../../ui/controls";
+import { CalendarFeedBox } from "../../components/CalendarFeedBox";
 import { ProblemMessage } from "../../ui/Problem";
 import { formatDateTime } from "../../time/zones";
 import { DateTime } from "luxon";
@@ -121,6 +122,7 @@ export default function CalendarPage() {
           />
         ) : null}
       </div>
+      <CalendarFeedBox />
     </>
   );
 }
