@@ -18,10 +18,15 @@ def free_port() -> int:
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to a target; `cut()` drops every connection and hangs up on
     new ones until `restore()`. It keeps listening while cut: a closed port could be taken
-    by another socket's ephemeral port meanwhile. Runs its own event loop in a thread."""
+    by another socket's ephemeral port meanwhile. Runs its own event loop in a thread.
 
-    def __init__(self, target: tuple[str, int]) -> None:
+    Given several targets it balances: each new connection goes to the next one in turn
+    (a round-robin load balancer in front of replicas)."""
+
+    def __init__(self, target: tuple[str, int], *replicas: tuple[str, int]) -> None:
         self.target = target
+        self.targets = (target, *replicas)
+        self._turn = 0
         self.port = free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -66,8 +71,10 @@ class TcpProxy:
         if self._cut:  # the service is "down": hang up at once
             writer.close()
             return
+        target = self.targets[self._turn % len(self.targets)]
+        self._turn += 1
         try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
+            up_reader, up_writer = await asyncio.open_connection(*target)
         except OSError:
             writer.close()
             return
@@ -87,8 +94,8 @@ class TcpProxy:
 
 
 @contextmanager
-def tcp_proxy(target: tuple[str, int]) -> Iterator[TcpProxy]:
-    proxy = TcpProxy(target)
+def tcp_proxy(target: tuple[str, int], *replicas: tuple[str, int]) -> Iterator[TcpProxy]:
+    proxy = TcpProxy(target, *replicas)
     proxy.start()
     try:
         yield proxy
