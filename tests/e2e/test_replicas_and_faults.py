@@ -711,6 +711,10 @@ async def _check(
     window = figures["claims_in_flight_at_kill"] + figures["claims_in_flight_at_db_cut"]
     assert figures["emails_received_twice"] <= window, figures
     assert len({n[2] for n in reminders}) == len(patients), figures  # every patient's reminder
+    # An outage is never reported as a bad token (clients would sign users out) nor as a bug.
+    codes = Counter(c.code for c in calls if not c.ok)
+    assert codes["UNAUTHENTICATED"] == 0, figures
+    assert codes["INTERNAL_SERVER_ERROR"] == 0, figures
     assert not missed, figures
 
 
@@ -778,5 +782,12 @@ async def _missed_updates(
         missed["made_while_disconnected"] += disconnected
         for change, count in (want - heard).items():
             missed[f"{made_in[change]}:{change[1]}"] += count
-            print(f"missed by {subscriber.name}: {change} made in {made_in[change]}")
+            zero = phases.spans.get("redis_cut", (0.0, 0.0))[1]
+            print(
+                f"missed by {subscriber.name}: {change} made in {made_in[change]} at "
+                f"{made_at[change] - zero:+.1f} s from the end of the Redis cut; subscribed "
+                f"{[round(t - zero, 1) for t in subscriber.subscribed_at]}, dropped "
+                f"{[round(t - zero, 1) for t in subscriber.dropped_at]}; "
+                f"phases {[(n, round(a - zero, 1)) for n, (a, _) in phases.spans.items()]}"
+            )
     return {"expected": expected, **missed}

@@ -15,7 +15,9 @@ appointments subgraph (DOCTORS_URL) and every token verifier (JWKS_URL) call.
 from __future__ import annotations
 
 import asyncio
+import random
 import signal
+import socket
 import subprocess
 import time
 import uuid
@@ -33,7 +35,7 @@ from subgraphs.shared.database import Database
 from subgraphs.shared.settings import COMPONENTS, Settings
 from tests.support.fake_sms import FakeSmsProvider
 from tests.support.processes import free_ports, healthbook
-from tests.support.proxy import TcpProxy, free_port, tcp_proxy
+from tests.support.proxy import TcpProxy, tcp_proxy
 from tests.support.services import POSTGRES, RABBITMQ, REDIS
 
 REPLICAS = 2
@@ -67,6 +69,23 @@ class System:
             for name, process in self.processes.items()
             if (code := process.poll()) is not None
         }
+
+
+def server_port() -> int:
+    """A free port below the kernel's ephemeral range: with fourteen processes opening
+    connections meanwhile, a port picked from that range (port 0) can be taken by some
+    outgoing connection before its server binds it."""
+    low, _high = (
+        int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    )
+    while True:
+        port = random.randrange(max(1024, low - 12000), low)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
 
 
 def url_via(database: Database, port: int) -> str:
@@ -169,7 +188,7 @@ async def replicas(
     """Start every process at once, wait until each server is ready; stop them all after."""
     data_dir = tmp / "data"
     await seed_demo_data(stores, data_dir)
-    ports = {f"{name}-{i}": free_port() for name in (*COMPONENTS, "router") for i in (1, 2)}
+    ports = {f"{name}-{i}": server_port() for name in (*COMPONENTS, "router") for i in (1, 2)}
     with ExitStack() as stack:
         postgres = stack.enter_context(tcp_proxy(POSTGRES))
         rabbitmq = stack.enter_context(tcp_proxy(RABBITMQ))
