@@ -42,7 +42,7 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.rabbitmq,
     pytest.mark.redis,
-    pytest.mark.timeout(600),
+    pytest.mark.timeout(900),
 ]
 
 DB_CUT_SECONDS = float(os.environ.get("FAULTS_DB_CUT_SECONDS", "6"))
@@ -277,6 +277,10 @@ async def _scenario(
             lambda: _heard(subscribers, patients, reminder_visits),
             60,
         )
+        await wait_until(
+            "notifications knows the warm-up visits",
+            lambda: _copied(stores["notifications"], list(reminder_visits.values())),
+        )
         reminders_due = await _ask_for_reminders_soon(client, patients, warmups[0])
         stop = asyncio.Event()
         load = asyncio.create_task(_load(client, patients, load_slots, calls, stop))
@@ -288,10 +292,19 @@ async def _scenario(
         figures["settled_s"] = await wait_until(
             "every message settled and every outbox drained", lambda: _settled(stores)
         )
-        figures["reminders_sent_after_due_s"] = await wait_until(
-            "the reminders due sent",
-            lambda: _reminders_done(stores["notifications"], reminders_due, len(patients)),
-        )
+        try:
+            figures["reminders_sent_after_due_s"] = await wait_until(
+                "the reminders due sent",
+                lambda: _reminders_done(stores["notifications"], reminders_due, len(patients)),
+            )
+        except AssertionError:
+            found = await rows(
+                stores["notifications"],
+                "SELECT user_id, lead_minutes, due_at, status, dispatched_at "
+                "FROM notification_reminders ORDER BY due_at",
+            )
+            print(f"reminders due {reminders_due}: {found}")
+            raise
         await asyncio.sleep(1.0)  # the last live updates
     await _check(stores, sink, calls, phases, subscribers, patients, figures)
 
@@ -385,6 +398,17 @@ async def _warm_up(
 
     await asyncio.gather(*(one(i, p) for i, p in enumerate(patients)))
     return visits
+
+
+async def _copied(db: Database, appointment_ids: list[str]) -> bool:
+    """Notifications holds its copy of every one of these appointments (from the events)."""
+    count = await scalar(
+        db,
+        "SELECT count(*) FROM notification_appointments WHERE CAST(appointment_id AS TEXT) "
+        "= ANY(:ids)",
+        ids=appointment_ids,
+    )
+    return bool(count == len(appointment_ids))
 
 
 async def _heard(

@@ -40,7 +40,7 @@ from tests.support.services import POSTGRES, RABBITMQ, REDIS
 
 REPLICAS = 2
 SIGNING_KEY = "replicas-test-signing-key"
-READY_SECONDS = 240.0  # a bound against hanging on a loaded machine, not a timing assertion
+READY_SECONDS = 420.0  # a bound against hanging on a loaded machine, not a timing assertion
 SENDER = "Healthbook <no-reply@healthbook.local>"
 
 
