@@ -35,15 +35,16 @@ class Subscriber:
     subscribed_at: list[float] = field(default_factory=list)  # each (re)subscription
     dropped_at: list[float] = field(default_factory=list)
 
-    def connected_at(self, moment: float, *, settle: float = 1.0, reopen: float = 5.0) -> bool:
-        """Whether the subscription was live at `moment` (monotonic): `settle` seconds past
-        its first subscribe message (the router opens its upstream subscription behind it),
+    def connected_at(self, moment: float, *, reopen: float = 5.0) -> bool:
+        """Whether the subscription was live at `moment` (monotonic): from the first update
+        it heard (no message says when the router's upstream subscription is open), and
         `reopen` seconds past a re-subscription (right after an outage the subgraph's Redis
         client is still backing off before it subscribes again), until it dropped."""
+        live_from = self.updates[0].at if self.updates else float("inf")
         for index, began in enumerate(self.subscribed_at):
             later = [d for d in self.dropped_at if d >= began]
             ended = later[0] if later else float("inf")
-            if began + (settle if index == 0 else reopen) <= moment < ended:
+            if max(live_from, began + (0.0 if index == 0 else reopen)) <= moment < ended:
                 return True
         return False
 
