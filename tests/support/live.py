@@ -35,16 +35,18 @@ class Subscriber:
     subscribed_at: list[float] = field(default_factory=list)  # each (re)subscription
     dropped_at: list[float] = field(default_factory=list)
 
-    def connected_at(self, moment: float, *, reopen: float = 5.0) -> bool:
-        """Whether the subscription was live at `moment` (monotonic): from the first update
-        it heard (no message says when the router's upstream subscription is open), and
-        `reopen` seconds past a re-subscription (right after an outage the subgraph's Redis
-        client is still backing off before it subscribes again), until it dropped."""
+    def connected_at(self, moment: float, *, reopen: float = 5.0, deliver: float = 2.0) -> bool:
+        """Whether the subscription was live at `moment` (monotonic) and stayed so long
+        enough to hear of it: from the first update it heard (no message says when the
+        router's upstream subscription is open), and `reopen` seconds past a re-subscription
+        (right after an outage the subgraph's Redis client is still backing off before it
+        subscribes again), until `deliver` seconds before it dropped (a change committed
+        just before Redis was cut is published after the commit, into the cut)."""
         live_from = self.updates[0].at if self.updates else float("inf")
         for index, began in enumerate(self.subscribed_at):
             later = [d for d in self.dropped_at if d >= began]
             ended = later[0] if later else float("inf")
-            if max(live_from, began + (0.0 if index == 0 else reopen)) <= moment < ended:
+            if max(live_from, began + (0.0 if index == 0 else reopen)) <= moment < ended - deliver:
                 return True
         return False
 
