@@ -11,6 +11,7 @@ preflight the router never grants), and an `Origin`, when sent, must be the rout
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +24,7 @@ from starlette.routing import Route
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
 from router.gateway import Gateway, GraphQLRequest
-from router.subgraph_client import FORWARDED_HEADERS
+from router.subgraph_client import FORWARDED_HEADERS, REQUEST_ID
 
 __all__ = ["COOKIE", "COOKIE_PATH", "session_routes"]
 
@@ -59,8 +60,11 @@ def _csrf_refusal(request: Request) -> JSONResponse | None:
 
 
 def _forwarded(request: Request, *, authorization: bool) -> dict[str, str]:
+    """What a session call carries to identity, as `/graphql` calls do: the client's address
+    and a fresh `X-Request-ID` (never the client's), which the router's signature covers."""
     names = [n for n in FORWARDED_HEADERS if authorization or n != "authorization"]
     headers = {name: value for name in names if (value := request.headers.get(name))}
+    headers[REQUEST_ID] = uuid.uuid4().hex
     if request.client is not None and request.client.host:
         headers["x-forwarded-for"] = request.client.host
     return headers

@@ -4,8 +4,9 @@ forwarded identity headers and the request body.
 The router adds `X-Healthbook-Signature: t=<unix seconds>,n=<nonce>,v2=<hex>` to every
 subgraph request; subgraphs refuse requests without a valid, fresh signature, so that
 internal operations such as `_entities` cannot be called from outside. The MAC covers
-`Authorization` and `X-Forwarded-For`, so a captured request cannot be sent again with
-another token or address, and the path; each nonce is accepted once within the validity
+`Authorization`, `X-Forwarded-For` and `X-Request-ID`, so a captured request cannot be sent
+again with another token, address or request id (the id reads are audited once per), and the
+path; each nonce is accepted once within the validity
 window (`NonceLedger`: Redis when configured, in-process otherwise), so it cannot be
 replayed as it is either. Operations the router multiplexes over one WebSocket carry the
 same signature per `subscribe`, over `operation_bytes` instead of a body
@@ -25,8 +26,9 @@ import orjson
 
 SIGNATURE_HEADER = "x-healthbook-signature"
 DEFAULT_TOLERANCE_SECONDS = 300
-# The forwarded headers that say who is asking: a signature holds only with these values.
-BOUND_HEADERS: Final = ("authorization", "x-forwarded-for")
+# The forwarded headers that say who is asking, and the request id reads are audited once per:
+# a signature holds only with these values.
+BOUND_HEADERS: Final = ("authorization", "x-forwarded-for", "x-request-id")
 
 
 def _message(

@@ -199,6 +199,9 @@ async def test_subscribes_without_a_fresh_signature_of_their_caller_and_operatio
         other = {"query": "subscription { appointmentUpdates { action } }"}
         await send(subscribe("other-op", other, good))
         assert await code_of(socket, "other-op") == "FORBIDDEN"
+        stamped = signed(payload, {**as_ann, "x-request-id": "a" * 32})
+        await send(subscribe("other-id", payload, {**stamped, "x-request-id": "b" * 32}))
+        assert await code_of(socket, "other-id") == "FORBIDDEN"
         await send(subscribe("good", payload, good))
         await send(subscribe("replayed", payload, good))
         assert await code_of(socket, "replayed") == "FORBIDDEN"

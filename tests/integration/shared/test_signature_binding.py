@@ -1,4 +1,5 @@
-"""A captured router request cannot be replayed, nor sent with another token, address or path."""
+"""A captured router request cannot be replayed, nor sent with another token, address, request id
+or path."""
 
 from __future__ import annotations
 
@@ -74,6 +75,16 @@ async def test_another_token_or_address_breaks_the_signature(
     captured = signed(authorization="Bearer patient", **{"x-forwarded-for": "203.0.113.1"})
     assert await send(app, {**captured, "authorization": "Bearer admin"}) == 403
     assert await send(app, {**captured, "x-forwarded-for": "198.51.100.9"}) == 403
+    assert await send(app, captured) == 200  # the original, once
+
+
+async def test_a_changed_request_id_breaks_the_signature(
+    open_app: Callable[[str | None], Starlette],
+) -> None:
+    app = open_app(None)
+    captured = signed(authorization="Bearer doctor", **{"x-request-id": "a" * 32})
+    assert await send(app, {**captured, "x-request-id": "b" * 32}) == 403
+    assert await send(app, {k: v for k, v in captured.items() if k != "x-request-id"}) == 403
     assert await send(app, captured) == 200  # the original, once
 
 

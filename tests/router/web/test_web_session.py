@@ -130,3 +130,14 @@ def test_logout_ends_the_session_named_by_the_cookie_and_clears_it() -> None:
     assert variables == {"input": {"refreshToken": "refresh-1"}}
     assert headers["authorization"] == "Bearer access-1"
     assert client.cookies.get(COOKIE) is None
+
+
+def test_each_session_call_carries_its_own_fresh_request_id_never_the_clients() -> None:
+    gateway = FakeGateway()
+    client = _client(gateway)
+    client.post(LOGIN, json=CREDENTIALS, headers={**HEADERS, "x-request-id": "chosen"})
+    client.post("/auth/session/refresh", headers={**HEADERS, "x-request-id": "chosen"})
+    ids = [headers["x-request-id"] for _, _, headers in gateway.calls]
+    assert len(ids) == 2
+    assert len(set(ids)) == 2
+    assert "chosen" not in ids

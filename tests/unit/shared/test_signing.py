@@ -40,5 +40,15 @@ def test_the_path_and_forwarded_identity_are_bound() -> None:
     assert not verify(header, b"x", key=KEY, headers={"authorization": "Bearer a"})
 
 
+def test_the_request_id_is_bound() -> None:
+    headers = {"authorization": "Bearer a", "x-request-id": "r1"}
+    header = sign(b"x", key=KEY, headers=headers)
+    assert verify(header, b"x", key=KEY, headers=headers)
+    assert not verify(header, b"x", key=KEY, headers={**headers, "x-request-id": "r2"})
+    assert not verify(header, b"x", key=KEY, headers={"authorization": "Bearer a"})
+    unstamped = sign(b"x", key=KEY, headers={"authorization": "Bearer a"})
+    assert not verify(unstamped, b"x", key=KEY, headers=headers)
+
+
 def test_every_signature_has_its_own_nonce() -> None:
     assert sign(b"x", key=KEY, timestamp=1) != sign(b"x", key=KEY, timestamp=1)
