@@ -230,7 +230,7 @@ async function sweep(keys, max = 150) {
   return { stops: seen.size, unseen: keys.unseen.slice(before) };
 }
 
-/** Every control of the patient's and the doctor's pages shows its focus ring when tabbed to. */
+/** Every control of the patient's, the doctor's and the admin's pages shows its focus ring when tabbed to. */
 export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
   const sweeps = (run.notes.sweeps = {});
   const visitor = await run.context("visitor");
@@ -261,5 +261,18 @@ export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
     await d.getByRole("heading", { name: heading, level: 1 }).waitFor();
     await d.waitForLoadState("networkidle");
     sweeps[path] = await sweep(dk);
+  }
+  const admin = await run.context("admin");
+  const a = admin.page;
+  const ak = new Keyboard(run, a);
+  await run.signIn(a, "admin@healthbook.local");
+  for (const [path, heading] of [
+    ["/admin", "Dashboard"], ["/admin/doctors", "Waiting for approval"], ["/admin/users", "Users"],
+    ["/admin/audit", "Audit trail"], ["/admin/notifications", "Notifications"],
+  ]) {
+    await a.goto(`${run.base}${path}`);
+    await a.getByRole("heading", { name: heading, level: 1 }).waitFor();
+    await a.waitForLoadState("networkidle");
+    sweeps[path] = await sweep(ak);
   }
 }

@@ -60,8 +60,8 @@ def test_a_patient_signs_in_searches_books_and_cancels_by_keyboard_only(
     assert notes["stops"] > 20
 
 
-@pytest.mark.timeout(420)  # some 250 Tab presses, each checked: slow on a loaded machine
-def test_every_control_of_the_patients_and_doctors_pages_shows_focus_when_tabbed_to(
+@pytest.mark.timeout(720)  # some 400 Tab presses, each checked: slow on a loaded machine
+def test_every_control_of_the_patients_doctors_and_admins_pages_shows_focus_when_tabbed_to(
     web_app: Running,
 ) -> None:
     email = f"sweep-{uuid.uuid4().hex[:8]}@example.org"
@@ -76,10 +76,12 @@ def test_every_control_of_the_patients_and_doctors_pages_shows_focus_when_tabbed
         patientEmail=email,
         password=password,
         doctorEmail="dr.silva@healthbook.local",
-        seconds=400,
+        seconds=700,
     )
     sweeps = report["notes"]["sweeps"]
     assert set(sweeps) >= {"/", "/appointments", "/doctor/calendar", "/doctor/availability"}
+    admin_pages = {"/admin", "/admin/doctors", "/admin/users", "/admin/audit", "/admin/notifications"}
+    assert set(sweeps) >= admin_pages
     for path, sweep in sweeps.items():
         assert sweep["stops"] >= 5, (path, sweep)
         assert sweep["unseen"] == [], (path, sweep["unseen"])
