@@ -28,15 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 WEB_OPERATIONS = sorted((REPO / "web" / "src").rglob("*.graphql"))
 SUPERGRAPH = REPO / "schema" / "supergraph.graphql"
 
-_CHANNELS = (
-    "the profile page's channel switches still read NotificationPreferences' flags; moving them "
-    "onto User.notificationChannels (updateProfile) is the profile page's own change"
-)
-STILL_USED: dict[str, str] = {
-    "NotificationPreferences.emailEnabled": _CHANNELS,
-    "NotificationPreferences.smsEnabled": _CHANNELS,
-    "NotificationPreferences.inAppEnabled": _CHANNELS,
-}
+STILL_USED: dict[str, str] = {}
 """`Type.field(argument)` → why the web app still needs it."""
 
 

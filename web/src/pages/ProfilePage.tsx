@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { Checkbox, Form } from "react-aria-components";
-import { MeDocument, UpdateNotificationPreferencesDocument, UpdateProfileDocument } from "../gql/graphql";
+import { MeDocument, UpdateProfileDocument, type ContactChannel } from "../gql/graphql";
 import { Alert, Button, Field, Select } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
 
@@ -14,34 +14,36 @@ function Check({ label, value, onChange }: { label: string; value: boolean; onCh
   );
 }
 
+const CHANNELS: ContactChannel[] = ["EMAIL", "SMS", "IN_APP"];
+
 export default function ProfilePage() {
   const { t } = useTranslation();
   const [{ data, error }] = useQuery({ query: MeDocument });
   const [form, setForm] = useState({ name: "", phone: "", city: "", language: "en", timeZone: "UTC" });
-  const [prefs, setPrefs] = useState({ emailEnabled: true, smsEnabled: false, inAppEnabled: true });
+  // The channels the user accepts (User.notificationChannels); notifications follows them.
+  const [channels, setChannels] = useState<ContactChannel[]>(["EMAIL", "IN_APP"]);
   const [saved, setSaved] = useState(false);
   const [profileState, updateProfile] = useMutation(UpdateProfileDocument);
-  const [prefsState, updatePrefs] = useMutation(UpdateNotificationPreferencesDocument);
   useEffect(() => {
     if (!data) return;
     const me = data.me;
     setForm({ name: me.name, phone: me.phone ?? "", city: me.city ?? "", language: me.language ?? "en", timeZone: me.timeZone ?? "UTC" });
-    const p = data.notificationPreferences;
-    setPrefs({ emailEnabled: p.emailEnabled, smsEnabled: p.smsEnabled, inAppEnabled: p.inAppEnabled });
+    if (me.notificationChannels) setChannels(me.notificationChannels);
   }, [data]);
   const set = (key: keyof typeof form) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
+  const toggle = (channel: ContactChannel) => (on: boolean) =>
+    setChannels((now) => CHANNELS.filter((c) => (c === channel ? on : now.includes(c))));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
-    const a = await updateProfile({ input: { name: form.name, phone: form.phone || null, city: form.city || null, language: form.language, timeZone: form.timeZone } });
-    const b = await updatePrefs({ input: prefs });
-    setSaved(!a.error && !b.error);
+    const a = await updateProfile({ input: { name: form.name, phone: form.phone || null, city: form.city || null, language: form.language, timeZone: form.timeZone, notificationChannels: channels } });
+    setSaved(!a.error);
   };
   const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"];
   return (
     <div className="card" style={{ maxWidth: "36rem" }}>
       <h1>{t("profile.title")}</h1>
-      <ProblemMessage error={error ?? profileState.error ?? prefsState.error} />
+      <ProblemMessage error={error ?? profileState.error} />
       {saved ? <Alert tone="success">{t("profile.saved")}</Alert> : null}
       <p className="muted">{data?.me.email}</p>
       <Form className="stack" onSubmit={submit}>
@@ -57,11 +59,11 @@ export default function ProfilePage() {
         </label>
         <fieldset className="card">
           <legend>{t("profile.prefs")}</legend>
-          <Check label={t("profile.email")} value={prefs.emailEnabled} onChange={(v) => setPrefs((p) => ({ ...p, emailEnabled: v }))} />
-          <Check label={t("profile.sms")} value={prefs.smsEnabled} onChange={(v) => setPrefs((p) => ({ ...p, smsEnabled: v }))} />
-          <Check label={t("profile.inApp")} value={prefs.inAppEnabled} onChange={(v) => setPrefs((p) => ({ ...p, inAppEnabled: v }))} />
+          <Check label={t("profile.email")} value={channels.includes("EMAIL")} onChange={toggle("EMAIL")} />
+          <Check label={t("profile.sms")} value={channels.includes("SMS")} onChange={toggle("SMS")} />
+          <Check label={t("profile.inApp")} value={channels.includes("IN_APP")} onChange={toggle("IN_APP")} />
         </fieldset>
-        <Button type="submit" isDisabled={profileState.fetching || prefsState.fetching}>{t("profile.save")}</Button>
+        <Button type="submit" isDisabled={profileState.fetching}>{t("profile.save")}</Button>
       </Form>
     </div>
   );
