@@ -252,6 +252,19 @@ export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
     await p.waitForLoadState("networkidle");
     sweeps[path] = await sweep(pk);
   }
+  // The profile's channel switches save into User.notificationChannels and read back so.
+  const inApp = p.getByRole("checkbox", { name: "In the app" });
+  await inApp.press("Space");
+  await p.getByRole("button", { name: "Save", exact: true }).click();
+  await p.getByText("Saved.").waitFor();
+  await p.reload();
+  await p.getByRole("heading", { name: "Profile", level: 1 }).waitFor();
+  await p.waitForLoadState("networkidle");
+  run.notes.channelsAfterSave = {
+    email: await p.getByRole("checkbox", { name: "Email" }).isChecked(),
+    inApp: await inApp.isChecked(),
+  };
+  await run.check(p, "profile-channels");
   const doctor = await run.context("doctor");
   const d = doctor.page;
   const dk = new Keyboard(run, d);

@@ -78,6 +78,9 @@ def test_every_control_of_the_patients_doctors_and_admins_pages_shows_focus_when
         doctorEmail="dr.silva@healthbook.local",
         seconds=700,
     )
+    # The profile's switch, saved and read back from User.notificationChannels.
+    assert report["notes"]["channelsAfterSave"] == {"email": True, "inApp": False}
+    assert_clean(report)
     sweeps = report["notes"]["sweeps"]
     assert set(sweeps) >= {"/", "/appointments", "/doctor/calendar", "/doctor/availability"}
     admin = {"/admin", "/admin/doctors", "/admin/users", "/admin/audit", "/admin/notifications"}
