@@ -108,24 +108,31 @@ async def record_alone(db: Database, entries: Iterable[AuditRecorded]) -> None:
             record(session, audited)
 
 
-def once_per_request(audited: AuditRecorded) -> AuditRecorded:
+def once_per_request(audited: AuditRecorded, occurrence: str | None = None) -> AuditRecorded:
     """`audited` with an id derived from its request, actor, action, outcome, subject and
     patient: the same read made twice in one request (two subgraph calls the router planned,
-    a field read on two paths) is one entry. Without a request id it stays unique."""
+    a field read on two paths) is one entry. Without a request id it stays unique.
+
+    `occurrence` tells apart reads that share a request id yet are distinct reads: the events
+    one subscription delivers (a subscription keeps its request id for its whole life)."""
     if audited.request_id is None:
         return audited
     parts = (
         audited.request_id, audited.actor_id, audited.actor_role, audited.action,
         audited.outcome, audited.subject_type, audited.subject_id, audited.patient_id,
+        *(() if occurrence is None else (occurrence,)),
     )  # fmt: skip
     derived = uuid.uuid5(_READS, "|".join("" if p is None else str(p) for p in parts))
     return dataclasses.replace(audited, event_id=derived)
 
 
-async def record_once(db: Database, entries: Iterable[AuditRecorded]) -> None:
-    """Write entries in a transaction of their own, each at most once per request: an entry
-    whose id is already in the outbox (recorded by an earlier call) is skipped."""
-    batch = {e.event_id: e for e in map(once_per_request, entries)}
+async def record_once(
+    db: Database, entries: Iterable[AuditRecorded], *, occurrence: str | None = None
+) -> None:
+    """Write entries in a transaction of their own, each at most once per request (and
+    `occurrence`, see :func:`once_per_request`): an entry whose id is already in the outbox
+    (recorded by an earlier call) is skipped."""
+    batch = {e.event_id: e for e in (once_per_request(e, occurrence) for e in entries)}
     if not batch:
         return
     async with db.transaction() as session:
