@@ -42,7 +42,7 @@ class Subscription:
         audited = _asks_patient_data(info.selected_fields)
         async for row, action in live.updates_for(deps(info), principal):
             if audited:
-                await delivery_audit.delivered(deps(info).db, row, action)
+                await delivery_audit.delivered(deps(info).db, principal, row, action)
             yield AppointmentUpdate(
                 action=AppointmentAction(action.value), appointment=AppointmentType.from_model(row)
             )

@@ -19,6 +19,7 @@ from subgraphs.appointments.models import AppointmentRow
 from subgraphs.shared.audit import caller as callers
 from subgraphs.shared.audit import capture
 from subgraphs.shared.audit.entry import entry
+from subgraphs.shared.auth import Principal
 from subgraphs.shared.database import Database
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,19 @@ def occurrence(row: AppointmentRow, action: Action) -> str:
     return f"{row.id}|{row.updated_at.isoformat()}|{action.value}"
 
 
-async def delivered(db: Database, row: AppointmentRow, action: Action) -> None:
-    """Record that the current caller was sent this appointment's patient data."""
-    who = callers.current()
-    if who.user_id == row.patient_id:
+async def delivered(
+    db: Database, subscriber: Principal, row: AppointmentRow, action: Action
+) -> None:
+    """Record that `subscriber` was sent this appointment's patient data. The subscriber is
+    the subscription's own principal (a client's own socket binds no request caller); the
+    client's address is the bound caller's, when there is one."""
+    if subscriber.user_id == row.patient_id:
         return
+    who = callers.Caller(
+        user_id=subscriber.user_id,
+        role=subscriber.role.value,
+        client_address=callers.current().client_address,
+    )
     read = entry(
         who,
         component="appointments",

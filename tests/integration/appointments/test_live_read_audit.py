@@ -12,7 +12,7 @@ from typing import Any
 from subgraphs.appointments.domain import Action
 from subgraphs.appointments.service import delivery_audit, live
 from subgraphs.appointments.service import lifecycle as service
-from subgraphs.shared.audit import caller as callers
+from subgraphs.shared.auth import Principal, Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.logs import request_id_var
 from tests.integration.appointments.support import FakeAvailability, at, make_deps, patient
@@ -83,16 +83,16 @@ async def test_a_delivery_repeated_for_one_event_is_one_entry_and_the_next_event
     row = await service.book(
         deps=deps, actor=who, doctor_id=doctor, start=at(2, 9), reason="x", idempotency_key="k"
     )
-    admin = callers.Caller(user_id=uuid.uuid4(), role="ADMIN")
+    admin = Principal(user_id=uuid.uuid4(), role=Role.ADMIN)
+    own = Principal(user_id=who.user_id, role=Role.PATIENT)
     before = len(await recorded(db))
     token = request_id_var.set("one-subscription")
     try:
-        with callers.acting_as(admin):
-            for _ in range(2):
-                await delivery_audit.delivered(db, row, Action.BOOKED)
-            await delivery_audit.delivered(db, row, Action.CONFIRMED)
-        with callers.acting_as(callers.Caller(user_id=who.user_id, role="PATIENT")):
-            await delivery_audit.delivered(db, row, Action.CONFIRMED)
+        # No request caller bound (a client's own socket): the subscriber is named anyway.
+        for _ in range(2):
+            await delivery_audit.delivered(db, admin, row, Action.BOOKED)
+        await delivery_audit.delivered(db, admin, row, Action.CONFIRMED)
+        await delivery_audit.delivered(db, own, row, Action.CONFIRMED)
     finally:
         request_id_var.reset(token)
     entries = (await recorded(db))[before:]
