@@ -6,6 +6,7 @@ import contextlib
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
@@ -13,7 +14,11 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-__all__ = ["ServedSubgraph", "Traffic", "free_port", "running", "subgraphs_app"]
+__all__ = ["OPERATION_TAG", "ServedSubgraph", "Traffic", "free_port", "running", "subgraphs_app"]
+
+# The header a test puts on a client request to find that operation's subgraph requests
+# (Hive Gateway in `hive_many.mjs` copies it onto each subgraph request it sends).
+OPERATION_TAG = "x-differential-operation"
 
 
 class ServedSubgraph(Protocol):
@@ -31,12 +36,15 @@ class Traffic:
     started or finished for a while. Counting a gateway's subgraph requests per operation
     needs it: a gateway may answer its client before its last subgraph request has arrived
     (Hive Gateway does, when a non-null error has already nulled the data), and that late
-    request must not be counted in the next operation."""
+    request must not be counted in the next operation. Requests carrying `OPERATION_TAG`
+    are also counted per tag (`tagged`, `untagged`), whenever they arrive."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.in_flight = 0
         self.last_activity = time.monotonic()
+        self.tagged: Counter[str] = Counter()
+        self.untagged = 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -44,6 +52,11 @@ class Traffic:
             return
         self.in_flight += 1
         self.last_activity = time.monotonic()
+        tag = _header(scope, OPERATION_TAG)
+        if tag is None:
+            self.untagged += 1
+        else:
+            self.tagged[tag] += 1
         try:
             await self.app(scope, receive, send)
         finally:
@@ -62,6 +75,14 @@ class Traffic:
             if now >= deadline:
                 raise TimeoutError(f"requests still arriving after {timeout} s")
             time.sleep(max(settle - idle, 0.005) if self.in_flight == 0 else 0.005)
+
+
+def _header(scope: Any, name: str) -> str | None:
+    wanted = name.encode()
+    for key, value in scope.get("headers", []):
+        if key.lower() == wanted:
+            return bytes(value).decode("latin-1")
+    return None
 
 
 def free_port() -> int:

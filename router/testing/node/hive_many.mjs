@@ -13,6 +13,7 @@ const [modules, port, manifestPath] = process.argv.slice(2);
 const runtimePath = join(modules, "@graphql-hive", "gateway-runtime", "dist", "index.js");
 const { createGatewayRuntime } = await import(pathToFileURL(runtimePath).href);
 
+const OPERATION_TAG = "x-differential-operation";
 const runtimes = new Map();
 for (const { name, supergraph } of JSON.parse(readFileSync(manifestPath, "utf8"))) {
   runtimes.set(
@@ -22,6 +23,13 @@ for (const { name, supergraph } of JSON.parse(readFileSync(manifestPath, "utf8")
       graphqlEndpoint: `/${name}/graphql`,
       logging: false,
       landingPage: false,
+      // The differential harness tags each operation it sends; the tag reaches every
+      // subgraph request of that operation, including those sent after the answer.
+      propagateHeaders: {
+        fromClientToSubgraphs: ({ request }) => ({
+          [OPERATION_TAG]: request.headers.get(OPERATION_TAG),
+        }),
+      },
     }),
   );
 }

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from router.testing.servers import Traffic, running
+from router.testing.servers import OPERATION_TAG, Traffic, running
 
 
 def test_waiting_for_quiet_waits_for_the_request_in_flight_and_then_returns() -> None:
@@ -38,3 +38,18 @@ def test_waiting_for_quiet_waits_for_the_request_in_flight_and_then_returns() ->
         client.join()
         assert traffic.in_flight == 0
         assert answers == ["done"]
+
+
+def test_requests_are_counted_per_operation_tag_and_untagged_apart() -> None:
+    async def ok(_request: Request) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    traffic = Traffic(Starlette(routes=[Route("/", ok, methods=["POST"])]))
+    with running(traffic) as base, httpx.Client() as client:
+        client.post(base, headers={OPERATION_TAG: "a"})
+        client.post(base)
+        client.post(base, headers={OPERATION_TAG: "a"})
+        client.post(base, headers={OPERATION_TAG: "b"})
+        traffic.wait_until_quiet(settle=0.01)
+    assert traffic.tagged == {"a": 2, "b": 1}
+    assert traffic.untagged == 1
