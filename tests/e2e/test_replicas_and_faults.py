@@ -496,25 +496,29 @@ async def _load(
     stop: asyncio.Event,
 ) -> None:
     """Rounds until `stop`: every patient races for one slot (alternate routers); the
-    winner then reschedules (to a slot kept for that), cancels, or keeps it."""
+    winner then reschedules (to a slot kept for that), cancels, or keeps it. A slot nobody
+    won (the database was cut) is raced for again, so that a long cut does not use up
+    the slots."""
+    unwon: Slot | None = None
     for turn in itertools.count():
         if stop.is_set():
             return
-        slot = next(pool, None)
-        spare = next(pool, None)
-        if slot is None or spare is None:
+        slot = unwon or next(pool, None)
+        if slot is None:
             return
         race = await asyncio.gather(
             *(_book(client, p, (i + turn) % 2, *slot) for i, p in enumerate(patients))
         )
         calls.extend(race)
         winner = next((c for c in race if c.ok), None)
+        unwon = slot if winner is None and not any(c.code == "SLOT_TAKEN" for c in race) else None
         if winner is None:
             await asyncio.sleep(0.2)
             continue
         router = 1 - winner.router
         appointment = str(winner.data["id"])
-        if turn % 3 == 0:
+        spare = next(pool, None) if turn % 3 == 0 else None
+        if spare is not None:
             variables = {"i": {"id": appointment, "start": spare[1]}}
             calls.append(
                 await _send(
@@ -778,12 +782,17 @@ async def _told_versus_stored(db: Database, calls: list[Call]) -> tuple[list[Any
         "JOIN appointments a ON a.id = c.appointment_id",
     )
     stored = {(str(r[0]), r[1], _iso(r[2])) for r in changes}
-    booked = {(str(r[3]), _iso(r[2])) for r in changes if r[1] == "BOOKED"}
+    booked: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in changes:
+        if r[1] == "BOOKED":
+            booked[(str(r[3]), _iso(r[2]))].add(str(r[0]))
+    answered = {str(c.data["id"]) for c in calls if c.kind == "book" and c.ok}
     false_success, false_failure = [], []
     for call in calls:
         i = call.variables["i"]
-        if call.kind == "book":
-            there = (call.patient.user_id, _iso_text(i["start"])) in booked
+        if call.kind == "book":  # a slot nobody won is raced for again: the same request
+            made = booked[(call.patient.user_id, _iso_text(i["start"]))]
+            there = str(call.data["id"]) in made if call.ok else bool(made - answered)
         elif call.kind == "reschedule":
             there = (i["id"], "RESCHEDULED", _iso_text(i["start"])) in stored
         else:
