@@ -16,6 +16,7 @@ from opentelemetry import trace
 
 from subgraphs.shared import telemetry
 from subgraphs.shared.bus import event_actor, event_queue
+from subgraphs.shared.errors import is_outage
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.modules import optional_module
 from subgraphs.shared.resources import Resources
@@ -57,6 +58,22 @@ def event_routes(consumers: Mapping[str, Consumer]) -> dict[str, tuple[str, ...]
     return {event_type: tuple(names) for event_type, names in routes.items()}
 
 
+def retry_while_down(max_retries: int) -> Callable[[int, BaseException], bool]:
+    """Dramatiq's `retry_when` for event consumers: an event whose consumer could not reach a
+    dependency (its database, Redis, another subgraph) is retried with the usual back-off for
+    as long as the outage lasts; any other failure keeps the `max_retries` budget.
+
+    Without it a 30 s PostgreSQL cut outlasted the default budget (5 retries, about 31 s of
+    back-off) and dead-lettered events that would have been handled once the database was
+    back (bench/FAULTS.md, the long form of the replicas-and-faults suite).
+    """
+
+    def retry_when(retries: int, error: BaseException) -> bool:
+        return is_outage(error) or retries < max_retries
+
+    return retry_when
+
+
 def declare(
     broker: dramatiq.Broker, runtime: Runtime, consumers: Mapping[str, Consumer]
 ) -> list[dramatiq.Actor[Any, Any]]:
@@ -88,7 +105,7 @@ def declare(
                 actor_name=event_actor(component),
                 queue_name=event_queue(component),
                 priority=0,
-                options={},
+                options={"retry_when": retry_while_down(runtime.settings.job_max_retries)},
             )
         )
     return actors

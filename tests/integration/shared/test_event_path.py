@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import dramatiq
 import pytest
+from dramatiq.brokers.stub import StubBroker
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -224,3 +225,62 @@ async def test_duplicate_delivery_over_rabbitmq_is_applied_once(
         broker.close()
     assert effects.calls == 2
     assert await applied(consumer_store) == 1
+
+
+class FailingFirst(Effects):
+    """A consumer whose first `failures` deliveries raise `error`, then applies the event."""
+
+    def __init__(self, failures: int, error: Exception) -> None:
+        super().__init__()
+        self.failures = failures
+        self.error = error
+
+    async def handle(self, envelope: EventEnvelope, resources: Resources) -> None:
+        with self.lock:
+            failing = self.calls < self.failures
+            if failing:
+                self.calls += 1
+        if failing:
+            raise self.error
+        await super().handle(envelope, resources)
+
+
+async def test_event_is_retried_past_the_retry_budget_while_a_dependency_is_down(
+    make_store: MakeStore, settings: Settings
+) -> None:
+    # A database that refuses connections for longer than the budget (1 retry here) lasts:
+    # the event waits the outage out instead of going to the dead letters.
+    identity, consumer_store = await make_store("identity"), await make_store("identity")
+    settings = consumer_settings(settings, consumer_store)
+    broker = build_broker(settings)
+    assert isinstance(broker, StubBroker)
+    down = FailingFirst(6, ConnectionRefusedError("connection refused"))
+    bus, _ = wire(settings, broker, down)
+
+    await announce(identity, "cy@example.org")
+    await OutboxRelay(identity, bus).run_once()
+    await drain(broker, "notifications.events")
+
+    assert down.calls == 7  # six refused, the seventh applied
+    assert await applied(consumer_store) == 1
+    assert broker.dead_letters == []
+
+
+async def test_an_event_that_fails_for_another_reason_keeps_its_retry_budget(
+    make_store: MakeStore, settings: Settings
+) -> None:
+    identity, consumer_store = await make_store("identity"), await make_store("identity")
+    settings = consumer_settings(settings, consumer_store)
+    broker = build_broker(settings)
+    assert isinstance(broker, StubBroker)
+    broken = FailingFirst(6, ValueError("a bug, not an outage"))
+    bus, _ = wire(settings, broker, broken)
+
+    await announce(identity, "di@example.org")
+    await OutboxRelay(identity, bus).run_once()
+    with pytest.raises(ValueError, match="a bug"):  # the in-process broker re-raises a dead letter
+        await drain(broker, "notifications.events")
+
+    assert broken.calls == 2  # the first attempt and the one retry the budget allows
+    assert await applied(consumer_store) == 0
+    assert len(broker.dead_letters) == 1
