@@ -10,7 +10,7 @@ client gets every entry in chain order in one response, the router holds one bat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, Final
 
 import orjson
@@ -20,7 +20,8 @@ from starlette.routing import Route
 
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
-from router.gateway import Gateway, GraphQLRequest
+from router.gateway import GraphQLRequest
+from router.through_gateway import GatewayRef, HeadersOf
 
 __all__ = ["NDJSON", "audit_export_route"]
 
@@ -49,11 +50,7 @@ def _batch_size(value: str | None) -> int | None:
     return int(value) if value.isdigit() and 1 <= int(value) <= BATCH_MAX else None
 
 
-def audit_export_route(
-    gateway_ref: Callable[[], Gateway | None],
-    edge: Edge | None,
-    headers_of: Callable[[Request], dict[str, str]],
-) -> Route:
+def audit_export_route(gateway_ref: GatewayRef, edge: Edge | None, headers_of: HeadersOf) -> Route:
     """The route; query parameters are `AuditTrailFilter`'s fields and `batch` (≤ 10,000)."""
 
     async def export(request: Request) -> Response:

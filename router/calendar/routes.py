@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from typing import Final
 
 from starlette.requests import Request
@@ -14,12 +13,11 @@ from starlette.routing import Route
 from router.calendar.ics import render
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
-from router.gateway import Gateway, GraphQLRequest
+from router.gateway import GraphQLRequest
+from router.through_gateway import GatewayRef, HeadersOf
 
 __all__ = ["FEED_QUERY", "calendar_routes"]
 
-GatewayRef = Callable[[], Gateway | None]
-HeadersOf = Callable[[Request], dict[str, str]]
 
 FEED_QUERY: Final = """query CalendarFeed($token: String!) {
   calendarFeed(token: $token) {

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 
 from router.fhir.outcome import FhirError
-from router.gateway import Gateway, GraphQLRequest
+from router.gateway import GraphQLRequest
+from router.through_gateway import GatewayRef, HeadersOf
 
 __all__ = ["Caller"]
-
-GatewayRef = Callable[[], Gateway | None]
-HeadersOf = Callable[[Request], dict[str, str]]
 
 
 class Caller:

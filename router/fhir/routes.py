@@ -14,10 +14,11 @@ from starlette.routing import Mount, Route
 from router.edge.guard import Edge
 from router.edge.refusal import Refusal
 from router.fhir.capability import SEARCH_PARAMS, capability_statement, require_scope
-from router.fhir.graphql import Caller, GatewayRef, HeadersOf
+from router.fhir.graphql import Caller
 from router.fhir.outcome import FhirError, operation_outcome
 from router.fhir.params import SearchParams
 from router.fhir.search import read, search
+from router.through_gateway import GatewayRef, HeadersOf
 
 __all__ = ["FHIR_JSON", "fhir_routes"]
 
