@@ -23,7 +23,7 @@ export function CalendarFeedView({ url, error, rotating, onRotate, copy }: FeedP
       <h2 id="feed-title">{t("feed.title")}</h2>
       <p>{t("feed.explain")}</p>
       <ProblemMessage error={error} />
-      {url ? <input readOnly aria-label={t("feed.address")} value={url} onFocus={(e) => e.currentTarget.select()} /> : null}
+      {url ? <input className="native" readOnly aria-label={t("feed.address")} value={url} onFocus={(e) => e.currentTarget.select()} /> : null}
       <div className="actions">
         <Button isDisabled={!url} onPress={async () => { if (url) { await write(url); setCopied(true); } }}>
           {copied ? t("feed.copied") : t("feed.copy")}
