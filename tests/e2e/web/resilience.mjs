@@ -35,7 +35,10 @@ export async function rateLimited(run) {
   ]);
   run.notes.afterWait = again.status();
   await alertIn(page).waitFor({ state: "detached" });
-  run.notes.cardsAfterWait = await page.locator(".doctor-card").count();
+  // The alert goes before the results render: wait for them (bounded) rather than count at once.
+  const cards = page.locator(".doctor-card");
+  await cards.first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+  run.notes.cardsAfterWait = await cards.count();
   run.notes.cityAfterWait = await page.getByLabel("City").inputValue();
 }
 
