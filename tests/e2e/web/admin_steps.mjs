@@ -87,7 +87,15 @@ export async function adminDashboardAndAudit(run, { patientEmail }) {
     booking.patientId,
   );
   run.notes.trailRows = await a.getByTestId("audit-entry").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText)));
-  run.notes.trailApi = (await graphql(run, TRAIL, { f: { patientId: booking.patientId } }, admin.token)).auditTrail;
+  // The trail is written from each subgraph's outbox, so the page's own search (an
+  // AuditTrailSearched entry about this patient) reaches it a moment later: wait (bounded)
+  // until the API's trail holds it, so the export below is sure to include it.
+  const trailOf = async () => (await graphql(run, TRAIL, { f: { patientId: booking.patientId } }, admin.token)).auditTrail;
+  run.notes.trailApi = await trailOf();
+  for (let tries = 0; tries < 60 && !run.notes.trailApi.nodes.some((e) => e.action === "AuditTrailSearched"); tries += 1) {
+    await new Promise((done) => setTimeout(done, 250));
+    run.notes.trailApi = await trailOf();
+  }
   await run.check(a, "admin-audit-patient");
 
   // Export what is shown, as NDJSON: one line per entry, every one the patient's.
