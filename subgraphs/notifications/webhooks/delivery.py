@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 
 from sqlmodel import col, select
@@ -40,7 +40,11 @@ def message_id(delivery_id: uuid.UUID) -> str:
 
 
 async def plan(db: Database, envelope: EventEnvelope, *, now: datetime) -> list[uuid.UUID]:
-    """One PENDING delivery per enabled endpoint hearing the event, once per event."""
+    """One PENDING delivery per enabled endpoint hearing the event, once per event.
+
+    An endpoint hears what happens from its registration on: an event that occurred before
+    it (still travelling through an outbox or a queue) is not sent to it.
+    """
     public = events.EVENT_TYPES.get(envelope.type)
     if public is None:
         return []
@@ -55,7 +59,7 @@ async def plan(db: Database, envelope: EventEnvelope, *, now: datetime) -> list[
         body = events.body(envelope)
         planned: list[uuid.UUID] = []
         for endpoint in endpoints:
-            if public not in endpoint.event_types:
+            if public not in endpoint.event_types or _registered_after(endpoint, envelope):
                 continue
             delivery_id = uuid.uuid4()
             values = {
@@ -71,6 +75,13 @@ async def plan(db: Database, envelope: EventEnvelope, *, now: datetime) -> list[
             if await insert_or_skip(session, WebhookDelivery, values, ["endpoint_id", "event_id"]):
                 planned.append(delivery_id)
     return planned
+
+
+def _registered_after(endpoint: WebhookEndpoint, envelope: EventEnvelope) -> bool:
+    registered = endpoint.created_at
+    if registered.tzinfo is None:  # SQLite hands back naive UTC
+        registered = registered.replace(tzinfo=UTC)
+    return registered > envelope.time
 
 
 async def attempt(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -172,6 +172,18 @@ async def test_a_delivery_is_signed_per_the_spec_and_carries_ids_times_and_statu
     )
     assert await attempt(db, planned) == "SENT", "a duplicate job sends nothing more"
     assert len(receiver.received) == 1
+
+
+async def test_an_endpoint_hears_only_events_that_occur_after_its_registration(
+    api: Api, db: Database, receiver: WebhookReceiver
+) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    await register(api, receiver, ["APPOINTMENT_BOOKED"])
+    cast = Cast()
+    earlier = cast.appointment("AppointmentBooked", at=before)
+    assert await delivery.plan(db, earlier, now=datetime.now(UTC)) == [], "still in an outbox"
+    later = cast.appointment("AppointmentBooked", at=datetime.now(UTC) + timedelta(seconds=1))
+    assert len(await delivery.plan(db, later, now=datetime.now(UTC))) == 1
 
 
 async def test_a_receiver_that_fails_then_recovers_gets_the_delivery_once_it_answers(
