@@ -75,7 +75,14 @@ export async function patientBooks(run, { email, doctorEmail }) {
   await d.getByRole("heading", { name: "My week" }).waitFor();
   const request = d.locator('[data-testid="request"]', { hasText: "Pat Example" });
   await request.waitFor();
-  await d.locator(".fc-event").first().waitFor();
+  // The booking is a week or two ahead: page the calendar forward to its week (which week
+  // depends on today's weekday, so a fixed count would fail on some days).
+  const booked = d.locator(".fc-event", { hasText: "Pat Example" }).first();
+  for (let week = 0; week < 3 && !(await booked.isVisible()); week += 1) {
+    await d.locator(".fc-next-button").click();
+    await booked.waitFor({ timeout: 8000 }).catch(() => undefined);
+  }
+  await booked.waitFor();
   await run.check(d, "doctor-calendar");
   await request.getByRole("button", { name: /Accept/ }).click();
   await request.waitFor({ state: "detached" });
