@@ -17,7 +17,8 @@ const EMBEDDED = [
   // Cursor connections: their edges and page info belong to the list that holds them.
   "AppointmentEdge", "AppointmentPageInfo", "DoctorEdge", "UserEdge", "IdentityPageInfo",
   "AuditTrailPage", "AuditTrailEntryEdge", "NotificationEdge", "NotificationPageInfo",
-  "AuditTrailExport",
+  "AuditTrailExport", "WebhookDeliveryConnection", "WebhookDeliveryEdge", "WebhookDeliveryPageInfo",
+  "RegisteredWebhook", "RotatedWebhookSecret",
   // The dashboard's figures belong to their Statistics window.
   "UserStatistics", "UsersByRole", "UserBucket", "DoctorStatistics", "DoctorStatusCount",
   "DoctorGroupCount", "DoctorBucket", "AppointmentStatistics", "AppointmentCounts",
@@ -27,7 +28,7 @@ const EMBEDDED = [
 
 /** Lists read page by page with first/after: "Load more" asks for the next page and the
  * cache answers with every page so far (a new filter starts again from the first). */
-const PAGINATED = ["users", "auditTrail", "notifications", "myNotifications", "myAppointments", "doctors", "appointments"];
+const PAGINATED = ["users", "auditTrail", "notifications", "myNotifications", "myAppointments", "doctors", "appointments", "webhookDeliveries"];
 
 const invalidate =
   (...fields: string[]) =>
@@ -102,6 +103,9 @@ export function makeClient(): Client {
             inviteDoctor: invalidate("users"),
             markNotificationsRead: invalidate("unreadNotificationCount", "myNotifications"),
             rotateCalendarFeed: invalidate("calendarFeedUrl"),
+            registerWebhook: invalidate("webhooks"),
+            deleteWebhook: invalidate("webhooks", "webhookDeliveries"),
+            updateWebhook: invalidate("webhookDeliveries"),
           },
           Subscription: {
             notificationReceived: invalidate("unreadNotificationCount", "myNotifications"),
