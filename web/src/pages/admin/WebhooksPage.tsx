@@ -129,7 +129,7 @@ export default function WebhooksPage() {
               const toggle = w.enabled ? t("webhooks.disable") : t("webhooks.enable");
               return (
               <tr key={w.id} data-testid="webhook">
-                <td className="mono">{w.url}{w.description ? <div className="muted">{w.description}</div> : null}</td>
+                <td><span className="mono">{w.url}</span>{w.description ? <div className="muted">{w.description}</div> : null}</td>
                 <td>{w.eventTypes.map((type) => t(`webhooks.types.${type}`)).join(", ")}</td>
                 <td>
                   <Badge tone={w.enabled ? "CONFIRMED" : "REJECTED"}>{w.enabled ? t("admin.yes") : t("admin.no")}</Badge>
