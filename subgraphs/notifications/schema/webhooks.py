@@ -54,8 +54,8 @@ class WebhookType:
     description: str
     event_types: list[WebhookEventType]
     enabled: bool = strawberry.field(
-        description="False once WEBHOOK_DISABLE_AFTER_FAILURES attempts in a row failed; a "
-        "successful replay enables it again."
+        description="False once an admin disabled it or WEBHOOK_DISABLE_AFTER_FAILURES attempts "
+        "in a row failed; updateWebhook(enabled: true) or a successful replay enables it again."
     )
     consecutive_failures: int
     disabled_at: datetime | None

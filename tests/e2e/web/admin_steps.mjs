@@ -182,5 +182,9 @@ export async function adminManagesWebhooks(run, { receiverUrl, secretUrl, patien
   run.notes.deleteExplain = await a.getByRole("dialog").innerText();
   await a.getByRole("dialog").getByRole("button", { name: "Delete the webhook" }).click();
   await a.getByText("No webhook is registered.").waitFor();
+  // Its history stays: shown again when asked for, with nothing left to change.
+  await a.getByRole("checkbox", { name: /Also show deleted webhooks/ }).press("Space");
+  await a.getByTestId("webhook").getByText(/^deleted /).waitFor();
+  run.notes.deletedButtons = await a.getByTestId("webhook").getByRole("button").allInnerTexts();
   await run.check(a, "admin-webhooks-deleted");
 }

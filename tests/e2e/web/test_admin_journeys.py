@@ -109,6 +109,7 @@ def test_the_admin_registers_rotates_replays_and_deletes_a_webhook_on_its_page(
     assert enabled[0] == "no"
     assert enabled[1].startswith("disabled ")
     assert "history is kept" in notes["deleteExplain"]
+    assert notes["deletedButtons"] == ["Deliveries"]
 
     # Three requests: the first booking, the second (after the rotation), the replay of the
     # first; each signed, the second and the replay with the old and the new secret.

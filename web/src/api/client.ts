@@ -1,7 +1,7 @@
 // The GraphQL client: urql with Graphcache (normalized by id) over HTTP, subscriptions over
 // graphql-ws on the same origin. One client per signed-in user, so caches never mix.
 import { Client, fetchExchange, subscriptionExchange } from "urql";
-import { cacheExchange } from "@urql/exchange-graphcache";
+import { cacheExchange, type Cache } from "@urql/exchange-graphcache";
 import { relayPagination } from "@urql/exchange-graphcache/extras";
 import { createClient as createWsClient } from "graphql-ws";
 import { accessToken, refresh } from "../auth/session";
@@ -34,6 +34,16 @@ const invalidate =
   (...fields: string[]) =>
   (_result: unknown, _args: unknown, cache: { invalidate: (entity: string, field?: string) => void }) => {
     for (const field of fields) cache.invalidate("Query", field);
+  };
+
+/** Like `invalidate`, but every cached variant of the fields, whatever their arguments
+ * (`invalidate("Query", field)` alone clears only the variant without arguments). */
+const invalidateAll =
+  (...fields: string[]) =>
+  (_result: unknown, _args: unknown, cache: Cache) => {
+    for (const field of cache.inspectFields("Query")) {
+      if (fields.includes(field.fieldName)) cache.invalidate("Query", field.fieldName, field.arguments ?? undefined);
+    }
   };
 
 /** fetch, but a 401 for a token the router no longer takes (expired, revoked) is retried once
@@ -103,9 +113,9 @@ export function makeClient(): Client {
             inviteDoctor: invalidate("users"),
             markNotificationsRead: invalidate("unreadNotificationCount", "myNotifications"),
             rotateCalendarFeed: invalidate("calendarFeedUrl"),
-            registerWebhook: invalidate("webhooks"),
-            deleteWebhook: invalidate("webhooks", "webhookDeliveries"),
-            updateWebhook: invalidate("webhookDeliveries"),
+            registerWebhook: invalidateAll("webhooks"),
+            deleteWebhook: invalidateAll("webhooks", "webhookDeliveries"),
+            updateWebhook: invalidateAll("webhookDeliveries"),
           },
           Subscription: {
             notificationReceived: invalidate("unreadNotificationCount", "myNotifications"),

@@ -116,7 +116,7 @@ const de: Messages = {
   webhooks: {
     explain: "Die anderen Systeme Ihrer Praxis erfahren sofort von Buchungen und Freischaltungen: Jede Zustellung ist mit dem Geheimnis des Endpunkts signiert (Standard Webhooks), wird mit wachsendem Abstand wiederholt und hier verfolgt.",
     none: "Kein Webhook registriert.", register: "Webhook registrieren", url: "Adresse (https://)", urlHint: "Der Endpunkt, der die signierten POSTs empfängt.",
-    description: "Beschreibung", eventTypes: "Ereignisse", enabled: "Aktiv", failures: "Fehlschläge in Folge", disabledSince: "deaktiviert {{when}}",
+    description: "Beschreibung", eventTypes: "Ereignisse", enabled: "Aktiv", failures: "Fehlschläge in Folge", disabledSince: "deaktiviert {{when}}", deletedOn: "gelöscht {{when}}", showDeleted: "Auch gelöschte Webhooks zeigen (ihr Zustellverlauf)",
     deliveries: "Zustellungen", deliveriesOf: "Zustellungen an {{url}}", noDeliveries: "Noch nichts zugestellt.", event: "Ereignis", lastAttempt: "Letzter Versuch",
     refresh: "Aktualisieren", replay: "Erneut senden", edit: "Bearbeiten", save: "Speichern", enable: "Aktivieren", disable: "Deaktivieren",
     rotate: "Geheimnis erneuern", rotateExplain: "Ein neues Signaturgeheimnis wird erzeugt und einmal angezeigt. Wenn Sie das alte nicht sofort beenden, tragen Zustellungen eine Weile eine Signatur mit jedem, sodass der Empfänger ohne Verluste umstellen kann.",

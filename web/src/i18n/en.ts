@@ -114,7 +114,7 @@ const en = {
   webhooks: {
     explain: "Your clinic's other systems hear of bookings and approvals as they happen: each delivery is signed (Standard Webhooks) with the endpoint's secret, retried with back-off and tracked here.",
     none: "No webhook is registered.", register: "Register a webhook", url: "Address (https://)", urlHint: "The endpoint that receives signed POSTs.",
-    description: "Description", eventTypes: "Events", enabled: "Enabled", failures: "Failures in a row", disabledSince: "disabled {{when}}",
+    description: "Description", eventTypes: "Events", enabled: "Enabled", failures: "Failures in a row", disabledSince: "disabled {{when}}", deletedOn: "deleted {{when}}", showDeleted: "Also show deleted webhooks (their delivery history)",
     deliveries: "Deliveries", deliveriesOf: "Deliveries to {{url}}", noDeliveries: "Nothing delivered yet.", event: "Event", lastAttempt: "Last attempt",
     refresh: "Refresh", replay: "Replay", edit: "Edit", save: "Save", enable: "Enable", disable: "Disable",
     rotate: "Rotate secret", rotateExplain: "A new signing secret is made and shown once. Unless you stop the old one at once, deliveries carry a signature with each for a while, so the receiver can switch without losing any.",

@@ -122,6 +122,33 @@ describe("admin webhooks page", () => {
     ]);
   });
 
+  it("shows deleted endpoints when asked, with their deliveries but nothing to change or replay", async () => {
+    await i18n.changeLanguage("en");
+    const user = userEvent.setup();
+    const gone = webhook("w3", { enabled: false, disabledAt: "2026-12-02T10:00:00Z", deletedAt: "2026-12-02T10:00:00Z" });
+    const variables: unknown[] = [];
+    const client = {
+      executeQuery: vi.fn((operation: { query: DocumentNode; variables: { includeDeleted?: boolean } }) => {
+        variables.push(operation.variables);
+        const data = nameOf(operation.query) === "Webhooks"
+          ? { webhooks: operation.variables.includeDeleted ? [gone] : [] }
+          : { webhookDeliveries: { totalCount: 1, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [delivery("d1", "DEAD", "the endpoint was deleted")] } };
+        return fromValue({ data, operation, stale: false, hasNext: false });
+      }),
+    } as unknown as Client;
+    render(<Provider value={client}><MemoryRouter><WebhooksPage /></MemoryRouter></Provider>);
+    expect(screen.getByText("No webhook is registered.")).toBeInTheDocument();
+    await user.click(screen.getByRole("checkbox", { name: /Also show deleted webhooks/ }));
+    expect(variables).toContainEqual({ includeDeleted: true });
+    const [row] = screen.getAllByTestId("webhook");
+    expect(row).toHaveTextContent("deleted");
+    expect(within(row).queryByRole("button", { name: /^(Edit|Enable|Disable|Rotate secret|Delete) / })).not.toBeInTheDocument();
+    await user.click(within(row).getByRole("button", { name: "Deliveries https://erp.example/w3" }));
+    const [dead] = screen.getAllByTestId("webhook-delivery");
+    expect(dead).toHaveTextContent("the endpoint was deleted");
+    expect(within(dead).queryByRole("button", { name: /Replay/ })).not.toBeInTheDocument();
+  });
+
   it("sends only the fields an edit changed", () => {
     const form = { url: " https://erp.example/w1 ", description: "ERP", eventTypes: ["APPOINTMENT_CANCELLED", "APPOINTMENT_BOOKED"] as const };
     expect(changesOf(ON, { ...form, eventTypes: [...form.eventTypes] })).toEqual({});

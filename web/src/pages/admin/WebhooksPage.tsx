@@ -99,7 +99,8 @@ function Delete({ webhook, onDone }: { webhook: WebhookFieldsFragment; onDone: (
 export default function WebhooksPage() {
   const { t, i18n } = useTranslation();
   const zone = browserZone();
-  const [{ data, error, fetching }] = useQuery({ query: WebhooksDocument });
+  const [showDeleted, setShowDeleted] = useState(false);
+  const [{ data, error, fetching }] = useQuery({ query: WebhooksDocument, variables: { includeDeleted: showDeleted } });
   const [toggling, update] = useMutation(UpdateWebhookDocument);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
@@ -115,6 +116,9 @@ export default function WebhooksPage() {
       <ProblemMessage error={error ?? toggling.error} />
       {fetching && !data ? <p role="status">{t("common.loading")}</p> : null}
       {data && webhooks.length === 0 ? <p>{t("webhooks.none")}</p> : null}
+      <Checkbox isSelected={showDeleted} onChange={setShowDeleted} className="check">
+        <span className="box" aria-hidden="true">{showDeleted ? "✓" : ""}</span> {t("webhooks.showDeleted")}
+      </Checkbox>
       <div className="table-wrap card" role="region" aria-label={t("nav.webhooks")} tabIndex={0}>
         <table className="data">
           <thead>
@@ -133,18 +137,23 @@ export default function WebhooksPage() {
                 <td>{w.eventTypes.map((type) => t(`webhooks.types.${type}`)).join(", ")}</td>
                 <td>
                   <Badge tone={w.enabled ? "CONFIRMED" : "REJECTED"}>{w.enabled ? t("admin.yes") : t("admin.no")}</Badge>
-                  {w.disabledAt ? <div className="muted">{t("webhooks.disabledSince", { when: formatDateTime(w.disabledAt, zone, i18n.language) })}</div> : null}
+                  {w.deletedAt ? <div className="muted">{t("webhooks.deletedOn", { when: formatDateTime(w.deletedAt, zone, i18n.language) })}</div>
+                    : w.disabledAt ? <div className="muted">{t("webhooks.disabledSince", { when: formatDateTime(w.disabledAt, zone, i18n.language) })}</div> : null}
                 </td>
                 <td>{w.consecutiveFailures}</td>
                 <td>
                   <div className="actions">
                     <Button variant="quiet" aria-expanded={shown === w.id} aria-label={`${t("webhooks.deliveries")} ${w.url}`}
                       onPress={() => setShown(shown === w.id ? null : w.id)}>{t("webhooks.deliveries")}</Button>
-                    <Button variant="quiet" aria-label={`${t("webhooks.edit")} ${w.url}`} onPress={() => setDialog({ kind: "edit", webhook: w })}>{t("webhooks.edit")}</Button>
-                    <Button variant="quiet" isDisabled={toggling.fetching} aria-label={`${toggle} ${w.url}`}
-                      onPress={() => void update({ id: w.id, input: { enabled: !w.enabled } })}>{toggle}</Button>
-                    <Button variant="quiet" aria-label={`${t("webhooks.rotate")} ${w.url}`} onPress={() => setDialog({ kind: "rotate", webhook: w })}>{t("webhooks.rotate")}</Button>
-                    <Button variant="quiet" aria-label={`${t("webhooks.delete")} ${w.url}`} onPress={() => setDialog({ kind: "delete", webhook: w })}>{t("webhooks.delete")}</Button>
+                    {w.deletedAt ? null : (
+                      <>
+                        <Button variant="quiet" aria-label={`${t("webhooks.edit")} ${w.url}`} onPress={() => setDialog({ kind: "edit", webhook: w })}>{t("webhooks.edit")}</Button>
+                        <Button variant="quiet" isDisabled={toggling.fetching} aria-label={`${toggle} ${w.url}`}
+                          onPress={() => void update({ id: w.id, input: { enabled: !w.enabled } })}>{toggle}</Button>
+                        <Button variant="quiet" aria-label={`${t("webhooks.rotate")} ${w.url}`} onPress={() => setDialog({ kind: "rotate", webhook: w })}>{t("webhooks.rotate")}</Button>
+                        <Button variant="quiet" aria-label={`${t("webhooks.delete")} ${w.url}`} onPress={() => setDialog({ kind: "delete", webhook: w })}>{t("webhooks.delete")}</Button>
+                      </>
+                    )}
                   </div>
                 </td>
               </tr>
