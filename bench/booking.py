@@ -121,8 +121,9 @@ def verdict(status: int, decoded: Any, slot: Slot) -> str | None:
     errors = decoded.get("errors") if isinstance(decoded, dict) else None
     if errors:
         first = errors[0]
-        code = (first.get("extensions") or {}).get("code")
-        return str(code or first.get("message", "?"))[:60]
+        extensions = first.get("extensions") or {}
+        code = str(extensions.get("code") or first.get("message", "?"))[:60]
+        return f"{code} ({extensions['whose']})" if extensions.get("whose") else code
     if status != 200:
         return f"HTTP {status}"
     data = decoded.get("data") if isinstance(decoded, dict) else None
@@ -274,7 +275,20 @@ async def free_slots(pool: HttpPool, url: str, days: int) -> list[Slot]:
                 )
                 for s in window["availableSlots"]
             ]
-    return slots
+    return apart(slots)
+
+
+def apart(slots: list[Slot]) -> list[Slot]:
+    """The slots without any that overlaps an earlier one of the same doctor (a one-off slot
+    may overlap a weekly one: booking both would be SLOT_TAKEN, not a cost of either path)."""
+    kept: list[Slot] = []
+    last_end: dict[str, datetime] = {}
+    for slot in sorted(slots):
+        if slot.doctor_id in last_end and slot.start < last_end[slot.doctor_id]:
+            continue
+        kept.append(slot)
+        last_end[slot.doctor_id] = max(slot.end, last_end.get(slot.doctor_id, slot.end))
+    return kept
 
 
 @contextlib.asynccontextmanager
