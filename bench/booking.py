@@ -48,6 +48,7 @@ from bench.gateways.load import LoadResult
 from bench.gateways.processes import Process, cpu_seconds
 from bench.healthbook.run import target
 from bench.healthbook.system import System, running_system
+from bench.healthbook.workload import PASSWORD as DEMO_PASSWORD
 from bench.live import load_average
 from healthbook.gateway import request_signer
 from router.document import prepare_operation
@@ -275,7 +276,46 @@ async def free_slots(pool: HttpPool, url: str, days: int) -> list[Slot]:
                 )
                 for s in window["availableSlots"]
             ]
-    return apart(slots)
+    taken = await held(pool, url)
+    return [slot for slot in apart(slots) if not _overlaps(slot, taken.get(slot.doctor_id, []))]
+
+
+async def held(pool: HttpPool, url: str) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Active appointments already in the store (the seed's), per doctor, as the admin sees
+    them. Without a broker the doctors subgraph never heard of them, so `availableSlots`
+    still offers their times; booking one would be SLOT_TAKEN."""
+    admin = await graphql(
+        pool,
+        url,
+        "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+        i={"email": "admin@healthbook.local", "password": DEMO_PASSWORD},
+    )
+    token = admin["login"]["accessToken"]
+    found: dict[str, list[tuple[datetime, datetime]]] = {}
+    after = None
+    while True:
+        page = await graphql(
+            pool,
+            url,
+            "query($f: AppointmentFilter, $after: String) { appointments(filter: $f, first: 100, "
+            "after: $after) { nodes { start end doctor { id } } pageInfo { hasNextPage "
+            "endCursor } } }",
+            token,
+            f={"statuses": ["PENDING", "CONFIRMED"]},
+            after=after,
+        )
+        for node in page["appointments"]["nodes"]:
+            found.setdefault(node["doctor"]["id"], []).append(
+                (datetime.fromisoformat(node["start"]), datetime.fromisoformat(node["end"]))
+            )
+        info = page["appointments"]["pageInfo"]
+        if not info["hasNextPage"]:
+            return found
+        after = info["endCursor"]
+
+
+def _overlaps(slot: Slot, times: list[tuple[datetime, datetime]]) -> bool:
+    return any(slot.start < end and start < slot.end for start, end in times)
 
 
 def apart(slots: list[Slot]) -> list[Slot]:
