@@ -203,7 +203,7 @@ async def closed_loop(book: Book, patients: list[Patient], each: int) -> Round:
             try:
                 failure = await book(patient)
             except Exception as error:
-                failure = type(error).__name__
+                failure = f"{type(error).__name__}: {error}"[:80]
             latencies.append(time.perf_counter() - begin)
             if failure is not None:
                 why[failure] += 1
