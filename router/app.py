@@ -35,6 +35,7 @@ from router.override_labels import Roll
 from router.subgraph_client import FORWARDED_HEADERS, REQUEST_ID, RequestSigner, SubgraphClient
 from router.subgraph_transport import HttpxSender, PoolSender, Sender
 from router.subscriptions.service import StreamService
+from router.subscriptions.sharing import SharedStreams
 from router.subscriptions.sse import stream_response, wants_event_stream
 from router.subscriptions.websocket import serve_websocket
 from router.supergraph import Supergraph, load_supergraph
@@ -196,6 +197,7 @@ def create_app(
         signer=signer,
         ping_seconds=edge.config.ping_seconds if edge else 15.0,
         init_timeout=edge.config.init_timeout_seconds if edge else 10.0,
+        shared=SharedStreams() if config.share_subscriptions else None,
     )
 
     async def subscriptions(websocket: WebSocket) -> None:

@@ -21,6 +21,9 @@
 - `ROUTER_DEDUPLICATE_REQUESTS`: identical client queries in flight (same operation,
   variables and every header that reaches a subgraph) share one execution (`true`);
   `ROUTER_DEDUPLICATE_MUTATIONS`: the same for mutations (`false`).
+- `ROUTER_SHARE_SUBSCRIPTIONS`: identical client subscriptions (the same key as inbound
+  deduplication) share one upstream subscription and one completed body per event
+  (`true`); `false` gives every client subscription its own upstream subscription.
 - `ROUTER_READY_CHECKS_SUBGRAPHS`: `/health/ready` also needs every subgraph to answer
   (`false`).
 - `ROUTER_OVERRIDE_LABELS`: progressive `@override` labels active for every request,
@@ -127,6 +130,13 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         components=_ROUTER,
     ),
     Variable(
+        "ROUTER_SHARE_SUBSCRIPTIONS",
+        "identical client subscriptions (operation, variables, subgraph headers) share one "
+        "upstream subscription; false: one upstream subscription per client subscription",
+        "true",
+        components=_ROUTER,
+    ),
+    Variable(
         "ROUTER_EXPOSE_QUERY_PLAN",
         "honour X-Healthbook-Plan: 1 (default: on in development)",
         components=_ROUTER,
@@ -175,6 +185,7 @@ class RouterConfig:
     deduplicate_subgraph_requests: bool = True
     deduplicate_requests: bool = True
     deduplicate_mutations: bool = False
+    share_subscriptions: bool = True
     override_labels: frozenset[str] = frozenset()
 
     @classmethod
@@ -222,6 +233,7 @@ class RouterConfig:
             deduplicate_subgraph_requests=_bool(env, "ROUTER_DEDUPLICATE_SUBGRAPH_REQUESTS", True),
             deduplicate_requests=_bool(env, "ROUTER_DEDUPLICATE_REQUESTS", True),
             deduplicate_mutations=_bool(env, "ROUTER_DEDUPLICATE_MUTATIONS", False),
+            share_subscriptions=_bool(env, "ROUTER_SHARE_SUBSCRIPTIONS", True),
             override_labels=_labels(env),
         )
 

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +35,18 @@ class System:
 
 
 @contextlib.contextmanager
-def running_system(*, signing_key: str = "") -> Iterator[System]:
+def running_system(
+    *,
+    signing_key: str = "",
+    database_urls: Mapping[str, str] | None = None,
+    profiles: Path | None = None,
+) -> Iterator[System]:
     """Every present subgraph of this checkout, demo data loaded; unsigned unless given a
     `signing_key` (then the subgraphs require the router's signature, and
-    `bench.healthbook.serve` signs with it)."""
+    `bench.healthbook.serve` signs with it). Each store is SQLite in a temporary directory
+    unless `database_urls` names another (component → URL, e.g. an empty PostgreSQL
+    database: it is migrated and seeded like the others). With `profiles`, each subgraph
+    runs under `bench.profiled`, writing `<profiles>/<name>.prof` when told (SIGUSR2)."""
     with tempfile.TemporaryDirectory(prefix="healthbook-bench-") as tmp:
         ports = {name: free_port() for name in DEFAULT_PORTS}
         env = {
@@ -48,6 +56,7 @@ def running_system(*, signing_key: str = "") -> Iterator[System]:
             "HEALTHBOOK_SIGNING_KEY": signing_key,
             "LOG_LEVEL": "WARNING",
             "DOCTORS_URL": f"http://127.0.0.1:{ports['doctors']}/graphql",
+            **{f"{name.upper()}_DATABASE_URL": url for name, url in (database_urls or {}).items()},
         }
         healthbook = [sys.executable, "-m", "healthbook"]
         subprocess.run([*healthbook, "seed"], env=env, check=True, cwd=REPO)  # noqa: S603
@@ -60,7 +69,7 @@ def running_system(*, signing_key: str = "") -> Iterator[System]:
             processes = {
                 name: stack.enter_context(
                     started(
-                        [*healthbook, "serve", name],
+                        [*_runner(profiles, name), "serve", name],
                         f"http://127.0.0.1:{ports[name]}/health/ready",
                         env=env,
                     )
@@ -68,3 +77,9 @@ def running_system(*, signing_key: str = "") -> Iterator[System]:
                 for name in present_subgraphs()
             }
             yield System(env, ports, processes, supergraph)
+
+
+def _runner(profiles: Path | None, name: str) -> list[str]:
+    if profiles is None:
+        return [sys.executable, "-m", "healthbook"]
+    return [sys.executable, "-m", "bench.profiled", str(profiles / f"{name}.prof")]

@@ -60,7 +60,8 @@ class StreamService:
     init_timeout: float = 10.0
     # One shared upstream socket per subgraph (and url) for this router process.
     multiplexers: dict[tuple[str, str], Multiplexer] = field(default_factory=dict)
-    # Identical subscriptions (operation, variables, forwarded headers) share one stream.
+    # Identical subscriptions (operation, variables, forwarded headers) share one stream;
+    # None (ROUTER_SHARE_SUBSCRIPTIONS=false): each client subscription has its own.
     shared: SharedStreams | None = field(default_factory=SharedStreams)
 
     def multiplexer(self, subgraph: str, url: str) -> Multiplexer:

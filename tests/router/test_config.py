@@ -41,6 +41,12 @@ def test_the_query_plan_is_hidden_outside_development_unless_asked() -> None:
     assert config.expose_query_plan is True
 
 
+def test_subscription_sharing_is_on_unless_turned_off() -> None:
+    assert RouterConfig.from_env({}).share_subscriptions is True
+    config = RouterConfig.from_env({"ROUTER_SHARE_SUBSCRIPTIONS": "false"})
+    assert config.share_subscriptions is False
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -50,6 +56,7 @@ def test_the_query_plan_is_hidden_outside_development_unless_asked() -> None:
         ("ROUTER_SUBGRAPH_REVIEWS_TIMEOUT", "soon"),
         ("ROUTER_SUBGRAPH_REVIEWS_URL", "reviews:4000"),
         ("ROUTER_EXPOSE_QUERY_PLAN", "maybe"),
+        ("ROUTER_SHARE_SUBSCRIPTIONS", "sometimes"),
         ("ROUTER_PLAN_CACHE_SIZE", "0"),
         ("ROUTER_OVERRIDE_LABELS", "beta, 9lives"),
         ("ROUTER_OVERRIDE_LABELS", "percent(150)"),

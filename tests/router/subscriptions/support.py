@@ -208,13 +208,16 @@ async def federation(
     authenticator: Authenticator | None = None,
     handler: Callable[[httpx.Request], httpx.Response] = doctors,
     appointments_url: str | None = None,
+    share_subscriptions: bool = True,
     **edge: Any,
 ) -> AsyncIterator[tuple[ScriptedSubgraph, str]]:
     """(the scripted appointments subgraph, the router's host:port)."""
     appointments = ScriptedSubgraph()
     async with serving(appointments.app()) as upstream:
         url = appointments_url or f"http://{upstream}/graphql"
-        config = RouterConfig(subgraph_urls={"APPOINTMENTS": url})
+        config = RouterConfig(
+            subgraph_urls={"APPOINTMENTS": url}, share_subscriptions=share_subscriptions
+        )
         router = create_app(
             config,
             supergraph=load_supergraph(SUPERGRAPH),

@@ -1,6 +1,7 @@
 """Identical client subscriptions (same operation, variables and forwarded headers: one
 user's devices) share one upstream subscription and one completed body per event; any
-difference, another token above all, keeps them apart."""
+difference, another token above all, keeps them apart. With sharing turned off
+(`ROUTER_SHARE_SUBSCRIPTIONS=false`) each client subscription has its own."""
 
 from __future__ import annotations
 
@@ -78,3 +79,31 @@ async def test_two_users_with_the_same_operation_never_share_a_stream() -> None:
         await appointments.wait_for(lambda: len(appointments.active) == 2)
         callers = [p["extensions"]["forwarded"]["authorization"] for p in appointments.subscribed]
         assert sorted(callers) == sorted(tokens)
+
+
+async def test_with_sharing_off_each_device_has_its_own_upstream_subscription() -> None:
+    authenticator, mint = make_test_tokens()
+    ann = f"Bearer {mint(uuid.uuid4(), Role.PATIENT)}"
+    async with (
+        federation(authenticator=authenticator, share_subscriptions=False) as (
+            appointments,
+            address,
+        ),
+        client(address, ann) as phone,
+        client(address, ann) as tablet,
+    ):
+        assert appointments.router_streams.shared is None
+        for device in (phone, tablet):
+            await receive(device)
+            await send(device, {"id": "s1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+        await appointments.wait_for(lambda: len(appointments.active) == 2)
+        assert len(appointments.subscribed) == 2
+        await appointments.script.put(update(start="2030-01-12T09:00:00+00:00"))
+        for device in (phone, tablet):
+            assert start_of(await receive(device)) == "2030-01-12T09:00:00+00:00"
+        # The phone completing ends its own upstream subscription, not the tablet's.
+        await send(phone, {"id": "s1", "type": "complete"})
+        await appointments.wait_for(lambda: len(appointments.completed) == 1)
+        assert len(appointments.active) == 1
+        await appointments.script.put(update(start="2030-01-13T09:00:00+00:00"))
+        assert start_of(await receive(tablet)) == "2030-01-13T09:00:00+00:00"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -108,3 +109,21 @@ async def test_a_down_slow_or_confused_doctors_subgraph_is_service_unavailable(
     with pytest.raises(ServiceUnavailable) as caught:
         await checker(handler).check(doctor_id=DOCTOR, start=START)
     assert caught.value.extensions == {"code": "SERVICE_UNAVAILABLE", "service": "doctors"}
+
+
+async def test_every_check_reuses_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Building one loads the CA bundle (~30 ms of CPU): never once per booking.
+    verified: list[object] = []
+    real = httpx.AsyncClient
+
+    def client(**options: Any) -> httpx.AsyncClient:
+        verified.append(options.get("verify"))
+        return real(**options)
+
+    monkeypatch.setattr(httpx, "AsyncClient", client)
+    checks = checker(replying(answer(), []))
+    for _ in range(2):
+        await checks.check(doctor_id=DOCTOR, start=START)
+    first, second = verified
+    assert isinstance(first, ssl.SSLContext)
+    assert second is first
