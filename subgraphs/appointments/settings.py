@@ -60,6 +60,13 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         components=COMPONENTS,
     ),
     Variable(
+        "WAITLIST_OFFER_MINUTES",
+        "how long a freed slot offered to the first patient on the doctor's waitlist is held "
+        "for them before it passes to the next in line (minutes)",
+        "15",
+        components=COMPONENTS,
+    ),
+    Variable(
         "PUBLIC_APP_URL",
         "the web address users open; password reset, invitation and calendar feed links "
         "start with it",
@@ -88,6 +95,7 @@ class AppointmentsSettings:
     require_confirmation: bool
     min_notice: timedelta
     booking_window: timedelta
+    offer_hold: timedelta = timedelta(minutes=15)
     public_url: str = "http://127.0.0.1:4000"
     calendar_feed_secret: str = ""
 
@@ -122,6 +130,9 @@ class AppointmentsSettings:
             ),
             booking_window=timedelta(
                 days=env.integer("APPOINTMENTS_BOOKING_WINDOW_DAYS", minimum=1, maximum=3660)
+            ),
+            offer_hold=timedelta(
+                minutes=env.integer("WAITLIST_OFFER_MINUTES", minimum=1, maximum=60 * 24)
             ),
             public_url=_http_url(env.text("PUBLIC_APP_URL")),
             calendar_feed_secret=values.get("CALENDAR_FEED_SECRET", ""),
