@@ -19,9 +19,7 @@ from subgraphs.shared.resources import Resources
 
 FREED_AT_START = frozenset({"AppointmentCancelled", "AppointmentRejected"})
 FREED_AT_PREVIOUS = frozenset({"AppointmentRescheduled"})
-HANDLED_EVENTS: frozenset[str] = frozenset(
-    {"DoctorSuspended", *FREED_AT_START, *FREED_AT_PREVIOUS}
-)
+HANDLED_EVENTS: frozenset[str] = frozenset({"DoctorSuspended", *FREED_AT_START, *FREED_AT_PREVIOUS})
 
 
 async def handle(envelope: EventEnvelope, resources: Resources) -> None:
