@@ -15,17 +15,18 @@
   same appointment. The offer is marked ACCEPTED in the booking's own transaction.
 - An offer expires by itself: past its hold it no longer holds nor shows; `expire_due`
   records it EXPIRED and passes the slot on. It runs before every offer is made and on a
-  timer in the appointments subgraph (`run_sweeper`). A declined offer (or the entry left)
-  passes on at once; a slot found gone on accept closes its offer.
+  timer in every appointments subgraph process (`run_sweeper`, every SWEEP_SECONDS;
+  replicas skip each other's locked rows). A declined offer (or the entry left) passes on
+  at once; a slot found gone on accept closes its offer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 
 CONSUMER = "appointments.waitlist"
 KEY_PREFIX = "waitlist-offer:"
+SWEEP_SECONDS: Final = 30.0
+"""How often each appointments process records expired offers and passes their slots on."""
 
 
 async def offer_slot(
@@ -265,15 +268,14 @@ async def close_open_offer(
     return offer
 
 
-async def run_sweeper(deps: Deps, *, interval_seconds: float, stop: asyncio.Event) -> None:
-    """Expire due offers every `interval_seconds` until `stop` is set (failures are logged)."""
-    while not stop.is_set():
+async def run_sweeper(deps: Deps, *, interval_seconds: float = SWEEP_SECONDS) -> None:
+    """Expire due offers every `interval_seconds`, until cancelled (failures are logged)."""
+    while True:
         try:
             await expire_due(deps)
         except Exception:  # the next round tries again; offers past their hold do not hold
             log.warning("waitlist sweep failed", exc_info=True)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+        await asyncio.sleep(interval_seconds)
 
 
 def _require_open(offer: WaitlistOfferRow, now: datetime) -> None:

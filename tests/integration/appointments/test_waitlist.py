@@ -445,3 +445,31 @@ async def test_an_offer_whose_slot_went_closes_on_accept(
     assert error.value.code == "OUTSIDE_AVAILABILITY"
     assert [o.state for o in await offers_of(db)] == ["EXPIRED"]
     assert len(await waitlist.mine(deps=deps, actor=who)) == 1  # still waiting
+
+
+async def test_the_sweeper_passes_an_expired_offer_on_by_itself(
+    deps: Deps, db: Database, availability: FakeAvailability, clock: Clock
+) -> None:
+    doctor = availability.add()
+    first, second = patient(), patient()
+    await join_in_turn(deps, doctor, (first, WEEK), (second, WEEK))
+    booked = await book(deps, patient(), doctor, 2, 9)
+    await service.cancel(
+        deps=deps, actor=availability.user_of(doctor), appointment_id=booked.id, reason=None
+    )
+    await waitlist_offers.slot_freed(
+        deps, doctor_id=doctor, start=booked.starts_at, appointment_id=booked.id
+    )
+    clock.advance(HOLD)
+    sweeper = asyncio.create_task(waitlist_offers.run_sweeper(deps, interval_seconds=0.01))
+    try:
+        for _ in range(500):  # bounded wait for the sweeper's round, not a timing assertion
+            if len(await offers_of(db)) == 2:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        sweeper.cancel()
+    assert [(o.patient_id, o.state) for o in await offers_of(db)] == [
+        (first.user_id, "EXPIRED"),
+        (second.user_id, "OFFERED"),
+    ]
