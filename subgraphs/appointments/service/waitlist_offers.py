@@ -16,8 +16,9 @@
 - An offer expires by itself: past its hold it no longer holds nor shows; `expire_due`
   records it EXPIRED and passes the slot on. It runs before every offer is made and on a
   timer in every appointments subgraph process (`run_sweeper`, every SWEEP_SECONDS;
-  replicas skip each other's locked rows). A declined offer (or the entry left) passes on
-  at once; a slot found gone on accept closes its offer.
+  replicas skip each other's locked rows), which also ends the entries whose last day is
+  over. A declined offer (or the entry left) passes on at once; a slot found gone on accept
+  closes its offer.
 """
 
 from __future__ import annotations
@@ -165,12 +166,32 @@ async def expire_due(deps: Deps) -> list[WaitlistOfferRow]:
         for offer in expired:
             offer.state, offer.updated_at = OfferState.EXPIRED.value, now
             session.add(offer)
+        await _end_past_entries(session, now)
     made: list[WaitlistOfferRow] = []
     for offer in expired:
         following = await pass_on(deps, offer)
         if following is not None:
             made.append(following)
     return made
+
+
+async def _end_past_entries(session: AsyncSession, now: datetime) -> None:
+    """Entries whose last day is over (in the doctor's zone) stop waiting: ENDED."""
+    statement = (
+        select(WaitlistEntryRow)
+        .where(
+            col(WaitlistEntryRow.state) == EntryState.WAITING.value,
+            # A pre-filter (no zone is more than a day ahead of UTC); `ended` decides.
+            col(WaitlistEntryRow.last_day) <= now.date(),
+        )
+        .limit(500)
+        .with_for_update(skip_locked=True)
+    )
+    for entry in (await session.exec(statement)).all():
+        wish = Wish(entry.first_day, entry.last_day, entry.earliest, entry.latest)
+        if ended(wish, now=now, time_zone=entry.time_zone):
+            entry.state, entry.updated_at = EntryState.ENDED.value, now
+            session.add(entry)
 
 
 async def slot_freed(

@@ -473,3 +473,18 @@ async def test_the_sweeper_passes_an_expired_offer_on_by_itself(
         (first.user_id, "EXPIRED"),
         (second.user_id, "OFFERED"),
     ]
+
+
+async def test_an_entry_whose_last_day_is_over_ends(
+    deps: Deps, availability: FakeAvailability, clock: Clock
+) -> None:
+    doctor = availability.add()  # Europe/Lisbon
+    today, week = patient(), patient()
+    await join_in_turn(deps, doctor, (today, Wish(NOW.date(), NOW.date())), (week, WEEK))
+    clock.now = NOW.replace(hour=23, minute=59)  # still the last day in Lisbon
+    await waitlist_offers.expire_due(deps)
+    assert [p.entry.state for p in await waitlist.mine(deps=deps, actor=today)] == ["WAITING"]
+    clock.advance(timedelta(minutes=1))
+    await waitlist_offers.expire_due(deps)
+    assert await waitlist.mine(deps=deps, actor=today) == []
+    assert [p.position for p in await waitlist.mine(deps=deps, actor=week)] == [1]
