@@ -488,3 +488,42 @@ async def test_an_entry_whose_last_day_is_over_ends(
     await waitlist_offers.expire_due(deps)
     assert await waitlist.mine(deps=deps, actor=today) == []
     assert [p.position for p in await waitlist.mine(deps=deps, actor=week)] == [1]
+
+
+async def test_replicas_sweeping_and_offering_at_once_make_one_offer_in_order(
+    db: Database, availability: FakeAvailability, clock: Clock
+) -> None:
+    """Three processes (one store) sweep and hear the freed slot at the same moment: the
+    expired offer passes on once, to the next in line, and never two offers of one slot."""
+    replicas = [make_deps(db, availability=availability, clock=clock) for _ in range(3)]
+    deps = replicas[0]
+    doctor = availability.add()
+    line = [patient() for _ in range(3)]
+    await join_in_turn(deps, doctor, *((who, WEEK) for who in line))
+    booked = await book(deps, patient(), doctor, 2, 9)
+    await service.cancel(
+        deps=deps, actor=availability.user_of(doctor), appointment_id=booked.id, reason=None
+    )
+    made = await asyncio.gather(
+        *(
+            waitlist_offers.slot_freed(
+                replica, doctor_id=doctor, start=booked.starts_at, appointment_id=booked.id
+            )
+            for replica in replicas
+        )
+    )
+    assert [o.patient_id for o in made if o is not None] == [line[0].user_id]
+    clock.advance(HOLD)
+    await asyncio.gather(
+        *(waitlist_offers.expire_due(replica) for replica in replicas),
+        *(
+            waitlist_offers.slot_freed(
+                replica, doctor_id=doctor, start=booked.starts_at, appointment_id=booked.id
+            )
+            for replica in replicas
+        ),
+    )
+    assert [(o.patient_id, o.state) for o in await offers_of(db)] == [
+        (line[0].user_id, "EXPIRED"),
+        (line[1].user_id, "OFFERED"),
+    ]
