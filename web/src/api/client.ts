@@ -102,9 +102,14 @@ export function makeClient(): Client {
             inviteDoctor: invalidate("users"),
             markNotificationsRead: invalidate("unreadNotificationCount", "myNotifications"),
             rotateCalendarFeed: invalidate("calendarFeedUrl"),
+            joinWaitlist: invalidate("myWaitlist"),
+            leaveWaitlist: invalidate("myWaitlist"),
+            acceptWaitlistOffer: invalidate("myWaitlist", ...bookingFields),
+            declineWaitlistOffer: invalidate("myWaitlist"),
           },
           Subscription: {
-            notificationReceived: invalidate("unreadNotificationCount", "myNotifications"),
+            // An offer from the waitlist arrives as a notification: show it in the list at once.
+            notificationReceived: invalidate("unreadNotificationCount", "myNotifications", "myWaitlist"),
             appointmentUpdates: invalidate("pendingAppointmentRequests", "doctorCalendar"),
           },
         },
