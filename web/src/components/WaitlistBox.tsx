@@ -137,7 +137,7 @@ export function MyWaitlistView({ entries, error, busy, booked, onAccept, onDecli
   );
 }
 
-export function MyWaitlist() {
+export function MyWaitlist({ onBooked }: { onBooked?: () => void }) {
   // The mutations and arriving notifications invalidate `myWaitlist` (api/client.ts).
   const [list] = useQuery({ query: MyWaitlistDocument });
   const [accepting, accept] = useMutation(AcceptWaitlistOfferDocument);
@@ -152,7 +152,10 @@ export function MyWaitlist() {
       booked={booked}
       onAccept={async (offerId) => {
         const result = await accept({ offerId });
-        if (result.data) setBooked(true);
+        if (result.data) {
+          setBooked(true);
+          onBooked?.();
+        }
       }}
       onDecline={async (offerId) => { await decline({ offerId }); }}
       onLeave={async (id) => { await leave({ id }); }}
