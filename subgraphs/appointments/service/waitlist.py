@@ -68,7 +68,7 @@ async def join(*, deps: Deps, actor: Actor, doctor_id: uuid.UUID, wish: Wish) ->
         raise DoctorNotBookable(
             "This doctor does not exist or does not take bookings.", field="doctorId"
         )
-    check_wish(wish, today=local_today(now, doctor.time_zone))
+    check_wish(wish, today=local_today(now, doctor.time_zone), horizon=deps.policy.booking_window)
     entry = WaitlistEntryRow(
         id=uuid.uuid4(),
         patient_id=actor.user_id,

@@ -8,8 +8,8 @@
   it meanwhile (`waitlist_holds`). A `WaitlistOfferMade` event goes out through the outbox;
   notifications sends it by the patient's channels.
 - Skipped in line: entries that already had an offer of this slot, entries with another
-  open offer (one at a time per entry), patients busy at that time, entries whose days are
-  over (they end).
+  open offer (one at a time per entry), patients busy at that time, the patient whose
+  appointment freed the slot, entries whose days are over (they end).
 - Accepting books through the booking path itself (`lifecycle.book`, every rule), with the
   idempotency key `waitlist-offer:<offer id>`: a repeated or concurrent accept answers the
   same appointment. The offer is marked ACCEPTED in the booking's own transaction.
@@ -97,8 +97,19 @@ async def offer_slot(
                 return None
             if await store.doctor_busy(session, doctor_id=doctor_id, start=start, end=end):
                 return None
+            freed = (
+                await session.get(AppointmentRow, freed_appointment_id)
+                if freed_appointment_id is not None
+                else None
+            )
             entry = await _next_in_line(
-                session, doctor_id=doctor_id, start=start, end=end, zone=slot.time_zone, now=now
+                session,
+                doctor_id=doctor_id,
+                start=start,
+                end=end,
+                zone=slot.time_zone,
+                now=now,
+                let_go_by=freed.patient_id if freed is not None else None,
             )
             if entry is None:
                 return None
@@ -374,8 +385,10 @@ async def _next_in_line(
     end: datetime,
     zone: str,
     now: datetime,
+    let_go_by: uuid.UUID | None = None,
 ) -> WaitlistEntryRow | None:
-    """The first waiting entry (in joining order) the slot suits and that may have it."""
+    """The first waiting entry (in joining order) the slot suits and that may have it; not
+    the patient who just let go of the slot (`let_go_by`)."""
     line = (
         await session.exec(
             select(WaitlistEntryRow)
@@ -416,7 +429,7 @@ async def _next_in_line(
             entry.state, entry.updated_at = EntryState.ENDED.value, now
             session.add(entry)
             continue
-        if entry.id in had_it or entry.id in holding:
+        if entry.id in had_it or entry.id in holding or entry.patient_id == let_go_by:
             continue
         if not suits(wish, start=start, end=end, time_zone=zone):
             continue

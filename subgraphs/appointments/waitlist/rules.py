@@ -52,14 +52,20 @@ class Wish:
     """The end of the daily window; None: the end of the day."""
 
 
-def check_wish(wish: Wish, *, today: date) -> Wish:
+def check_wish(wish: Wish, *, today: date, horizon: timedelta | None = None) -> Wish:
     """The wish as given, or BAD_USER_INPUT naming the field that is wrong.
 
-    `today` is the doctor's today: the range starts today or later, ends on or after its
+    `today` is the doctor's today: the range starts today or later (and, with a `horizon`,
+    no later than that far ahead: no booking could be made beyond it), ends on or after its
     start and spans at most MAX_RANGE_DAYS days; the window starts before it ends.
     """
     if wish.first_day < today:
         raise BadUserInput("The waiting range cannot start in the past.", field="firstDay")
+    if horizon is not None and wish.first_day > today + horizon:
+        raise BadUserInput(
+            f"Bookings open at most {horizon.days} days ahead: start the range earlier.",
+            field="firstDay",
+        )
     if wish.last_day < wish.first_day:
         raise BadUserInput("The last day cannot be before the first day.", field="lastDay")
     if (wish.last_day - wish.first_day).days + 1 > MAX_RANGE_DAYS:

@@ -159,6 +159,10 @@ async def test_patients_join_in_line_see_their_place_and_leave(
         (Wish(NOW.date(), NOW.date() + timedelta(days=90)), ("BAD_USER_INPUT", "lastDay")),
         (Wish(NOW.date(), NOW.date(), time(12), time(9)), ("BAD_USER_INPUT", "latest")),
         (Wish(NOW.date(), NOW.date(), time(9), time(9)), ("BAD_USER_INPUT", "latest")),
+        (  # beyond the booking window (90 days by default): nothing could be booked there
+            Wish(NOW.date() + timedelta(days=91), NOW.date() + timedelta(days=92)),
+            ("BAD_USER_INPUT", "firstDay"),
+        ),
     ],
 )
 async def test_a_wish_out_of_bounds_is_refused_naming_the_field(
@@ -527,3 +531,18 @@ async def test_replicas_sweeping_and_offering_at_once_make_one_offer_in_order(
         (line[0].user_id, "EXPIRED"),
         (line[1].user_id, "OFFERED"),
     ]
+
+
+async def test_the_patient_who_let_the_slot_go_is_not_offered_it(
+    deps: Deps, db: Database, availability: FakeAvailability
+) -> None:
+    doctor = availability.add()
+    canceller, other = patient(), patient()
+    await join_in_turn(deps, doctor, (canceller, WEEK), (other, WEEK))
+    booked = await book(deps, canceller, doctor, 2, 9)
+    await service.cancel(deps=deps, actor=canceller, appointment_id=booked.id, reason=None)
+    offer = await waitlist_offers.slot_freed(
+        deps, doctor_id=doctor, start=booked.starts_at, appointment_id=booked.id
+    )
+    assert offer is not None
+    assert offer.patient_id == other.user_id
