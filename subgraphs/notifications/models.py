@@ -185,13 +185,19 @@ class WebhookEndpoint(SQLModel, table=True):
     url: str = Field(max_length=2000)
     description: str = Field(default="", max_length=500)
     event_types: list[str] = Field(sa_column=Column(JSON, nullable=False))
-    # The Standard Webhooks signing secret (`whsec_` + base64): shown once at registration.
+    # The Standard Webhooks signing secret (`whsec_` + base64): shown once at registration
+    # and at each rotation; emptied when the endpoint is deleted.
     secret: str = Field(max_length=100)
+    # The secret before the last rotation, which still signs beside it until it expires.
+    previous_secret: str | None = Field(default=None, max_length=100)
+    previous_secret_expires_at: datetime | None = None
     enabled: bool = True
     consecutive_failures: int = 0
     disabled_at: datetime | None = None
     created_by: uuid.UUID
     created_at: datetime = Field(default_factory=utcnow)
+    # Soft deletion: the row and its deliveries stay as history; nothing is sent any more.
+    deleted_at: datetime | None = None
 
 
 class WebhookDelivery(SQLModel, table=True):

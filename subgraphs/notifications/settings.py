@@ -107,6 +107,13 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         "10",
         components=_USERS,
     ),
+    Variable(
+        "WEBHOOK_SECRET_ROLLOVER_HOURS",
+        "after an admin rotates a webhook secret, deliveries are signed with the old and the "
+        "new one for this many hours, so the receiver can switch without losing any (0: at once)",
+        "24",
+        components=_USERS,
+    ),
 )
 
 SECURITY_MODES: Final = ("none", "starttls", "tls")
@@ -169,6 +176,7 @@ class NotificationSettings:
     webhooks_allow_local_http: bool = False
     webhook_disable_after_failures: int = 20
     webhook_timeout_seconds: float = 10.0
+    webhook_secret_rollover_hours: int = 24
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> NotificationSettings:
@@ -205,12 +213,20 @@ class NotificationSettings:
                 "WEBHOOK_DISABLE_AFTER_FAILURES", minimum=1, maximum=10_000
             ),
             webhook_timeout_seconds=env.number("WEBHOOK_TIMEOUT_SECONDS", minimum=0.1),
+            webhook_secret_rollover_hours=env.integer(
+                "WEBHOOK_SECRET_ROLLOVER_HOURS", minimum=0, maximum=24 * 30
+            ),
         )
 
     @property
     def lease(self) -> timedelta:
         """How long a delivery attempt's claim lasts (NOTIFICATION_LEASE_SECONDS)."""
         return timedelta(seconds=self.lease_seconds)
+
+    @property
+    def webhook_secret_rollover(self) -> timedelta:
+        """How long a rotated webhook secret still signs (WEBHOOK_SECRET_ROLLOVER_HOURS)."""
+        return timedelta(hours=self.webhook_secret_rollover_hours)
 
 
 def _flag(raw: str) -> bool:

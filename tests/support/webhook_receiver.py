@@ -4,6 +4,9 @@ with WebhookReceiver() as receiver:
     receiver.secret = "whsec_..."; receiver.fail_next(2, status=503)
     ... receiver.url, receiver.received (each: headers, body, verified) ...
 
+A test that only a browser sees the secret of (the admin page shows it once) hands it over
+with `PUT <receiver.secret_url>` and the secret as the body.
+
 The check is written from the specification, independently of the sender's code: the key is
 the base64 after `whsec_`, the signed content `<webhook-id>.<webhook-timestamp>.<body>`, the
 header a space-separated list of `v1,<base64 HMAC-SHA256>`, the timestamp within 5 minutes.
@@ -64,12 +67,18 @@ class WebhookReceiver:
     def __init__(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/hook"
+        self.secret_url = f"http://127.0.0.1:{self.port}/secret"
         self.secret = ""
         self.received: list[Received] = []
         self._failures = 0
         self._status = 503
         self._lock = threading.Lock()
-        app = Starlette(routes=[Route("/hook", self._receive, methods=["POST"])])
+        app = Starlette(
+            routes=[
+                Route("/hook", self._receive, methods=["POST"]),
+                Route("/secret", self._take_secret, methods=["PUT"]),
+            ]
+        )
         self._server = uvicorn.Server(
             uvicorn.Config(
                 app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
@@ -84,6 +93,14 @@ class WebhookReceiver:
 
     def bodies(self) -> list[Any]:
         return [orjson.loads(item.body) for item in self.received]
+
+    async def _take_secret(self, request: Request) -> Response:
+        secret = (await request.body()).decode().strip()
+        if not secret.startswith("whsec_"):
+            return Response(status_code=400)
+        with self._lock:
+            self.secret = secret
+        return Response(status_code=204)
 
     async def _receive(self, request: Request) -> Response:
         body = await request.body()

@@ -24,6 +24,7 @@ const OnboardingPage = lazy(() => import("./pages/admin/OnboardingPage"));
 const UsersPage = lazy(() => import("./pages/admin/UsersPage"));
 const AuditPage = lazy(() => import("./pages/admin/AuditPage"));
 const NotificationsPage = lazy(() => import("./pages/admin/NotificationsPage"));
+const WebhooksPage = lazy(() => import("./pages/admin/WebhooksPage"));
 
 function Loading() {
   const { t } = useTranslation();
@@ -92,6 +93,7 @@ export function App() {
             <Route path="/admin/users" element={<RequireRole role="ADMIN"><UsersPage /></RequireRole>} />
             <Route path="/admin/audit" element={<RequireRole role="ADMIN"><AuditPage /></RequireRole>} />
             <Route path="/admin/notifications" element={<RequireRole role="ADMIN"><NotificationsPage /></RequireRole>} />
+            <Route path="/admin/webhooks" element={<RequireRole role="ADMIN"><WebhooksPage /></RequireRole>} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -36,7 +36,7 @@ export function Layout({ children }: { children: ReactNode }) {
   if (user?.role === "ADMIN")
     links.push(
       ["/admin", t("nav.dashboard")], ["/admin/doctors", t("nav.doctors")], ["/admin/users", t("nav.users")],
-      ["/admin/audit", t("nav.audit")], ["/admin/notifications", t("nav.notifications")],
+      ["/admin/audit", t("nav.audit")], ["/admin/notifications", t("nav.notifications")], ["/admin/webhooks", t("nav.webhooks")],
     );
   return (
     <>

@@ -7,6 +7,10 @@ to a channel once for all its subscribers of it (`Fanout`): the appointment is r
 change and handed to every subscriber, each of which checks its own right to read it. Pub/sub
 is fire-and-forget: a client that reconnects catches up by querying `myAppointments` (or
 `doctorCalendar`).
+
+When the channel's subscription fails (Redis cut, the store unreachable while reading a
+change), every subscriber's stream ends with SERVICE_UNAVAILABLE (resubscribe later, then catch
+up), the cause chained for the log; anything else ends it as an internal error.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from subgraphs.appointments.domain import Action, Actor, can_read
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.appointments.service import queries
 from subgraphs.shared.auth import Principal
+from subgraphs.shared.errors import ServiceUnavailable, is_outage
 from subgraphs.shared.pubsub import PubSub
 
 if TYPE_CHECKING:
@@ -54,10 +59,26 @@ async def announce(pubsub: PubSub, row: AppointmentRow, action: Action) -> None:
 
 Change = tuple[AppointmentRow, Action]
 QUEUE_SIZE: Final = 1000  # per subscriber; a stalled one loses its oldest changes
+UNAVAILABLE_MESSAGE: Final = (
+    "Live updates are unavailable right now; subscribe again later and query your "
+    "appointments to catch up."
+)
 
 
 class ListeningFailed(Exception):
-    """The channel's pub/sub subscription failed; its subscribers' streams end."""
+    """The channel's pub/sub subscription failed (`cause`); its subscribers' streams end."""
+
+    def __init__(self, channel: str, cause: Exception) -> None:
+        super().__init__(channel)
+        self.channel = channel
+        self.cause = cause
+
+    def for_subscriber(self) -> Exception:
+        """What a subscriber's stream ends with (raise it `from self.cause`): an outage is
+        SERVICE_UNAVAILABLE, which the client may retry; anything else is this failure."""
+        if is_outage(self.cause):
+            return ServiceUnavailable(UNAVAILABLE_MESSAGE)
+        return ListeningFailed(self.channel, self.cause)
 
 
 @dataclass(eq=False)
@@ -114,14 +135,17 @@ class Fanout:
                         _offer(queue, change)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.warning("live updates: listening failed", extra={"channel": channel})
+        except Exception as error:
+            log.warning(
+                "live updates: listening failed",
+                extra={"channel": channel, "error": type(error).__name__},
+            )
             if self._channels.get(channel) is entry:
                 del self._channels[channel]
             if not entry.ready.done():
-                entry.ready.set_exception(ListeningFailed(channel))
+                entry.ready.set_exception(ListeningFailed(channel, error))
             for queue in list(entry.listeners):
-                _offer(queue, ListeningFailed(channel))
+                _offer(queue, ListeningFailed(channel, error))
 
 
 def _offer(queue: asyncio.Queue[Change | ListeningFailed], item: Change | ListeningFailed) -> None:
@@ -133,13 +157,17 @@ def _offer(queue: asyncio.Queue[Change | ListeningFailed], item: Change | Listen
 async def updates_for(
     deps: Deps, principal: Principal
 ) -> AsyncGenerator[tuple[AppointmentRow, Action], None]:
-    """Changes the principal may see, as they happen (read once for all subscribers)."""
+    """Changes the principal may see, as they happen (read once for all subscribers).
+    Raises `ServiceUnavailable` when the channel cannot be listened to (see the module)."""
     actor = Actor(user_id=principal.user_id, role=principal.role)
-    async with deps.fanout.listening(deps, channel_for(principal)) as changes:
-        while True:
-            item = await changes.get()
-            if isinstance(item, ListeningFailed):
-                raise item
-            row, action = item
-            if can_read(actor, patient_id=row.patient_id, doctor_user_id=row.doctor_user_id):
-                yield row, action
+    try:
+        async with deps.fanout.listening(deps, channel_for(principal)) as changes:
+            while True:
+                item = await changes.get()
+                if isinstance(item, ListeningFailed):
+                    raise item
+                row, action = item
+                if can_read(actor, patient_id=row.patient_id, doctor_user_id=row.doctor_user_id):
+                    yield row, action
+    except ListeningFailed as failed:
+        raise failed.for_subscriber() from failed.cause

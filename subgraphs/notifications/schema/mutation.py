@@ -13,7 +13,7 @@ from subgraphs.notifications.schema.types import (
     NotificationPreferencesInput,
     parse_id,
 )
-from subgraphs.notifications.schema.webhooks import WebhookMutation
+from subgraphs.notifications.schema.webhook_mutations import WebhookMutation
 from subgraphs.notifications.service import inbox as service
 from subgraphs.notifications.wiring import plan_config
 from subgraphs.shared.auth import IsAuthenticated

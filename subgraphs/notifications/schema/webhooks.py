@@ -1,9 +1,11 @@
-"""Admins' webhooks: register endpoints, list them and their deliveries, replay one."""
+"""Admins' webhooks: their GraphQL types, and the queries listing endpoints and deliveries.
+
+The mutations are in `webhook_mutations`.
+"""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Self
 
@@ -11,8 +13,7 @@ import strawberry
 
 from subgraphs.notifications.models import WebhookDelivery, WebhookEndpoint
 from subgraphs.notifications.schema.types import Info, parse_id
-from subgraphs.notifications.webhooks import jobs, registry
-from subgraphs.notifications.wiring import settings_of, webhook_enqueue_of
+from subgraphs.notifications.webhooks import registry
 from subgraphs.shared.connections import (
     AfterArg,
     ConnectionPageInfo,
@@ -53,12 +54,19 @@ class WebhookType:
     description: str
     event_types: list[WebhookEventType]
     enabled: bool = strawberry.field(
-        description="False once WEBHOOK_DISABLE_AFTER_FAILURES attempts in a row failed; a "
-        "successful replay enables it again."
+        description="False once an admin disabled it or WEBHOOK_DISABLE_AFTER_FAILURES attempts "
+        "in a row failed; updateWebhook(enabled: true) or a successful replay enables it again."
     )
     consecutive_failures: int
     disabled_at: datetime | None
     created_at: datetime
+    previous_secret_expires_at: datetime | None = strawberry.field(
+        description="After a rotation: until when the previous secret still signs beside the "
+        "new one (a second `v1,` signature); null when only the current secret signs."
+    )
+    deleted_at: datetime | None = strawberry.field(
+        description="Set once deleted: nothing is sent any more; its deliveries stay listed."
+    )
 
     @classmethod
     def from_model(cls, row: WebhookEndpoint) -> Self:
@@ -71,6 +79,8 @@ class WebhookType:
             consecutive_failures=row.consecutive_failures,
             disabled_at=row.disabled_at,
             created_at=row.created_at,
+            previous_secret_expires_at=row.previous_secret_expires_at,
+            deleted_at=row.deleted_at,
         )
 
 
@@ -133,9 +143,17 @@ def _same(node: WebhookDeliveryType) -> WebhookDeliveryType:
 @strawberry.type
 class WebhookQuery:
     @strawberry.field(description="Admins: every registered webhook endpoint (FORBIDDEN else).")
-    async def webhooks(self, info: Info) -> list[WebhookType]:
+    async def webhooks(
+        self,
+        info: Info,
+        include_deleted: Annotated[
+            bool, strawberry.argument(description="Also deleted ones (their history).")
+        ] = False,
+    ) -> list[WebhookType]:
         rows = await registry.endpoints(
-            db=info.context.resources.database, principal=info.context.principal
+            db=info.context.resources.database,
+            principal=info.context.principal,
+            include_deleted=include_deleted,
         )
         return [WebhookType.from_model(row) for row in rows]
 
@@ -168,43 +186,3 @@ class WebhookQuery:
             page_info=WebhookDeliveryPageInfo.of(facts),
             total_count=page.total,
         )
-
-
-@strawberry.type
-class WebhookMutation:
-    @strawberry.mutation(
-        description="Admins: register an endpoint for event types. HTTPS only (http://127.0.0.1 "
-        "where WEBHOOKS_ALLOW_LOCAL_HTTP is set). Returns the signing secret once."
-    )
-    async def register_webhook(
-        self,
-        info: Info,
-        url: str,
-        event_types: list[WebhookEventType],
-        description: str | None = None,
-    ) -> RegisteredWebhook:
-        resources = info.context.resources
-        done = await registry.register(
-            db=resources.database,
-            principal=info.context.principal,
-            url=url,
-            event_types=[value.value for value in event_types],
-            description=description,
-            allow_local_http=settings_of(resources).webhooks_allow_local_http,
-            now=datetime.now(UTC),
-        )
-        return RegisteredWebhook(webhook=WebhookType.from_model(done.endpoint), secret=done.secret)
-
-    @strawberry.mutation(
-        description="Admins: send a delivery again (same webhook-id and body, signed afresh), "
-        "even to a disabled endpoint; a success enables the endpoint again."
-    )
-    async def replay_webhook_delivery(self, info: Info, id: strawberry.ID) -> WebhookDeliveryType:
-        resources = info.context.resources
-        row = await registry.replay(
-            db=resources.database, principal=info.context.principal, delivery_id=parse_id(id)
-        )
-        enqueue = webhook_enqueue_of(resources)
-        if enqueue is not None:
-            await jobs.submit(enqueue, [uuid.UUID(str(row.id))])
-        return WebhookDeliveryType.from_model(row)

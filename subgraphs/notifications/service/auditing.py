@@ -34,6 +34,21 @@ def changed(session: AsyncSession, *, action: str, user_id: uuid.UUID) -> None:
     )
 
 
+def webhook_changed(session: AsyncSession, *, action: str, webhook_id: uuid.UUID) -> None:
+    """Audit an admin's change of a webhook endpoint in the change's transaction (its id
+    only: never its URL or secret)."""
+    capture.record(
+        session,
+        entry(
+            caller.current(),
+            component=COMPONENT,
+            action=action,
+            subject_type="Webhook",
+            subject_id=webhook_id,
+        ),
+    )
+
+
 async def listed(db: Database, rows: Iterable[Notification]) -> None:
     """Record that the caller read these notifications' contents: one entry per recipient."""
     await capture.read(

@@ -4,6 +4,7 @@ An attempt sends outside any transaction, then records the outcome: SENT, or FAI
 the error and a raise so the job is retried with back-off; the endpoint's run of failed
 attempts is counted and, at WEBHOOK_DISABLE_AFTER_FAILURES, the endpoint is disabled
 (its later deliveries end DEAD unsent). A success resets the run and re-enables it.
+A deleted endpoint is sent nothing more, whatever its deliveries' state.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from subgraphs.shared.upsert import insert_or_skip
 
 CONSUMER: Final = "notifications.webhooks"
 ERROR_MAX: Final = 500
+ENDPOINT_DISABLED: Final = "the endpoint is disabled"
+ENDPOINT_DELETED: Final = "the endpoint was deleted"
 
 # (url, headers, body) → the HTTP status; raises on a transport failure.
 Post = Callable[[str, dict[str, str], str], Awaitable[int]]
@@ -54,7 +57,11 @@ async def plan(db: Database, envelope: EventEnvelope, *, now: datetime) -> list[
         ):
             return []
         endpoints = (
-            await session.exec(select(WebhookEndpoint).where(col(WebhookEndpoint.enabled)))
+            await session.exec(
+                select(WebhookEndpoint).where(
+                    col(WebhookEndpoint.enabled), col(WebhookEndpoint.deleted_at).is_(None)
+                )
+            )
         ).all()
         body = events.body(envelope)
         planned: list[uuid.UUID] = []
@@ -78,10 +85,20 @@ async def plan(db: Database, envelope: EventEnvelope, *, now: datetime) -> list[
 
 
 def _registered_after(endpoint: WebhookEndpoint, envelope: EventEnvelope) -> bool:
-    registered = endpoint.created_at
-    if registered.tzinfo is None:  # SQLite hands back naive UTC
-        registered = registered.replace(tzinfo=UTC)
-    return registered > envelope.time
+    return _utc(endpoint.created_at) > envelope.time
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment  # SQLite: naive
+
+
+def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    """The secrets a delivery is signed with now: during a rotation's rollover the previous
+    one first, then the current one (`v1,<old> v1,<new>`); otherwise the current one."""
+    until = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret and until is not None and _utc(until) > now:
+        return [endpoint.previous_secret, endpoint.secret]
+    return [endpoint.secret]
 
 
 async def attempt(
@@ -98,9 +115,12 @@ async def attempt(
         endpoint = None if row is None else await session.get(WebhookEndpoint, row.endpoint_id)
     if row is None or endpoint is None or row.status in ("SENT", "DEAD"):
         return "GONE" if row is None else row.status
+    if endpoint.deleted_at is not None:
+        return await _finish(db, delivery_id, "DEAD", error=ENDPOINT_DELETED, now=now)
     if not endpoint.enabled and row.status != "PENDING":  # a replay is PENDING again
-        return await _finish(db, delivery_id, "DEAD", error="the endpoint is disabled", now=now)
-    headers = signing.headers(endpoint.secret, message_id(row.id), int(now.timestamp()), row.body)
+        return await _finish(db, delivery_id, "DEAD", error=ENDPOINT_DISABLED, now=now)
+    secrets = signing_secrets(endpoint, now)
+    headers = signing.headers(secrets, message_id(row.id), int(now.timestamp()), row.body)
     code: int | None = None
     error: str | None = None
     try:
@@ -136,7 +156,8 @@ async def _record(
     if error is None:
         row.status, row.sent_at = "SENT", now
         endpoint.consecutive_failures = 0
-        endpoint.enabled, endpoint.disabled_at = True, None
+        if endpoint.deleted_at is None:  # deleted while this attempt was on its way
+            endpoint.enabled, endpoint.disabled_at = True, None
     else:
         row.status = "FAILED"
         endpoint.consecutive_failures += 1

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from typing import Final
 
 PREFIX: Final = "whsec_"
@@ -30,11 +31,19 @@ def signature(secret: str, message_id: str, timestamp: int, body: str) -> str:
     return "v1," + base64.b64encode(digest).decode("ascii")
 
 
-def headers(secret: str, message_id: str, timestamp: int, body: str) -> dict[str, str]:
-    """The three headers of a signed delivery (plus its JSON content type)."""
+def headers(
+    signing_secrets: Sequence[str], message_id: str, timestamp: int, body: str
+) -> dict[str, str]:
+    """The three headers of a signed delivery (plus its JSON content type).
+
+    Several secrets (a rotation's rollover: the old one, then the new) give several
+    space-separated signatures, as the spec allows; a receiver accepts any that it verifies.
+    """
     return {
         "content-type": "application/json",
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, message_id, timestamp, body),
+        "webhook-signature": " ".join(
+            signature(secret, message_id, timestamp, body) for secret in signing_secrets
+        ),
     }

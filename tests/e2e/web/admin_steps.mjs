@@ -108,3 +108,83 @@ export async function adminDashboardAndAudit(run, { patientEmail }) {
   run.notes.csvName = csv.suggestedFilename();
   run.notes.csvLines = (await readFile(await csv.path(), "utf8")).trim().split("\n");
 }
+
+/** The delivery rows of the endpoint shown, refreshed (bounded) until `done` holds for them. */
+async function deliveriesUntil(a, done) {
+  const rows = () => a.getByTestId("webhook-delivery").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText)));
+  let seen = await rows();
+  for (let tries = 0; tries < 120 && !done(seen); tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await a.getByRole("button", { name: "Refresh" }).click();
+    seen = await rows();
+  }
+  return seen;
+}
+
+async function handOver(receiver, secret) {
+  const answer = await fetch(receiver.secretUrl, { method: "PUT", body: secret });
+  if (answer.status !== 204) throw new Error(`the receiver refused the secret: ${answer.status}`);
+}
+
+/** The admin registers a local receiver on the Webhooks page (its secret shown once), a
+ * booking reaches it, the admin disables and enables it, rotates the secret, replays the
+ * first delivery, and deletes the endpoint. */
+export async function adminManagesWebhooks(run, { receiverUrl, secretUrl, patientEmails }) {
+  const receiver = { url: receiverUrl, secretUrl };
+  const { page: a } = await run.context("admin");
+  await run.signIn(a, "admin@healthbook.local");
+  await a.getByRole("link", { name: "Webhooks", exact: true }).click();
+  await a.getByRole("heading", { name: "Webhooks", level: 1 }).waitFor();
+  await a.getByLabel(/^Address/).fill(receiver.url);
+  await a.getByLabel("Description").fill("Clinic ERP");
+  await a.getByRole("checkbox", { name: "Appointment booked" }).press("Space");
+  await a.getByRole("button", { name: "Register a webhook" }).click();
+  const secret = a.getByLabel("Secret", { exact: true });
+  await secret.waitFor();
+  run.notes.firstSecret = await secret.inputValue();
+  run.notes.secretWarning = await a.getByText(/you won't see it again/).innerText();
+  await handOver(receiver, run.notes.firstSecret);
+  await run.check(a, "admin-webhooks-registered");
+  await a.getByRole("button", { name: "I have stored it" }).click();
+  await secret.waitFor({ state: "detached" });
+
+  run.notes.bookings = [await patientBooksByApi(run, patientEmails[0])];
+  await a.getByRole("button", { name: `Deliveries ${receiver.url}` }).click();
+  const sent = (rows) => rows.filter((row) => row[2].includes("Sent"));
+  run.notes.firstRows = await deliveriesUntil(a, (rows) => sent(rows).length === 1);
+
+  await a.getByRole("button", { name: `Disable ${receiver.url}` }).click();
+  await a.getByRole("button", { name: `Enable ${receiver.url}` }).waitFor();
+  run.notes.disabledRow = await a.getByTestId("webhook").first().evaluate((tr) => [...tr.children].map((c) => c.innerText));
+  await a.getByRole("button", { name: `Enable ${receiver.url}` }).click();
+  await a.getByRole("button", { name: `Disable ${receiver.url}` }).waitFor();
+
+  await a.getByRole("button", { name: `Rotate secret ${receiver.url}` }).click();
+  const dialog = a.getByRole("dialog");
+  run.notes.rotateExplain = await dialog.innerText();
+  await dialog.getByRole("button", { name: "Rotate secret" }).click();
+  await dialog.waitFor({ state: "detached" });
+  run.notes.secondSecret = await secret.inputValue();
+  run.notes.rollover = await a.getByText(/The previous secret also signs until/).innerText();
+  await handOver(receiver, run.notes.secondSecret);
+  await a.getByRole("button", { name: "I have stored it" }).click();
+  run.notes.bookings.push(await patientBooksByApi(run, patientEmails[1]));
+  run.notes.secondRows = await deliveriesUntil(a, (rows) => sent(rows).length === 2);
+
+  // Replay the first (oldest) delivery: PENDING again, then SENT with the same webhook-id.
+  const oldest = a.getByTestId("webhook-delivery").last();
+  run.notes.replayedId = (await oldest.locator(".mono").innerText()).trim();
+  await oldest.getByRole("button", { name: `Replay ${run.notes.replayedId}` }).click();
+  run.notes.replayedRows = await deliveriesUntil(a, (rows) => rows.length === 2 && rows.every((row) => row[2].includes("Sent")) && rows.at(-1)[3] === "2");
+  await run.check(a, "admin-webhooks-deliveries");
+
+  await a.getByRole("button", { name: `Delete ${receiver.url}` }).click();
+  run.notes.deleteExplain = await a.getByRole("dialog").innerText();
+  await a.getByRole("dialog").getByRole("button", { name: "Delete the webhook" }).click();
+  await a.getByText("No webhook is registered.").waitFor();
+  // Its history stays: shown again when asked for, with nothing left to change.
+  await a.getByRole("checkbox", { name: /Also show deleted webhooks/ }).press("Space");
+  await a.getByTestId("webhook").getByText(/^deleted /).waitFor();
+  run.notes.deletedButtons = await a.getByTestId("webhook").getByRole("button").allInnerTexts();
+  await run.check(a, "admin-webhooks-deleted");
+}

@@ -56,7 +56,9 @@ def running_app(
 
 @pytest.fixture(scope="session")
 def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with running_app(tmp_path_factory.mktemp("web-e2e")) as app:
+    # Local http endpoints allowed: the admin's webhook journey registers a local receiver.
+    local_webhooks = {"WEBHOOKS_ALLOW_LOCAL_HTTP": "true"}
+    with running_app(tmp_path_factory.mktemp("web-e2e"), local_webhooks) as app:
         yield app
 
 

@@ -281,7 +281,7 @@ export async function focusSweep(run, { patientEmail, password, doctorEmail }) {
   await run.signIn(a, "admin@healthbook.local");
   for (const [path, heading] of [
     ["/admin", "Dashboard"], ["/admin/doctors", "Waiting for approval"], ["/admin/users", "Users"],
-    ["/admin/audit", "Audit trail"], ["/admin/notifications", "Notifications"],
+    ["/admin/audit", "Audit trail"], ["/admin/notifications", "Notifications"], ["/admin/webhooks", "Webhooks"],
   ]) {
     await a.goto(`${run.base}${path}`);
     await a.getByRole("heading", { name: heading, level: 1 }).waitFor();

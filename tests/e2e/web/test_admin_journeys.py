@@ -1,15 +1,19 @@
-"""The admin's dashboard and audit trail in Chromium against the seeded stack: the figures on
-the page are the API's `statistics` for the same window, and a patient's booking is found in
-the trail filtered by that patient and exported (axe-core and screenshots as every journey)."""
+"""The admin's dashboard, audit trail and webhooks in Chromium against the seeded stack: the
+figures on the page are the API's `statistics` for the same window, a patient's booking is
+found in the trail filtered by that patient and exported, and a webhook registered, rotated,
+replayed and deleted on the page delivers to a local receiver that checks every signature
+(axe-core and screenshots as every journey)."""
 
 from __future__ import annotations
 
 import uuid
 
+import orjson
 import pytest
 
 from tests.e2e.web.conftest import Running
 from tests.e2e.web.support import assert_clean, journey
+from tests.support.webhook_receiver import WebhookReceiver, verify
 
 pytestmark = [pytest.mark.browser, pytest.mark.node, pytest.mark.timeout(200)]
 
@@ -79,3 +83,55 @@ def test_the_admin_sees_the_seeded_figures_and_finds_a_patients_booking_in_the_t
     assert header.split(",")[:3] == ["seq", "id", "occurred_at"]
     assert len(lines) >= len(exported)  # the CSV export is audited too, one entry more
     assert all(booking["patientId"] in line for line in lines)
+
+
+def test_the_admin_registers_rotates_replays_and_deletes_a_webhook_on_its_page(
+    web_app: Running,
+) -> None:
+    emails = [f"wendy-{uuid.uuid4().hex[:8]}@example.org" for _ in range(2)]
+    with WebhookReceiver() as receiver:
+        report = journey(
+            "adminManagesWebhooks",
+            web_app,
+            receiverUrl=receiver.url,
+            secretUrl=receiver.secret_url,
+            patientEmails=emails,
+        )
+        received = list(receiver.received)
+    assert_clean(report)
+    notes = report["notes"]
+    first, second = notes["firstSecret"], notes["secondSecret"]
+    assert first.startswith("whsec_")
+    assert second.startswith("whsec_")
+    assert first != second
+    assert "you won't see it again" in notes["secretWarning"]
+    enabled = notes["disabledRow"][2].split("\n")
+    assert enabled[0] == "no"
+    assert enabled[1].startswith("disabled ")
+    assert "history is kept" in notes["deleteExplain"]
+    assert notes["deletedButtons"] == ["Deliveries"]
+
+    # Three requests: the first booking, the second (after the rotation), the replay of the
+    # first; each signed, the second and the replay with the old and the new secret.
+    assert len(received) == 3, [r.headers for r in received]
+    assert all(r.verified for r in received)
+    booked_first, booked_second, replayed = received
+    assert verify(first, booked_first.headers, booked_first.body)
+    assert not verify(second, booked_first.headers, booked_first.body)
+    for after_rotation in (booked_second, replayed):
+        assert verify(first, after_rotation.headers, after_rotation.body)
+        assert verify(second, after_rotation.headers, after_rotation.body)
+        assert after_rotation.headers["webhook-signature"].count("v1,") == 2
+    assert replayed.headers["webhook-id"] == booked_first.headers["webhook-id"]
+    assert replayed.body == booked_first.body
+    assert replayed.headers["webhook-id"] == f"msg_{uuid.UUID(notes['replayedId']).hex}"
+    bodies = [orjson.loads(r.body) for r in (booked_first, booked_second)]
+    assert [b["data"]["appointmentId"] for b in bodies] == [
+        booking["appointmentId"] for booking in notes["bookings"]
+    ]
+    assert all(b["type"] == "appointment.booked" for b in bodies)
+    assert b"Audit trail e2e" not in booked_first.body, "no reason in the body"
+
+    # The page's deliveries table: both SENT, the replayed one after two attempts.
+    rows = notes["replayedRows"]
+    assert [(row[2], row[3]) for row in rows] == [("Sent", "1"), ("Sent", "2")]

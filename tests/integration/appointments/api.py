@@ -16,7 +16,7 @@ from subgraphs.appointments.settings import AppointmentsSettings
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.database import Database
-from subgraphs.shared.pubsub import MemoryPubSub
+from subgraphs.shared.pubsub import MemoryPubSub, PubSub
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import Settings
 from tests.integration.appointments.support import Clock
@@ -81,6 +81,7 @@ def build_resources(
     clock: Clock,
     *,
     policy: Policy | None = None,
+    pubsub: PubSub | None = None,
 ) -> tuple[Resources, Minter]:
     authenticator, mint = make_test_tokens()
     resources = Resources(
@@ -88,7 +89,7 @@ def build_resources(
         settings=settings,
         database=db,
         cache=MemoryCache(),
-        pubsub=MemoryPubSub(),
+        pubsub=pubsub or MemoryPubSub(),
         authenticator=authenticator,
     )
     wiring.install(

@@ -46,3 +46,12 @@ def test_the_delivery_lease_is_two_minutes_unless_configured() -> None:
 def test_a_lease_that_is_not_a_positive_number_of_seconds_is_refused(value: str) -> None:
     with pytest.raises(ConfigError, match="NOTIFICATION_LEASE_SECONDS"):
         NotificationSettings.from_env({"NOTIFICATION_LEASE_SECONDS": value})
+
+
+def test_a_rotated_webhook_secret_keeps_signing_for_a_day_unless_configured() -> None:
+    assert NotificationSettings.from_env({}).webhook_secret_rollover == timedelta(hours=24)
+    at_once = NotificationSettings.from_env({"WEBHOOK_SECRET_ROLLOVER_HOURS": "0"})
+    assert at_once.webhook_secret_rollover == timedelta(0)
+    for value in ("-1", "a day", str(24 * 30 + 1)):
+        with pytest.raises(ConfigError, match="WEBHOOK_SECRET_ROLLOVER_HOURS"):
+            NotificationSettings.from_env({"WEBHOOK_SECRET_ROLLOVER_HOURS": value})

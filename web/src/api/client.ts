@@ -1,7 +1,7 @@
 // The GraphQL client: urql with Graphcache (normalized by id) over HTTP, subscriptions over
 // graphql-ws on the same origin. One client per signed-in user, so caches never mix.
 import { Client, fetchExchange, subscriptionExchange } from "urql";
-import { cacheExchange } from "@urql/exchange-graphcache";
+import { cacheExchange, type Cache } from "@urql/exchange-graphcache";
 import { relayPagination } from "@urql/exchange-graphcache/extras";
 import { createClient as createWsClient } from "graphql-ws";
 import { accessToken, refresh } from "../auth/session";
@@ -17,7 +17,8 @@ const EMBEDDED = [
   // Cursor connections: their edges and page info belong to the list that holds them.
   "AppointmentEdge", "AppointmentPageInfo", "DoctorEdge", "UserEdge", "IdentityPageInfo",
   "AuditTrailPage", "AuditTrailEntryEdge", "NotificationEdge", "NotificationPageInfo",
-  "AuditTrailExport",
+  "AuditTrailExport", "WebhookDeliveryConnection", "WebhookDeliveryEdge", "WebhookDeliveryPageInfo",
+  "RegisteredWebhook", "RotatedWebhookSecret",
   // The dashboard's figures belong to their Statistics window.
   "UserStatistics", "UsersByRole", "UserBucket", "DoctorStatistics", "DoctorStatusCount",
   "DoctorGroupCount", "DoctorBucket", "AppointmentStatistics", "AppointmentCounts",
@@ -27,12 +28,22 @@ const EMBEDDED = [
 
 /** Lists read page by page with first/after: "Load more" asks for the next page and the
  * cache answers with every page so far (a new filter starts again from the first). */
-const PAGINATED = ["users", "auditTrail", "notifications", "myNotifications", "myAppointments", "doctors", "appointments"];
+const PAGINATED = ["users", "auditTrail", "notifications", "myNotifications", "myAppointments", "doctors", "appointments", "webhookDeliveries"];
 
 const invalidate =
   (...fields: string[]) =>
   (_result: unknown, _args: unknown, cache: { invalidate: (entity: string, field?: string) => void }) => {
     for (const field of fields) cache.invalidate("Query", field);
+  };
+
+/** Like `invalidate`, but every cached variant of the fields, whatever their arguments
+ * (`invalidate("Query", field)` alone clears only the variant without arguments). */
+const invalidateAll =
+  (...fields: string[]) =>
+  (_result: unknown, _args: unknown, cache: Cache) => {
+    for (const field of cache.inspectFields("Query")) {
+      if (fields.includes(field.fieldName)) cache.invalidate("Query", field.fieldName, field.arguments ?? undefined);
+    }
   };
 
 /** fetch, but a 401 for a token the router no longer takes (expired, revoked) is retried once
@@ -102,9 +113,13 @@ export function makeClient(): Client {
             inviteDoctor: invalidate("users"),
             markNotificationsRead: invalidate("unreadNotificationCount", "myNotifications"),
             rotateCalendarFeed: invalidate("calendarFeedUrl"),
+            registerWebhook: invalidateAll("webhooks"),
+            deleteWebhook: invalidateAll("webhooks", "webhookDeliveries"),
+            updateWebhook: invalidateAll("webhookDeliveries"),
             joinWaitlist: invalidate("myWaitlist"),
             leaveWaitlist: invalidate("myWaitlist"),
-            acceptWaitlistOffer: invalidate("myWaitlist", ...bookingFields),
+            // Every variant of the lists (myAppointments is read with arguments).
+            acceptWaitlistOffer: invalidateAll("myWaitlist", ...bookingFields),
             declineWaitlistOffer: invalidate("myWaitlist"),
           },
           Subscription: {

@@ -137,7 +137,7 @@ export function MyWaitlistView({ entries, error, busy, booked, onAccept, onDecli
   );
 }
 
-export function MyWaitlist({ onBooked }: { onBooked?: () => void }) {
+export function MyWaitlist() {
   // The mutations and arriving notifications invalidate `myWaitlist` (api/client.ts).
   const [list] = useQuery({ query: MyWaitlistDocument });
   const [accepting, accept] = useMutation(AcceptWaitlistOfferDocument);
@@ -152,10 +152,7 @@ export function MyWaitlist({ onBooked }: { onBooked?: () => void }) {
       booked={booked}
       onAccept={async (offerId) => {
         const result = await accept({ offerId });
-        if (result.data) {
-          setBooked(true);
-          onBooked?.();
-        }
+        if (result.data) setBooked(true);
       }}
       onDecline={async (offerId) => { await decline({ offerId }); }}
       onLeave={async (id) => { await leave({ id }); }}

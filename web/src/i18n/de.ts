@@ -5,7 +5,7 @@ const de: Messages = {
   nav: {
     search: "Arzt finden", appointments: "Meine Termine", inbox: "Postfach", profile: "Profil",
     calendar: "Kalender", availability: "Sprechzeiten", dashboard: "Übersicht", doctors: "Freischaltung",
-    users: "Benutzer", audit: "Protokoll", notifications: "Benachrichtigungen", graphiql: "GraphiQL", practice: "Praxisprofil",
+    users: "Benutzer", audit: "Protokoll", notifications: "Benachrichtigungen", webhooks: "Webhooks", graphiql: "GraphiQL", practice: "Praxisprofil",
     signIn: "Anmelden", register: "Registrieren", signOut: "Abmelden", signedInAs: "Angemeldet als {{name}}",
   },
   auth: {
@@ -112,6 +112,25 @@ const de: Messages = {
     patient: "Patient (ID)", actor: "Handelnde Person (ID)", action: "Aktion", subjectType: "Objekttyp", subjectId: "Objekt (ID)",
     since: "Von", until: "Bis", apply: "Filtern", reset: "Zurücksetzen", component: "Komponente", subject: "Objekt",
     exportNdjson: "Als NDJSON exportieren", exportCsv: "Als CSV exportieren", exported: "{{count}} Einträge exportiert.", ALLOWED: "Erlaubt", REFUSED: "Verweigert",
+  },
+  webhooks: {
+    explain: "Die anderen Systeme Ihrer Praxis erfahren sofort von Buchungen und Freischaltungen: Jede Zustellung ist mit dem Geheimnis des Endpunkts signiert (Standard Webhooks), wird mit wachsendem Abstand wiederholt und hier verfolgt.",
+    none: "Kein Webhook registriert.", register: "Webhook registrieren", url: "Adresse (https://)", urlHint: "Der Endpunkt, der die signierten POSTs empfängt.",
+    description: "Beschreibung", eventTypes: "Ereignisse", enabled: "Aktiv", failures: "Fehlschläge in Folge", disabledSince: "deaktiviert {{when}}", deletedOn: "gelöscht {{when}}", showDeleted: "Auch gelöschte Webhooks zeigen (ihr Zustellverlauf)",
+    deliveries: "Zustellungen", deliveriesOf: "Zustellungen an {{url}}", noDeliveries: "Noch nichts zugestellt.", event: "Ereignis", lastAttempt: "Letzter Versuch",
+    refresh: "Aktualisieren", replay: "Erneut senden", edit: "Bearbeiten", save: "Speichern", enable: "Aktivieren", disable: "Deaktivieren",
+    rotate: "Geheimnis erneuern", rotateExplain: "Ein neues Signaturgeheimnis wird erzeugt und einmal angezeigt. Wenn Sie das alte nicht sofort beenden, tragen Zustellungen eine Weile eine Signatur mit jedem, sodass der Empfänger ohne Verluste umstellen kann.",
+    revokePrevious: "Das alte Geheimnis sofort nicht mehr verwenden (es ist bekannt geworden)",
+    delete: "Löschen", deleteConfirm: "Webhook löschen", deleteExplain: "Den Webhook an {{url}} löschen? Es wird nichts mehr an ihn gesendet, noch nicht gesendete Zustellungen werden aufgegeben, der Verlauf bleibt erhalten.",
+    secretTitle: "Signaturgeheimnis", secretFor: "Für {{url}}.", secret: "Geheimnis", copy: "Geheimnis kopieren", copied: "Kopiert", secretDone: "Ich habe es gespeichert",
+    secretOnce: "Kopieren Sie es jetzt und hinterlegen Sie es beim Empfänger: Sie sehen es nicht noch einmal.",
+    rollover: "Das vorige Geheimnis signiert noch bis {{until}}.",
+    types: {
+      APPOINTMENT_BOOKED: "Termin gebucht", APPOINTMENT_CONFIRMED: "Termin bestätigt", APPOINTMENT_REJECTED: "Termin abgelehnt",
+      APPOINTMENT_RESCHEDULED: "Termin verschoben", APPOINTMENT_CANCELLED: "Termin abgesagt", APPOINTMENT_COMPLETED: "Termin abgeschlossen",
+      APPOINTMENT_NO_SHOW: "Nicht erschienen", DOCTOR_APPROVED: "Arzt freigeschaltet",
+    },
+    status: { PENDING: "Wartet", SENT: "Gesendet", FAILED: "Fehlgeschlagen (wird wiederholt)", DEAD: "Aufgegeben" },
   },
   list: { more: "Mehr laden", shown: "{{shown}} von {{total}}" },
   feed: {

@@ -3,7 +3,7 @@ const en = {
   nav: {
     search: "Find a doctor", appointments: "My appointments", inbox: "Inbox", profile: "Profile",
     calendar: "Calendar", availability: "Availability", dashboard: "Dashboard", doctors: "Onboarding",
-    users: "Users", audit: "Audit trail", notifications: "Notifications", graphiql: "GraphiQL", practice: "Practice profile",
+    users: "Users", audit: "Audit trail", notifications: "Notifications", webhooks: "Webhooks", graphiql: "GraphiQL", practice: "Practice profile",
     signIn: "Sign in", register: "Register", signOut: "Sign out", signedInAs: "Signed in as {{name}}",
   },
   auth: {
@@ -110,6 +110,25 @@ const en = {
     patient: "Patient (id)", actor: "Actor (id)", action: "Action", subjectType: "Subject type", subjectId: "Subject (id)",
     since: "From", until: "Until", apply: "Filter", reset: "Clear", component: "Component", subject: "Subject",
     exportNdjson: "Export NDJSON", exportCsv: "Export CSV", exported: "{{count}} entries exported.", ALLOWED: "Allowed", REFUSED: "Refused",
+  },
+  webhooks: {
+    explain: "Your clinic's other systems hear of bookings and approvals as they happen: each delivery is signed (Standard Webhooks) with the endpoint's secret, retried with back-off and tracked here.",
+    none: "No webhook is registered.", register: "Register a webhook", url: "Address (https://)", urlHint: "The endpoint that receives signed POSTs.",
+    description: "Description", eventTypes: "Events", enabled: "Enabled", failures: "Failures in a row", disabledSince: "disabled {{when}}", deletedOn: "deleted {{when}}", showDeleted: "Also show deleted webhooks (their delivery history)",
+    deliveries: "Deliveries", deliveriesOf: "Deliveries to {{url}}", noDeliveries: "Nothing delivered yet.", event: "Event", lastAttempt: "Last attempt",
+    refresh: "Refresh", replay: "Replay", edit: "Edit", save: "Save", enable: "Enable", disable: "Disable",
+    rotate: "Rotate secret", rotateExplain: "A new signing secret is made and shown once. Unless you stop the old one at once, deliveries carry a signature with each for a while, so the receiver can switch without losing any.",
+    revokePrevious: "Stop signing with the old secret at once (it leaked)",
+    delete: "Delete", deleteConfirm: "Delete the webhook", deleteExplain: "Delete the webhook to {{url}}? Nothing more is sent to it, deliveries not yet sent are given up, and its delivery history is kept.",
+    secretTitle: "Signing secret", secretFor: "For {{url}}.", secret: "Secret", copy: "Copy secret", copied: "Copied", secretDone: "I have stored it",
+    secretOnce: "Copy it now and store it with the receiver: you won't see it again.",
+    rollover: "The previous secret also signs until {{until}}.",
+    types: {
+      APPOINTMENT_BOOKED: "Appointment booked", APPOINTMENT_CONFIRMED: "Appointment confirmed", APPOINTMENT_REJECTED: "Appointment rejected",
+      APPOINTMENT_RESCHEDULED: "Appointment rescheduled", APPOINTMENT_CANCELLED: "Appointment cancelled", APPOINTMENT_COMPLETED: "Appointment completed",
+      APPOINTMENT_NO_SHOW: "No-show", DOCTOR_APPROVED: "Doctor approved",
+    },
+    status: { PENDING: "Pending", SENT: "Sent", FAILED: "Failed (retrying)", DEAD: "Given up" },
   },
   list: { more: "Load more", shown: "{{shown}} of {{total}}" },
   feed: {

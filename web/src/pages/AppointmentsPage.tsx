@@ -151,14 +151,10 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
   );
 }
 
-function AppointmentList({ when, liveIds, version = 0 }: { when: AppointmentWhen; liveIds: Set<string>; version?: number }) {
+function AppointmentList({ when, liveIds }: { when: AppointmentWhen; liveIds: Set<string> }) {
   const { t } = useTranslation();
   const [after, setAfter] = useState<string | null>(null);
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: MyAppointmentsDocument, variables: { when, first: 20, after } });
-  // A booking made elsewhere on the page (a waitlist offer taken) bumps `version`: ask again.
-  useEffect(() => {
-    if (version) reexecute({ requestPolicy: "network-only" });
-  }, [version, reexecute]);
+  const [{ data, error, fetching }] = useQuery({ query: MyAppointmentsDocument, variables: { when, first: 20, after } });
   if (error && !data) return <ProblemMessage error={error} />;
   if (fetching && !data) return <p role="status">{t("common.loading")}</p>;
   const items = data?.myAppointments.nodes ?? [];
@@ -178,7 +174,6 @@ export default function AppointmentsPage() {
   const { user } = useSession();
   const update = useLiveAppointments();
   const [liveIds, setLiveIds] = useState<Set<string>>(new Set());
-  const [version, setVersion] = useState(0);
   useEffect(() => {
     if (update) setLiveIds((ids) => new Set(ids).add(update.appointment.id));
   }, [update]);
@@ -190,10 +185,10 @@ export default function AppointmentsPage() {
           <Tab id="upcoming" className="tab">{t("appointments.upcoming")}</Tab>
           <Tab id="past" className="tab">{t("appointments.past")}</Tab>
         </TabList>
-        <TabPanel id="upcoming"><AppointmentList when="UPCOMING" liveIds={liveIds} version={version} /></TabPanel>
+        <TabPanel id="upcoming"><AppointmentList when="UPCOMING" liveIds={liveIds} /></TabPanel>
         <TabPanel id="past"><AppointmentList when="PAST" liveIds={liveIds} /></TabPanel>
       </Tabs>
-      {user?.role === "PATIENT" ? <MyWaitlist onBooked={() => setVersion((v) => v + 1)} /> : null}
+      {user?.role === "PATIENT" ? <MyWaitlist /> : null}
       <CalendarFeedBox />
     </>
   );
