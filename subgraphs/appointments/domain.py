@@ -52,6 +52,8 @@ class Policy:
     require_confirmation: bool = True
     min_notice: timedelta = timedelta(minutes=booking_rules.MINIMUM_NOTICE_MINUTES)
     booking_window: timedelta = timedelta(days=booking_rules.BOOKING_WINDOW_DAYS)
+    offer_hold: timedelta = timedelta(minutes=15)
+    """How long a freed slot offered from the waitlist is held for the patient offered it."""
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,15 @@ class DoctorNotBookable(DomainError):
 
 class RescheduleLimitReached(DomainError):
     code = "RESCHEDULE_LIMIT_REACHED"
+
+
+class AlreadyWaiting(DomainError):
+    code = "ALREADY_ON_WAITLIST"
+
+
+class OfferExpired(DomainError):
+    code = "OFFER_EXPIRED"
+
+
+class OfferClosed(DomainError):
+    code = "OFFER_CLOSED"

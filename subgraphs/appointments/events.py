@@ -1,6 +1,7 @@
-"""Events the appointments subgraph publishes, one per change of an appointment.
+"""Events the appointments subgraph publishes: one per change of an appointment, and the
+waitlist's offers of freed slots.
 
-Every payload carries appointment_id, doctor_id, doctor_user_id, patient_id, start, end,
+Every appointment payload carries appointment_id, doctor_id, doctor_user_id, patient_id, start, end,
 status and time_zone (the doctor's IANA zone); the patient's own booking reason never
 leaves this store.
 """
@@ -114,3 +115,22 @@ def event_for(appointment: Appointment, change: Change) -> AppointmentEvent:
             previous_end=change.from_end,
         )
     return _SIMPLE[change.action](**common)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WaitlistOfferMade(DomainEvent):
+    """A freed slot is offered to a waiting patient, held for them until `expires_at`.
+
+    Carries no reason and nothing about the appointment that freed the slot.
+    """
+
+    type = "WaitlistOfferMade"
+
+    offer_id: uuid.UUID
+    entry_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    start: datetime
+    end: datetime
+    time_zone: str
+    expires_at: datetime

@@ -1,4 +1,5 @@
-"""The appointments store: appointments, their history and booking idempotency keys.
+"""The appointments store: appointments, their history, booking idempotency keys, calendar
+feeds and the waitlist (entries and the offers of freed slots).
 
 The overlap rule lives in the store: on PostgreSQL two exclusion constraints (see the
 migration) and on SQLite the serialized check in `service.py` (writers take the lock with
@@ -8,9 +9,9 @@ migration) and on SQLite the serialized check in `service.py` (writers take the 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 TABLES = (
@@ -18,6 +19,8 @@ TABLES = (
     "appointment_changes",
     "appointment_idempotency_keys",
     "calendar_feeds",
+    "waitlist_entries",
+    "waitlist_offers",
 )
 
 
@@ -103,3 +106,74 @@ class CalendarFeedRow(SQLModel, table=True):
     user_id: uuid.UUID = Field(primary_key=True)
     version: int = 1
     rotated_at: datetime = Field(default_factory=utcnow)
+
+
+class WaitlistEntryRow(SQLModel, table=True):
+    """A patient waiting for a doctor's freed slot: which days, which hours (doctor's zone).
+
+    At most one WAITING entry per patient and doctor (a partial unique index).
+    """
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        Index("ix_waitlist_entries_doctor_line", "doctor_id", "state", "created_at"),
+        Index(
+            "ux_waitlist_entries_waiting",
+            "patient_id",
+            "doctor_id",
+            unique=True,
+            sqlite_where=text("state = 'WAITING'"),
+            postgresql_where=text("state = 'WAITING'"),
+        ),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    patient_id: uuid.UUID = Field(index=True)
+    doctor_id: uuid.UUID
+    time_zone: str = Field(max_length=64)
+    """The doctor's IANA zone when the patient joined: the days and hours are read in it."""
+    first_day: date
+    last_day: date
+    earliest: time
+    latest: time | None = None
+    """The end of the daily window; None: the end of the day."""
+    state: str = Field(max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WaitlistOfferRow(SQLModel, table=True):
+    """A freed slot offered to one waiting patient until `expires_at`.
+
+    At most one OFFERED offer per doctor and slot start (a partial unique index).
+    """
+
+    __tablename__ = "waitlist_offers"
+    __table_args__ = (
+        Index("ix_waitlist_offers_doctor_slot", "doctor_id", "slot_start"),
+        Index("ix_waitlist_offers_state_expiry", "state", "expires_at"),
+        Index(
+            "ux_waitlist_offers_open_slot",
+            "doctor_id",
+            "slot_start",
+            unique=True,
+            sqlite_where=text("state = 'OFFERED'"),
+            postgresql_where=text("state = 'OFFERED'"),
+        ),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    entry_id: uuid.UUID = Field(foreign_key="waitlist_entries.id", index=True)
+    patient_id: uuid.UUID = Field(index=True)
+    doctor_id: uuid.UUID
+    slot_start: datetime
+    slot_end: datetime
+    time_zone: str = Field(max_length=64)
+    freed_appointment_id: uuid.UUID | None = None
+    """The appointment whose cancellation, rejection or move freed the slot."""
+    state: str = Field(max_length=10)
+    expires_at: datetime
+    appointment_id: uuid.UUID | None = None
+    """The booking an accepted offer made."""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

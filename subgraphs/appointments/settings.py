@@ -12,6 +12,9 @@ from subgraphs.shared import booking_rules
 from subgraphs.shared.settings import ConfigError, Env, Variable
 
 COMPONENTS: Final = ("appointments",)
+# The worker runs this subgraph's consumer, which offers freed slots to the waitlist: it asks
+# the doctors subgraph and applies the booking bounds and the offer hold too.
+WITH_WORKER: Final = ("appointments", "worker")
 
 VARIABLES: Final[tuple[Variable, ...]] = (
     Variable(
@@ -19,13 +22,13 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         "GraphQL endpoint of the doctors subgraph, asked whether a slot is bookable "
         "(default: DOCTORS_PORT on this host)",
         "http://127.0.0.1:4002/graphql",
-        components=COMPONENTS,
+        components=WITH_WORKER,
     ),
     Variable(
         "DOCTORS_TIMEOUT_SECONDS",
         "how long a booking waits for the doctors subgraph before SERVICE_UNAVAILABLE",
         "3",
-        components=COMPONENTS,
+        components=WITH_WORKER,
     ),
     Variable(
         "APPOINTMENTS_CUTOFF_HOURS",
@@ -50,14 +53,21 @@ VARIABLES: Final[tuple[Variable, ...]] = (
         "shortest notice any booking must give (minutes); also each doctor's default notice "
         "(subgraphs/shared/booking_rules.py); a doctor may ask for more",
         str(booking_rules.MINIMUM_NOTICE_MINUTES),
-        components=COMPONENTS,
+        components=WITH_WORKER,
     ),
     Variable(
         "APPOINTMENTS_BOOKING_WINDOW_DAYS",
         "how far ahead any booking may be made (days); also each doctor's default window "
         "(subgraphs/shared/booking_rules.py); a doctor may choose a shorter one",
         str(booking_rules.BOOKING_WINDOW_DAYS),
-        components=COMPONENTS,
+        components=WITH_WORKER,
+    ),
+    Variable(
+        "WAITLIST_OFFER_MINUTES",
+        "how long a freed slot offered to the first patient on the doctor's waitlist is held "
+        "for them before it passes to the next in line (minutes)",
+        "15",
+        components=WITH_WORKER,
     ),
     Variable(
         "PUBLIC_APP_URL",
@@ -88,6 +98,7 @@ class AppointmentsSettings:
     require_confirmation: bool
     min_notice: timedelta
     booking_window: timedelta
+    offer_hold: timedelta = timedelta(minutes=15)
     public_url: str = "http://127.0.0.1:4000"
     calendar_feed_secret: str = ""
 
@@ -122,6 +133,9 @@ class AppointmentsSettings:
             ),
             booking_window=timedelta(
                 days=env.integer("APPOINTMENTS_BOOKING_WINDOW_DAYS", minimum=1, maximum=3660)
+            ),
+            offer_hold=timedelta(
+                minutes=env.integer("WAITLIST_OFFER_MINUTES", minimum=1, maximum=60 * 24)
             ),
             public_url=_http_url(env.text("PUBLIC_APP_URL")),
             calendar_feed_secret=values.get("CALENDAR_FEED_SECRET", ""),

@@ -24,6 +24,7 @@ def policy_of(settings: AppointmentsSettings) -> Policy:
         require_confirmation=settings.require_confirmation,
         min_notice=settings.min_notice,
         booking_window=settings.booking_window,
+        offer_hold=settings.offer_hold,
     )
 
 

@@ -56,6 +56,9 @@ APPOINTMENT_TEMPLATES: Final = {
     "AppointmentRescheduled": ("appointment_rescheduled", "REQUEST"),
     "AppointmentCancelled": ("appointment_cancelled", "CANCEL"),
 }
+# A freed slot offered to the first patient on a doctor's waitlist (appointments).
+WAITLIST_OFFER_EVENT: Final = "WaitlistOfferMade"
+WAITLIST_OFFER_TEMPLATE: Final = "waitlist_offer"
 # Doctor events → the template of the message to the doctor's user.
 DOCTOR_TEMPLATES: Final = {"DoctorApproved": "doctor_approved", "DoctorRejected": "doctor_rejected"}
 # Templates whose body holds a secret link: redacted from the store once sent.

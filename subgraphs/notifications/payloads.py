@@ -142,6 +142,32 @@ class AppointmentFacts:
 
 
 @dataclass(frozen=True)
+class WaitlistOfferFacts:
+    """appointments `WaitlistOfferMade`: a freed slot held for a waiting patient until
+    `expires_at` (no reason, nothing of the appointment that freed it)."""
+
+    offer_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    start: datetime
+    end: datetime
+    time_zone: str
+    expires_at: datetime
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any]) -> WaitlistOfferFacts:
+        return cls(
+            offer_id=_uuid(payload, "offer_id"),
+            patient_id=_uuid(payload, "patient_id"),
+            doctor_id=_uuid(payload, "doctor_id"),
+            start=_time(payload, "start"),
+            end=_time(payload, "end"),
+            time_zone=_text(payload, "time_zone", "UTC"),
+            expires_at=_time(payload, "expires_at"),
+        )
+
+
+@dataclass(frozen=True)
 class AccountLink:
     """`PasswordResetRequested` / `DoctorInvited`: a one-time link for the account's owner.
 

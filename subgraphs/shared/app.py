@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -28,6 +29,8 @@ class SubgraphSpec:
     schema: Callable[[GraphQLMetrics], Schema]
     routes: Callable[[Resources], Sequence[BaseRoute]] = lambda _: ()
     on_start: Callable[[Resources], Awaitable[None]] | None = None
+    background: Callable[[Resources], Sequence[Coroutine[Any, Any, None]]] = lambda _: ()
+    """Loops to run while the app serves (started after `on_start`, cancelled at shutdown)."""
 
 
 def schema_factory(
@@ -66,6 +69,8 @@ def create_subgraph_app(spec: SubgraphSpec, resources: Resources) -> Starlette:
         tasks: list[asyncio.Task[None]] = []
         if spec.on_start is not None:
             await spec.on_start(resources)
+        for index, loop in enumerate(spec.background(resources)):
+            tasks.append(asyncio.create_task(loop, name=f"{spec.name}-background-{index}"))
         if resources.bus is not None:
             relay = OutboxRelay(
                 resources.database, resources.bus, poll_seconds=settings.outbox_poll_seconds

@@ -13,11 +13,12 @@ from subgraphs.appointments.schema.inputs import (
     RescheduleAppointmentInput,
 )
 from subgraphs.appointments.schema.types import AppointmentType
+from subgraphs.appointments.schema.waitlist import WaitlistMutation
 from subgraphs.appointments.service import lifecycle as service
 
 
 @strawberry.type
-class Mutation(CalendarFeedMutation):
+class Mutation(CalendarFeedMutation, WaitlistMutation):
     @strawberry.mutation(
         description="Book an offered slot (signed-in patient). PENDING until the doctor confirms "
         "unless the deployment auto-confirms. Errors: SLOT_TAKEN, OUTSIDE_AVAILABILITY, TOO_LATE, "

@@ -19,6 +19,7 @@ from subgraphs.appointments.schema.types import (
     AppointmentType,
     AppointmentWhen,
 )
+from subgraphs.appointments.schema.waitlist import WaitlistQuery
 from subgraphs.appointments.service import queries
 from subgraphs.shared.connections import AfterArg
 
@@ -36,7 +37,7 @@ def _filter(given: AppointmentFilter | None) -> queries.Filter:
 
 
 @strawberry.type
-class Query(StatisticsQuery, CalendarFeedQuery):
+class Query(StatisticsQuery, CalendarFeedQuery, WaitlistQuery):
     @strawberry.field(
         description="The signed-in user's appointments (a patient's bookings, a doctor's "
         "visits). After a subscription reconnects, query this to catch up."

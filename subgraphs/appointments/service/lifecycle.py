@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.appointments.domain import (
     Action,
@@ -20,7 +21,7 @@ from subgraphs.appointments.domain import (
 )
 from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentRow
-from subgraphs.appointments.service import idempotency, live, store
+from subgraphs.appointments.service import idempotency, live, store, waitlist_holds
 from subgraphs.appointments.service.availability import AvailabilityChecker, SlotAnswer
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
@@ -45,6 +46,10 @@ class Deps:
     fanout: live.Fanout = field(default_factory=live.Fanout)
 
 
+Within = Callable[[AsyncSession, AppointmentRow, datetime], Awaitable[None]]
+"""More work in a new booking's own transaction (accepting a waitlist offer marks it taken)."""
+
+
 async def book(
     *,
     deps: Deps,
@@ -53,8 +58,15 @@ async def book(
     start: datetime,
     reason: str | None,
     idempotency_key: str,
+    ignore_appointment_id: uuid.UUID | None = None,
+    within: Within | None = None,
 ) -> AppointmentRow:
-    """Book a slot for the patient: checked with the doctors subgraph, guarded by the store."""
+    """Book a slot for the patient: checked with the doctors subgraph, guarded by the store.
+
+    `ignore_appointment_id`: a no longer active appointment whose busy time the doctors
+    subgraph may not have freed yet (a waitlist offer names the one that freed its slot);
+    `within` runs in the booking's transaction, only for a new booking.
+    """
     if actor.role is not Role.PATIENT:
         raise Forbidden("Only patients book appointments.")
     key = idempotency.clean_key(idempotency_key)
@@ -74,6 +86,8 @@ async def book(
             key=key,
             print_=print_,
             now=now,
+            ignore_appointment_id=ignore_appointment_id,
+            within=within,
         )
     except DomainError:
         # A concurrent repeat of this key may have booked the time in between: it is then
@@ -97,10 +111,14 @@ async def _book_new(
     key: str,
     print_: str,
     now: datetime,
+    ignore_appointment_id: uuid.UUID | None = None,
+    within: Within | None = None,
 ) -> tuple[AppointmentRow, bool]:
     """The booking itself and True, or a concurrent repeat's booking and False."""
     check_bookable_time(start, now=now, policy=deps.policy)
-    slot = await _offered_slot(deps, doctor_id=doctor_id, start=start)
+    slot = await _offered_slot(
+        deps, doctor_id=doctor_id, start=start, ignore_appointment_id=ignore_appointment_id
+    )
     assert slot.slot_end is not None
     appointment = Appointment.book(
         actor=actor,
@@ -134,7 +152,17 @@ async def _book_new(
                 start=appointment.start,
                 end=appointment.end,
             )
+            await waitlist_holds.ensure_not_held(
+                session,
+                doctor_id=doctor_id,
+                patient_id=actor.user_id,
+                start=appointment.start,
+                end=appointment.end,
+                now=now,
+            )
             row = await store.save(session, appointment, None, now=now)
+            if within is not None:
+                await within(session, row, now)
     except IntegrityError as error:
         store.raise_if_overlap(error)
         if store.sqlstate(error) == store.UNIQUE_VIOLATION:  # a concurrent repeat won the key
@@ -187,6 +215,14 @@ async def reschedule(
                 start=appointment.start,
                 end=appointment.end,
                 ignore_id=row.id,
+            )
+            await waitlist_holds.ensure_not_held(
+                session,
+                doctor_id=row.doctor_id,
+                patient_id=row.patient_id,
+                start=appointment.start,
+                end=appointment.end,
+                now=now,
             )
             row = await store.save(session, appointment, row, now=now)
     except IntegrityError as error:

@@ -14,8 +14,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel
 from subgraphs.notifications.models import Notification
-from subgraphs.notifications.payloads import AccountLink, AppointmentFacts, DoctorFacts, UserContact
-from subgraphs.notifications.service import planning, projections, waiting
+from subgraphs.notifications.payloads import (
+    AccountLink,
+    AppointmentFacts,
+    DoctorFacts,
+    UserContact,
+    WaitlistOfferFacts,
+)
+from subgraphs.notifications.service import planning, projections, waiting, waitlist_offers
 from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.notifications.templates import formatting
 from subgraphs.shared.database import Database
@@ -48,7 +54,15 @@ ACCOUNT_LINK_EVENTS = {
 APPOINTMENT_EVENTS = frozenset(
     {*domain.APPOINTMENT_TEMPLATES, "AppointmentCompleted", "AppointmentMarkedNoShow"}
 )
-HANDLED = frozenset({*USER_EVENTS, *DOCTOR_EVENTS, *ACCOUNT_LINK_EVENTS, *APPOINTMENT_EVENTS})
+HANDLED = frozenset(
+    {
+        *USER_EVENTS,
+        *DOCTOR_EVENTS,
+        *ACCOUNT_LINK_EVENTS,
+        *APPOINTMENT_EVENTS,
+        domain.WAITLIST_OFFER_EVENT,
+    }
+)
 
 
 async def apply_event(
@@ -101,6 +115,8 @@ async def _apply(
         return await _doctor_event(session, DoctorFacts.parse(payload), envelope, now, config)
     if kind in ACCOUNT_LINK_EVENTS:
         return await _account_link(session, ACCOUNT_LINK_EVENTS[kind], payload, envelope, now)
+    if kind == domain.WAITLIST_OFFER_EVENT:
+        return await _waitlist_offer(session, envelope, now=now, config=config)
     return await _appointment_event(session, envelope, now=now, config=config)
 
 
@@ -156,6 +172,16 @@ async def _account_link(
         event_id=envelope.uuid,
         secret_ref=link.delivery_id,
     )
+
+
+async def _waitlist_offer(
+    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, config: PlanConfig
+) -> list[Notification]:
+    facts = WaitlistOfferFacts.parse(envelope.payload)
+    if await waiting.unknown_users(session, facts.patient_id):
+        waiting.hold(session, user_id=facts.patient_id, envelope=envelope, now=now, config=config)
+        return []
+    return await waitlist_offers.plan(session, facts, now=now, event_id=envelope.uuid)
 
 
 async def _appointment_event(

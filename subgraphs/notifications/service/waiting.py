@@ -21,8 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel, DeliveryStatus, HoldStatus
 from subgraphs.notifications.models import AppointmentCopy, HeldEvent, Notification
-from subgraphs.notifications.payloads import AppointmentFacts, DoctorFacts
-from subgraphs.notifications.service import planning
+from subgraphs.notifications.payloads import AppointmentFacts, DoctorFacts, WaitlistOfferFacts
+from subgraphs.notifications.service import planning, waitlist_offers
 from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.notifications.service.projections import audience, locked_recipient
 from subgraphs.shared.database import Database
@@ -124,6 +124,8 @@ async def expire_overdue(
 
 
 def _template(event_type: str) -> str | None:
+    if event_type == domain.WAITLIST_OFFER_EVENT:
+        return domain.WAITLIST_OFFER_TEMPLATE
     if event_type in domain.APPOINTMENT_TEMPLATES:
         return domain.APPOINTMENT_TEMPLATES[event_type][0]
     return domain.DOCTOR_TEMPLATES.get(event_type)
@@ -172,6 +174,9 @@ async def _plan(
             event_id=item.event_id,
             only_user=item.user_id,
         )
+    if item.event_type == domain.WAITLIST_OFFER_EVENT:
+        offer = WaitlistOfferFacts.parse(item.payload)
+        return await waitlist_offers.plan(session, offer, now=now, event_id=item.event_id)
     decision = domain.DOCTOR_TEMPLATES.get(item.event_type)
     if decision is None:
         return []

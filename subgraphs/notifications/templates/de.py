@@ -50,6 +50,17 @@ CATALOG: Final[dict[tuple[str, str], Message]] = {
         title="Terminerinnerung",
         in_app="Bei $doctor_name am $date um $time (in $lead).",
     ),
+    ("waitlist_offer", "patient"): Message(
+        subject="Ein Termin ist für Sie frei: $date um $time",
+        text="Guten Tag $recipient_name,\n\nbei $doctor_name ist am $date um $time ein Termin "
+        "frei geworden, und Sie stehen als Erste(r) auf der Warteliste. Er ist bis $expires für "
+        "Sie reserviert: Buchen Sie ihn bis dahin in Healthbook, sonst geht er an die nächste "
+        "Person auf der Liste." + _WHERE,
+        sms="Healthbook: Ein Termin am $date um $time, $clinic ist kurz für Sie reserviert. "
+        "Buchen Sie ihn in der App.",
+        title="Ein Termin ist für Sie frei",
+        in_app="Bei $doctor_name am $date um $time, für Sie reserviert bis $expires.",
+    ),
     ("password_reset", "user"): Message(
         subject="Healthbook-Passwort zurücksetzen",
         text="Guten Tag $recipient_name,\n\njemand möchte das Passwort Ihres Healthbook-Kontos "

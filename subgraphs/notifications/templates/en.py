@@ -124,6 +124,16 @@ CATALOG: Final[dict[tuple[str, str], Message]] = {
         title="Profile not approved",
         in_app="Your doctor profile was not approved. $reason",
     ),
+    ("waitlist_offer", "patient"): Message(
+        subject="A slot is free for you: $date at $time",
+        text="Hello $recipient_name,\n\na slot with $doctor_name on $date at $time came free, "
+        "and you are first on the waitlist. It is held for you until $expires: book it in "
+        "Healthbook before then, or it goes to the next patient in line." + _WHERE,
+        sms="Healthbook: a slot on $date at $time, $clinic is free for you for a short while. "
+        "Open the app to book it.",
+        title="A slot is free for you",
+        in_app="With $doctor_name on $date at $time, held for you until $expires.",
+    ),
     ("password_reset", "user"): Message(
         subject="Reset your Healthbook password",
         text="Hello $recipient_name,\n\nsomeone asked to reset the password of your Healthbook "

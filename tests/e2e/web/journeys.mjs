@@ -6,8 +6,9 @@ import * as steps from "./steps.mjs";
 import * as keyboard from "./keyboard.mjs";
 import * as resilience from "./resilience.mjs";
 import * as adminSteps from "./admin_steps.mjs";
+import * as waitlistSteps from "./waitlist_steps.mjs";
 
-const journeys = { ...steps, ...keyboard, ...resilience, ...adminSteps };
+const journeys = { ...steps, ...keyboard, ...resilience, ...adminSteps, ...waitlistSteps };
 
 const [name, playwrightModules, webModules, base, artifacts, extra] = process.argv.slice(2);
 const run = new Run({ playwrightModules, webModules, base, artifacts });

@@ -70,6 +70,17 @@ def test_a_patient_books_the_doctor_confirms_live_then_reschedule_and_cancel(
     assert "Cancelled" in notes["history"]
 
 
+def test_a_patient_joins_a_waitlist_and_books_the_freed_slot_offered(web_app: Running) -> None:
+    email = f"wait-{uuid.uuid4().hex[:8]}@example.org"
+    report = journey("patientTakesAFreedSlot", web_app, email=email)
+    assert_clean(report)
+    notes = report["notes"]
+    assert notes["joined"] == "You are on the waitlist, number 1 in line."
+    assert notes["offer"].startswith("A slot is free for you: ")
+    assert "held for you until" in notes["offer"]
+    assert notes["appointments"] == 1
+
+
 def test_a_doctor_adds_saturday_hours_and_patients_see_the_slots(web_app: Running) -> None:
     report = journey("doctorEditsAvailability", web_app, doctorEmail="dr.silva@healthbook.local")
     assert_clean(report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import httpx
 import pytest
@@ -25,8 +25,10 @@ from subgraphs.appointments.domain import Actor
 from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.appointments.service import lifecycle as service
+from subgraphs.appointments.service import waitlist, waitlist_offers
 from subgraphs.appointments.service.availability import HttpAvailabilityChecker
 from subgraphs.appointments.service.lifecycle import Deps
+from subgraphs.appointments.waitlist.rules import Wish
 from subgraphs.doctors.app import SPEC as DOCTORS
 from subgraphs.doctors.schema.context import CLOCK
 from subgraphs.doctors.service.catalog import ensure_specializations
@@ -251,3 +253,42 @@ def _sign_now(request: SignableRequest) -> None:
     request.headers[SIGNATURE_HEADER] = sign(
         request.content, key=KEY, path=request.url.path, headers=request.headers
     )
+
+
+async def test_a_slot_freed_before_the_doctors_hear_of_it_goes_to_the_waitlist(
+    world: World,
+) -> None:
+    """The doctors subgraph still counts the cancelled visit as busy (its event is not
+    delivered yet): the offer and its acceptance ask with that visit ignored."""
+    doctor = await approved_doctor(world.doctors, rules=weekdays("09:00", "12:00", 30))
+    doctor_id = uuid.UUID(doctor.id)
+    waiting = patient()
+    day = TUESDAY_9_BERLIN.date()
+    place = await waitlist.join(
+        deps=world.deps,
+        actor=waiting,
+        doctor_id=doctor_id,
+        wish=Wish(day, day, time(9), time(10)),
+    )
+    assert place.entry.time_zone == "Europe/Berlin"
+    first = await book(world, doctor, TUESDAY_9_BERLIN)
+    await deliver_our_events(world)
+    await service.cancel(
+        deps=world.deps,
+        actor=Actor(doctor.user_id, Role.DOCTOR),
+        appointment_id=first,
+        reason="Called away",
+    )
+    offer = await waitlist_offers.slot_freed(
+        world.deps, doctor_id=doctor_id, start=TUESDAY_9_BERLIN, appointment_id=first
+    )
+    assert offer is not None
+    assert (offer.patient_id, offer.slot_end) == (
+        waiting.user_id,
+        TUESDAY_9_BERLIN + timedelta(minutes=30),
+    )
+    booked = await waitlist_offers.accept(deps=world.deps, actor=waiting, offer_id=offer.id)
+    assert (booked.patient_id, booked.starts_at) == (waiting.user_id, TUESDAY_9_BERLIN)
+    await deliver_our_events(world)  # now the doctors hear of both: busy again
+    with pytest.raises(SlotTaken):
+        await book(world, doctor, TUESDAY_9_BERLIN)

@@ -116,9 +116,15 @@ export function makeClient(): Client {
             registerWebhook: invalidateAll("webhooks"),
             deleteWebhook: invalidateAll("webhooks", "webhookDeliveries"),
             updateWebhook: invalidateAll("webhookDeliveries"),
+            joinWaitlist: invalidate("myWaitlist"),
+            leaveWaitlist: invalidate("myWaitlist"),
+            // Every variant of the lists (myAppointments is read with arguments).
+            acceptWaitlistOffer: invalidateAll("myWaitlist", ...bookingFields),
+            declineWaitlistOffer: invalidate("myWaitlist"),
           },
           Subscription: {
-            notificationReceived: invalidate("unreadNotificationCount", "myNotifications"),
+            // An offer from the waitlist arrives as a notification: show it in the list at once.
+            notificationReceived: invalidate("unreadNotificationCount", "myNotifications", "myWaitlist"),
             appointmentUpdates: invalidate("pendingAppointmentRequests", "doctorCalendar"),
           },
         },

@@ -9,7 +9,9 @@ import {
 } from "../gql/graphql";
 import { useLiveAppointments } from "../live";
 import { ModalDialog } from "../components/Dialog";
+import { useSession } from "../auth/session";
 import { CalendarFeedBox } from "../components/CalendarFeedBox";
+import { MyWaitlist } from "../components/WaitlistBox";
 import { SlotPicker } from "../components/SlotPicker";
 import { Badge, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
@@ -169,6 +171,7 @@ function AppointmentList({ when, liveIds }: { when: AppointmentWhen; liveIds: Se
 
 export default function AppointmentsPage() {
   const { t } = useTranslation();
+  const { user } = useSession();
   const update = useLiveAppointments();
   const [liveIds, setLiveIds] = useState<Set<string>>(new Set());
   useEffect(() => {
@@ -185,6 +188,7 @@ export default function AppointmentsPage() {
         <TabPanel id="upcoming"><AppointmentList when="UPCOMING" liveIds={liveIds} /></TabPanel>
         <TabPanel id="past"><AppointmentList when="PAST" liveIds={liveIds} /></TabPanel>
       </Tabs>
+      {user?.role === "PATIENT" ? <MyWaitlist /> : null}
       <CalendarFeedBox />
     </>
   );

@@ -6,6 +6,7 @@ import { DateTime } from "luxon";
 import { BookAppointmentDocument, DoctorPageDocument, DoctorSlotsDocument } from "../gql/graphql";
 import { useSession } from "../auth/session";
 import { SlotPicker } from "../components/SlotPicker";
+import { JoinWaitlist } from "../components/WaitlistBox";
 import { Alert, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
 import { browserZone, dayBounds, formatDateTime, zoneLabel } from "../time/zones";
@@ -120,6 +121,7 @@ export default function DoctorPage() {
           <Button onPress={() => navigate(`/sign-in?next=${encodeURIComponent(`/doctors/${id}?day=${day}`)}`)}>{t("doctor.signInToBook")}</Button>
         ) : null}
       </form>
+      {user?.role === "PATIENT" ? <JoinWaitlist doctorId={doctor.id} zone={zone} /> : null}
     </article>
   );
 }
