@@ -422,6 +422,7 @@ async def _until_live(
     """Until every subscriber's latest subscription has heard an update (the warm-up
     booking or the load, else a probe: the patient books a spare slot and cancels it), so
     that each is observably live; the number of probe rounds it took."""
+    began = time.monotonic()
     for probes in range(8):
         try:
             await wait_until("every subscriber heard", lambda: _all_heard(subscribers), 10)
@@ -443,8 +444,19 @@ async def _until_live(
                         "cancelAppointment",
                     )
                 )  # fmt: skip
-    deaf_names = [s.name for s in subscribers if not s.heard_since_subscribed()]
-    raise AssertionError(f"subscribers that never heard an update: {deaf_names}")
+    now = time.monotonic()
+    silent = {
+        s.name: {
+            "subscribed_s_ago": [round(now - t, 1) for t in s.subscribed_at],
+            "dropped_s_ago": [round(now - t, 1) for t in s.dropped_at],
+            "last_heard_s_ago": round(now - s.updates[-1].at, 1) if s.updates else None,
+            "ends": s.errors[-3:],
+        }
+        for s in subscribers
+        if not s.heard_since_subscribed()
+    }
+    answers = Counter(f"{c.kind}:{'ok' if c.ok else c.code}" for c in calls if c.sent > began)
+    raise AssertionError(f"subscribers that never heard an update: {silent}; probes {answers}")
 
 
 async def _all_heard(subscribers: list[Subscriber]) -> bool:
