@@ -30,6 +30,9 @@ NOISY_LOGGERS = ("pika", "aiosqlite", "asyncpg", "httpx", "httpcore", "asyncio")
 # Libraries that chatter at INFO (the local SMTP server logs ~150 lines at start and ten per
 # email; uvicorn, Dramatiq and Alembic announce every step): WARNING and up only.
 CHATTY_LOGGERS = ("mail.log", "aiosmtpd", "uvicorn", "dramatiq", "alembic", "websockets")
+# SQLAlchemy logs each result row at DEBUG (names, emails, reasons; `hide_parameters` hides
+# only the statements' parameters): never below INFO, where it logs statements alone.
+ROW_LOGGERS = ("sqlalchemy",)
 REDACTED = "[REDACTED]"
 
 
@@ -118,7 +121,12 @@ def configure_logging(*, component: str, level: str, human: bool = False) -> Non
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in NOISY_LOGGERS:
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
-    for chatty in CHATTY_LOGGERS:
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    for name, capped in logger_levels(level).items():
+        logging.getLogger(name).setLevel(capped)
+
+
+def logger_levels(level: str) -> dict[str, int]:
+    """The level of each library logger that must log less than `level` (the root's)."""
+    wanted = logging.getLevelName(level)
+    levels = {name: max(logging.WARNING, wanted) for name in (*NOISY_LOGGERS, *CHATTY_LOGGERS)}
+    return levels | {name: max(logging.INFO, wanted) for name in ROW_LOGGERS}

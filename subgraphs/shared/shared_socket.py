@@ -6,8 +6,9 @@ headers name, not as the socket's: `Authorization` is verified like an HTTP requ
 audit caller is bound from it and `X-Forwarded-For`, and, when the subgraph requires router
 signatures, `X-Healthbook-Signature` must be a fresh, unused signature of those headers and
 of this operation (`signing.operation_bytes`), exactly as for an HTTP request. A refused
-subscription gets an `error` message (UNAUTHENTICATED or FORBIDDEN); the socket and the
-other subscriptions on it carry on. A `subscribe` without `forwarded` runs as the caller of
+subscription gets an `error` message (UNAUTHENTICATED or FORBIDDEN, SERVICE_UNAVAILABLE when the
+token or the nonce cannot be checked: the router's client subscribes again later); the socket
+and the other subscriptions on it carry on. A `subscribe` without `forwarded` runs as the caller of
 `connection_init` (clients speaking to a subgraph directly, tests).
 """
 
@@ -31,14 +32,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 
 from subgraphs.shared import signing
 from subgraphs.shared.audit import caller as audit_caller
-from subgraphs.shared.errors import ServiceUnavailable, Unauthenticated
+from subgraphs.shared.errors import ServiceUnavailable, Unauthenticated, is_outage
 
 if TYPE_CHECKING:
+    from subgraphs.shared.cache import Cache
     from subgraphs.shared.graphql import Context
 
 __all__ = ["PerSubscriptionCallers", "Refused"]
 
 REFUSED_SIGNATURE = "Subscriptions must come through the router."
+UNAVAILABLE: Final = "The service is unavailable right now; subscribe again later."
 SHARED_SOCKET_LIMIT: Final = 100_000  # operations on one router socket
 
 
@@ -124,7 +127,7 @@ class PerSubscriptionCallers(BaseGraphQLTransportWSHandler["Context", None]):
             nonce = signing.nonce_of(header)
             if not signing.verify(header, signed, key=key, headers=headers) or nonce is None:
                 raise Refused(REFUSED_SIGNATURE, "FORBIDDEN")
-            if not await signing.NonceLedger(resources.cache).first_use(nonce):
+            if not await _first_use(resources.cache, nonce):
                 raise Refused(REFUSED_SIGNATURE, "FORBIDDEN")
         try:
             principal = await resources.authenticator.authenticate(headers.get("authorization"))
@@ -140,3 +143,15 @@ class PerSubscriptionCallers(BaseGraphQLTransportWSHandler["Context", None]):
             )
         )
         return dataclasses.replace(self.context, principal=principal, loaders={})
+
+
+async def _first_use(cache: Cache, nonce: str) -> bool:
+    """The nonce check; a cache that cannot be reached refuses the subscription to retry.
+    (Raised out of `run_operation`, the outage ended the operation's task without a message,
+    so the router's subscription stayed open and heard nothing, ever.)"""
+    try:
+        return await signing.NonceLedger(cache).first_use(nonce)
+    except Exception as error:
+        if is_outage(error):
+            raise Refused(UNAVAILABLE, "SERVICE_UNAVAILABLE") from error
+        raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,20 +36,55 @@ class Subscriber:
     subscribed_at: list[float] = field(default_factory=list)  # each (re)subscription
     dropped_at: list[float] = field(default_factory=list)
 
-    def connected_at(self, moment: float, *, reopen: float = 5.0, deliver: float = 2.0) -> bool:
-        """Whether the subscription was live at `moment` (monotonic) and stayed so long
-        enough to hear of it: from the first update it heard (no message says when the
-        router's upstream subscription is open), and `reopen` seconds past a re-subscription
-        (right after an outage the subgraph's Redis client is still backing off before it
-        subscribes again), until `deliver` seconds before it dropped (a change committed
-        just before Redis was cut is published after the commit, into the cut)."""
-        live_from = self.updates[0].at if self.updates else float("inf")
-        for index, began in enumerate(self.subscribed_at):
+    def periods(self) -> list[tuple[float, float]]:
+        """(subscribed, dropped) of each (re)subscription; the last one may still be open."""
+        spans = []
+        for began in self.subscribed_at:
             later = [d for d in self.dropped_at if d >= began]
-            ended = later[0] if later else float("inf")
-            if max(live_from, began + (0.0 if index == 0 else reopen)) <= moment < ended - deliver:
-                return True
-        return False
+            spans.append((began, later[0] if later else float("inf")))
+        return spans
+
+    def live_periods(
+        self, published_by: Mapping[tuple[str, str], float] | None = None
+    ) -> list[tuple[float, float]]:
+        """(live from, dropped) of each (re)subscription that was observably live: from
+        the first update it heard (no message says when the router's upstream subscription
+        is open, and right after an outage the subgraph's Redis client may still be backing
+        off), or earlier if `published_by` says that update's change was published sooner
+        (its mutation answered before the update arrived). A subscription that never heard
+        anything is not in the list: nothing shows it was ever live."""
+        published_by = published_by or {}
+        spans = []
+        for began, ended in self.periods():
+            heard = [u for u in self.updates if began <= u.at < ended]
+            if heard:
+                first = heard[0]
+                known = published_by.get((first.appointment_id, first.action), first.at)
+                spans.append((max(began, min(first.at, known)), ended))
+        return spans
+
+    def owed(
+        self,
+        made: float,
+        published: float,
+        published_by: Mapping[tuple[str, str], float] | None = None,
+        *,
+        deliver: float = 2.0,
+    ) -> bool:
+        """Whether a change whose request began at `made` and was published by `published`
+        (monotonic; a change is published at commit, before its mutation answers) is owed
+        to this subscriber: it was observably live before the change began, and stayed up
+        `deliver` seconds past its publication (the subgraph reads the change before fanning
+        it out, and a cut during that read ends the stream without the update)."""
+        return any(
+            live_from <= made and published + deliver < ended
+            for live_from, ended in self.live_periods(published_by)
+        )
+
+    def heard_since_subscribed(self) -> bool:
+        """Whether its latest subscription has heard an update (is observably live)."""
+        periods = self.periods()
+        return bool(periods) and any(u.at >= periods[-1][0] for u in self.updates)
 
     @property
     def url(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.doctors import events
@@ -52,6 +52,7 @@ async def register_doctor(
     async with db.transaction() as session:
         if not await first_time(session, delivery):
             return None
+        await _one_at_a_time(session, user_id)
         existing = await doctor_of_user(session, user_id)
         if existing is not None:
             if not invited or existing.status != DoctorStatus.PENDING:
@@ -69,6 +70,17 @@ async def register_doctor(
             )
     await cache.invalidate(NAMESPACE)
     return doctor
+
+
+async def _one_at_a_time(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Hold the user's profile creation until this transaction ends: two events of one user
+    (`UserRegistered` and `DoctorInvited`, handled by two workers at once) would otherwise
+    both find no profile and both insert it, the second failing on the key (and retried).
+    A transaction-scoped advisory lock on PostgreSQL; SQLite serializes writers itself."""
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        key = int.from_bytes(user_id.bytes[:8], "big", signed=True)
+        await session.exec(select(func.pg_advisory_xact_lock(key)))
 
 
 async def _new_doctor(

@@ -1,7 +1,8 @@
 """The appointments subgraph behind one multiplexed router socket (the router's own
 `Multiplexer`, signing as in production): each subscription runs as its own caller, so two
 users on one socket hear only their own changes; each change is read from the store once for
-all subscribers; a subscribe with a missing, replayed or re-pointed signature is refused."""
+all subscribers; a subscribe with a missing, replayed or re-pointed signature is refused, and
+one whose signature's nonce cannot be checked (Redis reconnecting) is refused to retry."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import orjson
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
@@ -25,6 +27,7 @@ from subgraphs.appointments.domain import Actor
 from subgraphs.appointments.service import lifecycle as service
 from subgraphs.appointments.service import live, queries
 from subgraphs.shared.app import create_subgraph_app
+from subgraphs.shared.cache import MemoryCache
 from subgraphs.shared.database import Database
 from subgraphs.shared.settings import Settings
 from subgraphs.shared.signing import SIGNATURE_HEADER, operation_bytes, sign
@@ -214,3 +217,46 @@ async def test_subscribes_without_a_fresh_signature_of_their_caller_and_operatio
         message = await answer(socket)
         assert message["id"] == "good"
         assert message["payload"]["data"]["appointmentUpdates"]["appointment"]["id"] == str(booked)
+
+
+class ReconnectingCache(MemoryCache):
+    """The subgraph's Redis cache just after a cut: counting fails while `down`."""
+
+    down = False
+
+    async def increment(self, key: str, *, ttl_seconds: int) -> int:
+        if self.down:
+            raise RedisConnectionError("Connection closed by server.")
+        return await super().increment(key, ttl_seconds=ttl_seconds)
+
+
+async def test_a_subscribe_whose_nonce_cannot_be_checked_is_refused_to_retry(
+    db: Database, settings: Settings, availability: FakeAvailability, clock: Clock
+) -> None:
+    """Once ended the operation without a message: the router's subscription stayed open
+    and deaf (the replicas-and-faults suite's silent re-subscriptions after a Redis cut)."""
+    resources, mint = build_resources(
+        db, dataclasses.replace(settings, signing_key=KEY), availability, clock
+    )
+    cache = ReconnectingCache()
+    resources.cache = cache
+    async with serving(create_subgraph_app(SPEC, resources)) as address:
+        subgraph = Subgraph(
+            f"http://{address}/graphql", mint, wiring.install(resources), availability
+        )
+        ann, payload = patient(), {"query": SUBSCRIBE}
+        async with raw_socket(subgraph.url) as socket:
+            cache.down = True
+            await socket.send(
+                subscribe("in-outage", payload, signed(payload, subgraph.bearer(ann)))
+            )
+            assert await code_of(socket, "in-outage") == "SERVICE_UNAVAILABLE"
+            cache.down = False  # the client subscribes again, on the same socket
+            await socket.send(subscribe("again", payload, signed(payload, subgraph.bearer(ann))))
+            await until(lambda: subgraph.deps.fanout.listeners(live.user_channel(ann.user_id)) == 1)
+            booked = await subgraph.book(ann, 2)
+            message = await answer(socket)
+            assert message["id"] == "again"
+            assert message["payload"]["data"]["appointmentUpdates"]["appointment"]["id"] == str(
+                booked
+            )

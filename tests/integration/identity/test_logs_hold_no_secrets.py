@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from subgraphs.shared.logs import NOISY_LOGGERS, JsonFormatter
+from subgraphs.shared.logs import JsonFormatter, logger_levels
 from tests.integration.identity.conftest import LOGIN, Api
 
 REGISTER = "mutation($i: RegisterInput!) { register(input: $i) { user { id } } }"
@@ -59,8 +59,8 @@ async def _error_paths(api: Api) -> list[str]:
 async def test_error_paths_log_no_hash_token_or_email(
     api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for noisy in NOISY_LOGGERS:  # as configure_logging sets them
-        caplog.set_level(logging.WARNING, logger=noisy)
+    for name, level in logger_levels("DEBUG").items():  # as configure_logging sets them
+        caplog.set_level(level, logger=name)
     with caplog.at_level(logging.DEBUG):
         secrets = await _error_paths(api)
     formatter = JsonFormatter("identity")

@@ -4,7 +4,7 @@ import logging
 
 import orjson
 
-from subgraphs.shared.logs import REDACTED, JsonFormatter, redact, redact_text
+from subgraphs.shared.logs import REDACTED, JsonFormatter, logger_levels, redact, redact_text
 
 JWT = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
 
@@ -45,3 +45,10 @@ def test_log_lines_are_json_without_secrets() -> None:
     assert line["message"] == f"login for {REDACTED}"
     assert line["component"] == "identity"
     assert line["token"] == REDACTED
+
+
+def test_debug_logs_no_result_rows_nor_driver_frames() -> None:
+    debug = logger_levels("DEBUG")
+    assert debug["sqlalchemy"] == logging.INFO  # statements (parameters hidden), never rows
+    assert debug["asyncpg"] == debug["pika"] == logging.WARNING
+    assert logger_levels("ERROR")["sqlalchemy"] == logging.ERROR  # never more than asked
