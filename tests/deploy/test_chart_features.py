@@ -17,11 +17,12 @@ from tests.deploy.helm_chart import HelmError, lint, render_chart
 
 KUBERNETES_VERSION = "1.30"
 LABELS = {"app.kubernetes.io/name": "healthbook", "app.kubernetes.io/instance": "demo"}
-# Who calls whom: the router every subgraph, appointments the doctors, and every process
+# Who calls whom: the router every subgraph, appointments the doctors (so does the worker,
+# whose appointments consumer offers freed slots to the waitlist), and every process
 # identity (its JWKS). Worker and scheduler are called by nobody.
 CALLERS = {
     "identity": {*SERVABLE, "migrate"},
-    "doctors": {"router", "appointments"},
+    "doctors": {"router", "appointments", "worker"},
     "appointments": {"router"},
     "notifications": {"router"},
 }
