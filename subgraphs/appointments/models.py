@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
-
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, text
