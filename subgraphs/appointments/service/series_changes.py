@@ -17,6 +17,7 @@ from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.appointments.service import lifecycle, store
 from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.appointments.service.series import occurrences_of
+from subgraphs.shared.audit import capture
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput, NotFound
@@ -41,8 +42,17 @@ async def get(*, db: Database, actor: Actor | None, series_id: uuid.UUID) -> Ser
 
 
 async def appointments(*, db: Database, series_id: uuid.UUID) -> list[AppointmentRow]:
+    """The series' occurrences, soonest first; read as a list of patient data (audited)."""
     async with db.session() as session:
-        return await occurrences_of(session, series_id)
+        rows = await occurrences_of(session, series_id)
+    await capture.read(
+        db,
+        component="appointments",
+        action="AppointmentsListed",
+        subject_type="Appointment",
+        patients=[row.patient_id for row in rows],
+    )
+    return rows
 
 
 async def cancel_rest(
