@@ -153,3 +153,22 @@ async def test_one_occurrence_then_the_rest_are_cancelled(
     assert {a["statusReason"] for a in cancelled} == {"Moved away"}
     data = await api.data(SERIES_OF, {"id": ids[0]}, as_=who)
     assert data["appointment"]["series"]["id"] == series_id
+
+
+async def test_the_calendar_feed_lists_each_occurrence_with_its_series(
+    api: Api, availability: FakeAvailability
+) -> None:
+    doctor = availability.add(time_zone="Europe/Berlin")
+    who = patient()
+    result = await booked(api, who, doctor)
+    await api.book(who, doctor, "2030-05-07T09:00:00+02:00", key="single")
+    url = (await api.data("{ calendarFeedUrl }", as_=who))["calendarFeedUrl"]
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    data = await api.data(
+        "query($token: String!) { calendarFeed(token: $token) { entries { id seriesId } } }",
+        {"token": token},
+    )
+    entries = data["calendarFeed"]["entries"]
+    series_id = result["series"]["id"]
+    assert [e["seriesId"] for e in entries] == [series_id] * 4 + [None]
+    assert [e["id"] for e in entries[:4]] == [o["id"] for o in result["series"]["occurrences"]]
