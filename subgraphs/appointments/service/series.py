@@ -110,13 +110,11 @@ async def book_series(
         replay = await _replay(deps, actor=actor, key=key, print_=print_, now=now)
         if replay is not None:
             return replay
-    plans = [
-        await _plan(deps, actor=actor, doctor_id=doctor_id, start=s, reason=reason, now=now)
-        for s in starts
-    ]
     if dry_run:
+        plans = await _plans(
+            deps, actor=actor, doctor_id=doctor_id, starts=starts, reason=reason, now=now
+        )
         return Booking(None, [_reported(plan) for plan in plans])
-    _require_bookable(plans, mode)
     series = SeriesRow(
         id=uuid.uuid4(),
         patient_id=actor.user_id,
@@ -128,9 +126,14 @@ async def book_series(
         created_at=now,
     )
     try:
+        plans = await _plans(
+            deps, actor=actor, doctor_id=doctor_id, starts=starts, reason=reason, now=now
+        )
+        _require_bookable(plans, mode)
         booked = await _write(deps, series, plans, mode=mode, key=key, print_=print_, now=now)
     except DomainError:
-        # A concurrent repeat of this key may have booked the series in between.
+        # A concurrent repeat of this key may have booked the series in between (its
+        # occurrences then hold the times this request asks for).
         replay = await _replay(deps, actor=actor, key=key, print_=print_, now=now)
         if replay is not None:
             return replay
@@ -142,6 +145,22 @@ async def book_series(
     for row in booked:
         await live.announce(deps.pubsub, row, Action.BOOKED)
     return _report(series, booked)
+
+
+async def _plans(
+    deps: Deps,
+    *,
+    actor: Actor,
+    doctor_id: uuid.UUID,
+    starts: list[datetime],
+    reason: str | None,
+    now: datetime,
+) -> list[_Plan]:
+    """Each start checked as a single booking is, in order."""
+    return [
+        await _plan(deps, actor=actor, doctor_id=doctor_id, start=start, reason=reason, now=now)
+        for start in starts
+    ]
 
 
 async def _plan(

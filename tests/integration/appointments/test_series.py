@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,7 @@ from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.appointments.series.rules import Frequency, SeriesRule
 from subgraphs.appointments.service import lifecycle, series_changes
 from subgraphs.appointments.service import series as service
+from subgraphs.appointments.service.availability import SlotAnswer
 from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import Conflict, Forbidden, NotFound
@@ -335,3 +338,63 @@ async def test_one_occurrence_is_rescheduled_and_cancelled_on_its_own(
         (WEEKS[2], "PENDING"),
         (WEEKS[3], "CANCELLED"),
     ]
+
+
+@dataclass
+class TakenMeanwhile(FakeAvailability):
+    """While the series is being checked, another patient books its first occurrence's time."""
+
+    deps: Deps | None = None
+    at: datetime = WEEKS[3]
+    taken: bool = False
+
+    async def check(
+        self,
+        *,
+        doctor_id: uuid.UUID,
+        start: datetime,
+        ignore_appointment_id: uuid.UUID | None = None,
+    ) -> SlotAnswer | None:
+        if start == self.at and not self.taken and self.deps is not None:
+            self.taken = True
+            await lifecycle.book(
+                deps=self.deps,
+                actor=patient(),
+                doctor_id=doctor_id,
+                start=WEEKS[0],
+                reason=None,
+                idempotency_key="meanwhile",
+            )
+        return await super().check(
+            doctor_id=doctor_id, start=start, ignore_appointment_id=ignore_appointment_id
+        )
+
+
+@pytest.mark.parametrize("mode", list(service.Mode))
+async def test_an_occurrence_taken_during_the_checks_is_caught_in_the_transaction(
+    db: Database, mode: service.Mode
+) -> None:
+    availability = TakenMeanwhile()
+    doctor = availability.add(time_zone="Europe/Berlin")
+    deps = make_deps(db, availability=availability)
+    availability.deps = deps
+    if mode is service.Mode.ALL_OR_NOTHING:
+        with pytest.raises(SlotTaken) as refused:
+            await book(deps, patient(), doctor, mode=mode)
+        assert refused.value.details["occurrence"] == 1
+        assert await counts(db) == (1, 0)  # only the other patient's booking
+        return
+    booking = await book(deps, patient(), doctor, mode=mode)
+    assert [o.refusal for o in booking.occurrences] == ["SLOT_TAKEN", None, None, None]
+    assert await counts(db) == (4, 1)
+
+
+async def test_concurrent_repeats_of_one_series_request_make_one_series(
+    db: Database, availability: FakeAvailability, berlin: uuid.UUID
+) -> None:
+    deps = make_deps(db, availability=availability)
+    who = patient()
+    results = await asyncio.gather(*(book(deps, who, berlin) for _ in range(3)))
+    ids = {result.series.id for result in results if result.series}
+    assert len(ids) == 1
+    assert await counts(db) == (4, 1)
