@@ -18,7 +18,7 @@ from subgraphs.appointments.models import SeriesRow
 from subgraphs.appointments.schema.context import Info, actor, deps, maybe_actor, parse_id
 from subgraphs.appointments.schema.types import AppointmentType
 from subgraphs.appointments.series.rules import MAX_INTERVAL, MAX_OCCURRENCES, Frequency, SeriesRule
-from subgraphs.appointments.service import series, series_changes
+from subgraphs.appointments.service import series, series_changes, series_report
 
 
 @strawberry.enum(name="SeriesFrequency", description="How a series repeats.")
@@ -96,7 +96,7 @@ class SeriesOccurrence:
     )
 
     @classmethod
-    def from_occurrence(cls, occurrence: series.Occurrence) -> Self:
+    def from_occurrence(cls, occurrence: series_report.Occurrence) -> Self:
         row = occurrence.appointment
         return cls(
             start=occurrence.start,

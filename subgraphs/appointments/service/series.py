@@ -21,7 +21,6 @@ from enum import StrEnum
 from typing import Final
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.appointments.domain import (
@@ -36,6 +35,12 @@ from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.appointments.series.rules import SeriesRule, occurrences, rrule
 from subgraphs.appointments.service import idempotency, live, store, waitlist_holds
 from subgraphs.appointments.service.lifecycle import Deps, offered_slot
+from subgraphs.appointments.service.series_report import (
+    Booking,
+    Occurrence,
+    occurrences_of,
+    report,
+)
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import BadUserInput, DomainError, Forbidden
 
@@ -46,26 +51,6 @@ REFUSALS: Final = (SlotTaken, OutsideAvailability, TooLate)
 class Mode(StrEnum):
     ALL_OR_NOTHING = "ALL_OR_NOTHING"
     BOOK_AVAILABLE = "BOOK_AVAILABLE"
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One start the series asks for: booked (or bookable, in a dry run) or refused."""
-
-    start: datetime
-    end: datetime | None = None
-    refusal: str | None = None
-    """The refusal's code (SLOT_TAKEN, OUTSIDE_AVAILABILITY, TOO_LATE); None: bookable."""
-    message: str | None = None
-    appointment: AppointmentRow | None = None
-
-
-@dataclass(frozen=True)
-class Booking:
-    """The outcome: the series written (None in a dry run) and every occurrence, in order."""
-
-    series: SeriesRow | None
-    occurrences: list[Occurrence]
 
 
 @dataclass
@@ -144,7 +129,7 @@ async def book_series(
         return replay
     for row in booked:
         await live.announce(deps.pubsub, row, Action.BOOKED)
-    return _report(series, booked)
+    return report(series, booked)
 
 
 async def _plans(
@@ -297,17 +282,7 @@ async def _replay(
         if series is None:  # the key made a single booking with the same fingerprint: never
             return None
         rows = await occurrences_of(session, series.id)
-    return _report(series, list(rows))
-
-
-async def occurrences_of(session: AsyncSession, series_id: uuid.UUID) -> list[AppointmentRow]:
-    """The series' appointments, soonest first (whatever their status now)."""
-    statement = (
-        select(AppointmentRow)
-        .where(col(AppointmentRow.series_id) == series_id)
-        .order_by(col(AppointmentRow.starts_at))
-    )
-    return list((await session.exec(statement)).all())
+    return report(series, list(rows))
 
 
 def _reported(plan: _Plan) -> Occurrence:
@@ -315,16 +290,3 @@ def _reported(plan: _Plan) -> Occurrence:
         return Occurrence(plan.start, refusal=plan.refusal.code, message=plan.refusal.message)
     assert plan.appointment is not None
     return Occurrence(plan.start, end=plan.appointment.end)
-
-
-def _report(series: SeriesRow, booked: list[AppointmentRow]) -> Booking:
-    found = [Occurrence(r.starts_at, end=r.ends_at, appointment=r) for r in booked]
-    refused = [
-        Occurrence(
-            datetime.fromisoformat(entry["start"]),
-            refusal=str(entry["code"]),
-            message=str(entry["message"]),
-        )
-        for entry in series.refused
-    ]
-    return Booking(series, sorted([*found, *refused], key=lambda o: o.start))

@@ -16,7 +16,7 @@ from subgraphs.appointments.domain import ACTIVE, Actor, can_read
 from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.appointments.service import lifecycle, store
 from subgraphs.appointments.service.lifecycle import Deps
-from subgraphs.appointments.service.series import occurrences_of
+from subgraphs.appointments.service.series_report import occurrences_of
 from subgraphs.shared.audit import capture
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database

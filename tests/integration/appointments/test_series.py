@@ -20,6 +20,7 @@ from subgraphs.appointments.service import lifecycle, series_changes
 from subgraphs.appointments.service import series as service
 from subgraphs.appointments.service.availability import SlotAnswer
 from subgraphs.appointments.service.lifecycle import Deps
+from subgraphs.appointments.service.series_report import Booking
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import Conflict, Forbidden, NotFound
 from subgraphs.shared.outbox import OutboxMessage
@@ -42,7 +43,7 @@ async def book(
     dry_run: bool = False,
     key: str = "series-1",
     rule: SeriesRule = WEEKLY_4,
-) -> service.Booking:
+) -> Booking:
     return await service.book_series(
         deps=deps,
         actor=who,
