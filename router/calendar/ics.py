@@ -1,4 +1,12 @@
-"""A calendar feed as iCalendar text (RFC 5545): one VEVENT per appointment, stable UIDs."""
+"""A calendar feed as iCalendar text (RFC 5545): one VEVENT per appointment, stable UIDs.
+
+An occurrence of a recurring series is a VEVENT of its own (its own UID, time and status),
+RELATED-TO its series (`series-<id>@healthbook`, RELTYPE PARENT by default), and carries no
+RRULE: an RRULE on each occurrence would make a calendar app expand every one of them into
+the whole series, and one VEVENT with the series' RRULE could not show an occurrence that
+was moved or cancelled on its own without RECURRENCE-ID overrides. The series' rule is
+`Appointment.series.rule` in the API.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +35,11 @@ FALLBACK_SUMMARY: Final = "Healthbook appointment"
 def uid(appointment_id: str) -> str:
     """The same UID as the appointment's e-mailed invitations, so it stays one entry."""
     return f"appointment-{appointment_id}@healthbook"
+
+
+def series_uid(series_id: str) -> str:
+    """What an occurrence's RELATED-TO names: its series, the same for every occurrence."""
+    return f"series-{series_id}@healthbook"
 
 
 def summary(entry: dict[str, Any]) -> str:
@@ -62,6 +75,8 @@ def render(entries: list[dict[str, Any]]) -> bytes:
         event.add("dtend", _local(entry["end"], entry["timeZone"]))
         event.add("summary", summary(entry))
         event.add("status", STATUS.get(entry["status"], "TENTATIVE"))
+        if entry.get("seriesId"):
+            event.add("related-to", series_uid(entry["seriesId"]))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     data: bytes = calendar.to_ical()

@@ -21,7 +21,7 @@ __all__ = ["FEED_QUERY", "calendar_routes"]
 
 FEED_QUERY: Final = """query CalendarFeed($token: String!) {
   calendarFeed(token: $token) {
-    entries { id start end status timeZone updatedAt role doctor { name } }
+    entries { id start end status timeZone updatedAt role seriesId doctor { name } }
   }
 }"""
 ICS: Final = "text/calendar; charset=utf-8"

@@ -1,5 +1,5 @@
 """The appointments store: appointments, their history, booking idempotency keys, calendar
-feeds and the waitlist (entries and the offers of freed slots).
+feeds, the waitlist (entries and the offers of freed slots) and recurring series.
 
 The overlap rule lives in the store: on PostgreSQL two exclusion constraints (see the
 migration) and on SQLite the serialized check in `service.py` (writers take the lock with
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
+from typing import Any
 
-from sqlalchemy import Index, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 TABLES = (
@@ -21,6 +22,7 @@ TABLES = (
     "calendar_feeds",
     "waitlist_entries",
     "waitlist_offers",
+    "appointment_series",
 )
 
 
@@ -58,6 +60,8 @@ class AppointmentRow(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     status_reason: str | None = Field(default=None, max_length=500)
     reschedule_count: int = 0
+    series_id: uuid.UUID | None = Field(default=None, index=True)
+    """The recurring series this appointment is an occurrence of, if any."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -177,3 +181,27 @@ class WaitlistOfferRow(SQLModel, table=True):
     """The booking an accepted offer made."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SeriesRow(SQLModel, table=True):
+    """A patient's recurring visits with one doctor: the RFC 5545 rule its occurrences follow.
+
+    Its occurrences are appointments with its `series_id`; the occurrences asked for but not
+    booked (BOOK_AVAILABLE) are kept in `refused`, so a repeated request reports them again.
+    """
+
+    __tablename__ = "appointment_series"
+
+    id: uuid.UUID = Field(primary_key=True)
+    patient_id: uuid.UUID = Field(index=True)
+    doctor_id: uuid.UUID
+    doctor_user_id: uuid.UUID
+    rule: str = Field(max_length=200)
+    """The RRULE text, for a DTSTART at `first_start` in `time_zone`."""
+    time_zone: str = Field(max_length=64)
+    first_start: datetime
+    refused: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    """Each occurrence not booked: its start (ISO 8601) and the refusal's code."""
+    created_at: datetime = Field(default_factory=utcnow)

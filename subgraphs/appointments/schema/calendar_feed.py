@@ -41,6 +41,11 @@ class CalendarFeedEntry:
     doctor: DoctorRef | None = strawberry.field(
         description="The doctor (null when the doctors subgraph cannot say)."
     )
+    series_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The recurring series it is an occurrence of (null if none). Each "
+        "occurrence is an entry of its own; the feed relates it to the series (RELATED-TO).",
+    )
 
     @classmethod
     def from_entry(cls, entry: FeedEntry) -> Self:
@@ -54,6 +59,7 @@ class CalendarFeedEntry:
             updated_at=row.updated_at,
             role=CalendarFeedRole.DOCTOR if entry.as_doctor else CalendarFeedRole.PATIENT,
             doctor=DoctorRef(id=strawberry.ID(str(row.doctor_id))),
+            series_id=strawberry.ID(str(row.series_id)) if row.series_id else None,
         )
 
 

@@ -20,6 +20,7 @@ from subgraphs.shared.connections import ConnectionPageInfo, Edge, edges, page_f
 
 if TYPE_CHECKING:
     from subgraphs.appointments.schema.entities import DoctorRef, UserRef
+    from subgraphs.appointments.schema.series import AppointmentSeriesType
 
 
 @strawberry.enum(
@@ -154,6 +155,7 @@ class AppointmentType:
     doctor_user_id: strawberry.Private[uuid.UUID]
     private_reason: strawberry.Private[str | None]
     private_status_reason: strawberry.Private[str | None]
+    series_id: strawberry.Private[uuid.UUID | None] = None
     # Looked up through `_entities` (not by a root field or list, which audit their reads).
     looked_up: strawberry.Private[bool] = False
 
@@ -173,6 +175,7 @@ class AppointmentType:
             doctor_user_id=row.doctor_user_id,
             private_reason=row.reason,
             private_status_reason=row.status_reason,
+            series_id=row.series_id,
         )
 
     @classmethod
@@ -248,6 +251,22 @@ class AppointmentType:
             return None
         await self._looked_up_read(info)
         return self.private_status_reason
+
+    @strawberry.field(
+        description="The recurring series this is an occurrence of: null if none, and for "
+        "anyone but its patient and its doctor."
+    )
+    async def series(
+        self, info: Info
+    ) -> (
+        Annotated[AppointmentSeriesType, strawberry.lazy("subgraphs.appointments.schema.series")]
+        | None
+    ):
+        if self.series_id is None:
+            return None
+        from subgraphs.appointments.schema.series import series_of
+
+        return await series_of(info, self.series_id)
 
     @strawberry.field(description="Every change, oldest first: participants and admins.")
     async def history(self, info: Info) -> list[AppointmentChangeType]:

@@ -1,7 +1,9 @@
 """Booking idempotency keys: a retried request gets the first result, never a second booking.
 
-Keys are scoped per patient and kept for 24 hours. Only successful bookings are kept: a
-refused request (SLOT_TAKEN, TOO_LATE, ...) wrote nothing, so repeating it asks again.
+Keys are scoped per patient and kept for 24 hours; a series booking's key names the series
+(one key, one request, whether it booked one appointment or a series). Only successful
+bookings are kept: a refused request (SLOT_TAKEN, TOO_LATE, ...) wrote nothing, so
+repeating it asks again.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ def clean_key(key: str) -> str:
 def fingerprint(*, doctor_id: uuid.UUID, start: datetime, reason: str | None) -> str:
     """What identifies a booking request, independent of how its time was written."""
     canonical = f"{doctor_id}|{start.timestamp():.6f}|{reason or ''}"
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def series_fingerprint(
+    *, doctor_id: uuid.UUID, start: datetime, rule: str, mode: str, reason: str | None
+) -> str:
+    """What identifies a series request: never equal to a single booking's fingerprint."""
+    canonical = f"series|{doctor_id}|{start.timestamp():.6f}|{rule}|{mode}|{reason or ''}"
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -116,7 +116,7 @@ async def _book_new(
 ) -> tuple[AppointmentRow, bool]:
     """The booking itself and True, or a concurrent repeat's booking and False."""
     check_bookable_time(start, now=now, policy=deps.policy)
-    slot = await _offered_slot(
+    slot = await offered_slot(
         deps, doctor_id=doctor_id, start=start, ignore_appointment_id=ignore_appointment_id
     )
     assert slot.slot_end is not None
@@ -192,7 +192,7 @@ async def reschedule(
     trial.reschedule(
         actor=actor, start=start, end=start + duration, now=now, policy=deps.policy, reason=reason
     )
-    slot = await _offered_slot(
+    slot = await offered_slot(
         deps, doctor_id=current.doctor_id, start=start, ignore_appointment_id=appointment_id
     )
     assert slot.slot_end is not None
@@ -309,7 +309,7 @@ async def _replay(
         return (await session.exec(statement)).first()
 
 
-async def _offered_slot(
+async def offered_slot(
     deps: Deps,
     *,
     doctor_id: uuid.UUID,

@@ -111,9 +111,17 @@ async def doctor_busy(
 
 
 async def save(
-    session: AsyncSession, appointment: Appointment, row: AppointmentRow | None, *, now: datetime
+    session: AsyncSession,
+    appointment: Appointment,
+    row: AppointmentRow | None,
+    *,
+    now: datetime,
+    series_id: uuid.UUID | None = None,
 ) -> AppointmentRow:
-    """Write the aggregate's state, one history row and one outbox event per recorded change."""
+    """Write the aggregate's state, one history row and one outbox event per recorded change.
+
+    `series_id`: the series a new appointment is an occurrence of.
+    """
     if row is None:
         row = AppointmentRow(
             id=appointment.id,
@@ -124,6 +132,7 @@ async def save(
             ends_at=appointment.end,
             status=appointment.status.value,
             time_zone=appointment.time_zone,
+            series_id=series_id,
             created_at=now,
         )
     row.starts_at, row.ends_at = appointment.start, appointment.end

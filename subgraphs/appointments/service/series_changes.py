@@ -1,0 +1,98 @@
+"""A series after booking: reading it, and cancelling the rest of it.
+
+Reading: the series' patient and doctor only. Cancelling: each remaining occurrence goes
+through the normal cancel path (`lifecycle.cancel`: history, outbox events, live updates,
+notifications), after all of them were checked against the same rules first, so a refusal
+(a patient past an occurrence's cut-off) cancels none.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import col, select
+
+from subgraphs.appointments.domain import ACTIVE, Actor, can_read
+from subgraphs.appointments.models import AppointmentRow, SeriesRow
+from subgraphs.appointments.service import lifecycle, store
+from subgraphs.appointments.service.lifecycle import Deps
+from subgraphs.appointments.service.series_report import occurrences_of
+from subgraphs.shared.audit import capture
+from subgraphs.shared.auth import Role
+from subgraphs.shared.database import Database
+from subgraphs.shared.errors import BadUserInput, NotFound
+
+ACTIVE_VALUES = tuple(status.value for status in ACTIVE)
+
+
+def readable(actor: Actor | None, series: SeriesRow) -> bool:
+    """The series' patient and its doctor (admins read the occurrences, not the series)."""
+    return (
+        actor is not None
+        and actor.role is not Role.ADMIN
+        and can_read(actor, patient_id=series.patient_id, doctor_user_id=series.doctor_user_id)
+    )
+
+
+async def get(*, db: Database, actor: Actor | None, series_id: uuid.UUID) -> SeriesRow | None:
+    """The series if the caller may read it, else None."""
+    async with db.session() as session:
+        series = await session.get(SeriesRow, series_id)
+    return series if series is not None and readable(actor, series) else None
+
+
+async def appointments(*, db: Database, series_id: uuid.UUID) -> list[AppointmentRow]:
+    """The series' occurrences, soonest first; read as a list of patient data (audited)."""
+    async with db.session() as session:
+        rows = await occurrences_of(session, series_id)
+    await capture.read(
+        db,
+        component="appointments",
+        action="AppointmentsListed",
+        subject_type="Appointment",
+        patients=[row.patient_id for row in rows],
+    )
+    return rows
+
+
+async def cancel_rest(
+    *,
+    deps: Deps,
+    actor: Actor,
+    series_id: uuid.UUID,
+    from_appointment_id: uuid.UUID | None,
+    reason: str | None,
+) -> list[AppointmentRow]:
+    """Cancel the series' active occurrences from `from_appointment_id` on (or all future ones)."""
+    now = deps.clock()
+    async with deps.db.session() as session:
+        series = await session.get(SeriesRow, series_id)
+        if series is None or not can_read(
+            actor, patient_id=series.patient_id, doctor_user_id=series.doctor_user_id
+        ):
+            raise NotFound("No such appointment series.", field="seriesId")
+        since = now
+        if from_appointment_id is not None:
+            pivot = await session.get(AppointmentRow, from_appointment_id)
+            if pivot is None or pivot.series_id != series.id:
+                raise BadUserInput(
+                    "That appointment is not an occurrence of this series.",
+                    field="fromAppointmentId",
+                )
+            since = pivot.starts_at
+        statement = (
+            select(AppointmentRow)
+            .where(
+                col(AppointmentRow.series_id) == series.id,
+                col(AppointmentRow.status).in_(ACTIVE_VALUES),
+                col(AppointmentRow.starts_at) >= since,
+            )
+            .order_by(col(AppointmentRow.starts_at))
+        )
+        rest = list((await session.exec(statement)).all())
+    for row in rest:  # the same rules first: a refusal cancels none
+        store.to_domain(row).cancel(actor=actor, reason=reason, now=now, policy=deps.policy)
+    return [
+        await lifecycle.cancel(deps=deps, actor=actor, appointment_id=row.id, reason=reason)
+        for row in rest
+    ]
