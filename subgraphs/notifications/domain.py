@@ -5,6 +5,7 @@ No I/O here: the service layer loads rows, asks these functions, and saves the o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from enum import StrEnum
 from typing import Final
 
 from subgraphs.shared.errors import BadUserInput
+from subgraphs.shared.logs import REDACTED, redact_text
 
 
 class Channel(StrEnum):
@@ -46,6 +48,8 @@ MAX_LEAD_TIMES: Final = 5
 MAX_LEAD_MINUTES: Final = 60 * 24 * 14
 ACTIVE_APPOINTMENT: Final = frozenset({"PENDING", "CONFIRMED"})
 REMINDER_TEMPLATE: Final = "appointment_reminder"
+# An international phone number, as providers quote them in refusals (E.164).
+_PHONE: Final = re.compile(r"\+\d{7,15}\b")
 ONE_TIME_LINK: Final = "[one-time link]"  # stored in place of a secret link until it is sent
 
 # Appointment events → (template, calendar method or None).
@@ -173,6 +177,8 @@ def can_claim(*, status: DeliveryStatus, claimed_until: datetime | None, now: da
 
 
 def short_error(error: BaseException) -> str:
-    """A one-line description of a delivery failure for tracking (no message content)."""
+    """A one-line description of a delivery failure for tracking and the worker's log: no
+    message content, and no address or number the provider's answer quoted (SMTP servers
+    echo the recipient: `451 4.7.1 <ann@example.org>: try again later`)."""
     text = " ".join(f"{type(error).__name__}: {error}".split())
-    return text[:500]
+    return _PHONE.sub(REDACTED, redact_text(text))[:500]

@@ -1,5 +1,11 @@
 """ASGI middleware every server shares: request ids, trace context, JSON access logs and the
-router signature check on `/graphql`."""
+router signature check on `/graphql`.
+
+The signature check fails closed: a request whose nonce cannot be checked (the replay cache
+unreachable, Redis cut or reconnecting) is never let through. It is answered as any other
+outage is, 503 with a `SERVICE_UNAVAILABLE` GraphQL error the router hands on to the client
+(a WebSocket upgrade closes with 1013, try again later), not with a 500 the router can only
+call `SUBREQUEST_HTTP_ERROR`."""
 
 from __future__ import annotations
 
@@ -14,9 +20,11 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subgraphs.shared import signing, telemetry
+from subgraphs.shared.errors import OUTAGE_MESSAGE, ServiceUnavailable, is_outage
 from subgraphs.shared.logs import request_id_var
 
 log = logging.getLogger("healthbook.access")
+signature_log = logging.getLogger("healthbook.signature")
 
 
 class RequestContext:
@@ -80,11 +88,23 @@ class RequireSignature:
         self.path = path
 
     async def _valid(self, header: str | None, signed_part: bytes, headers: Headers) -> bool:
-        """A valid signature of this request whose nonce was not used before (no replay)."""
+        """A valid signature of this request whose nonce was not used before (no replay);
+        `ServiceUnavailable` when the nonce cannot be checked (never accepted unchecked)."""
         if not signing.verify(header, signed_part, key=self.key, path=self.path, headers=headers):
             return False
         nonce = signing.nonce_of(header)
-        return nonce is not None and await self.nonces.first_use(nonce)
+        if nonce is None:
+            return False
+        try:
+            return await self.nonces.first_use(nonce)
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            signature_log.warning(
+                "signature nonce not checked, request refused: the replay cache is unreachable",
+                extra={"error": type(error).__name__},
+            )
+            raise ServiceUnavailable(OUTAGE_MESSAGE) from error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope.get("path") != self.path:
@@ -93,7 +113,12 @@ class RequireSignature:
         headers = Headers(scope=scope)
         header = headers.get(signing.SIGNATURE_HEADER)
         if scope["type"] == "websocket":
-            if not await self._valid(header, b"", headers):
+            try:
+                valid = await self._valid(header, b"", headers)
+            except ServiceUnavailable:
+                await send({"type": "websocket.close", "code": 1013, "reason": "unavailable"})
+                return
+            if not valid:
                 await send({"type": "websocket.close", "code": 4403, "reason": "unsigned"})
                 return
             await self.app(scope, receive, send)
@@ -108,19 +133,15 @@ class RequireSignature:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         signed_part = body if scope.get("method") != "GET" else scope.get("query_string", b"")
-        if not await self._valid(header, signed_part, headers):
-            refusal = JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "Requests must come through the router.",
-                            "extensions": {"code": "FORBIDDEN"},
-                        }
-                    ]
-                },
-                status_code=403,
+        try:
+            valid = await self._valid(header, signed_part, headers)
+        except ServiceUnavailable as outage:
+            await _refusal(503, outage.message, outage.code, retry_after=True)(scope, receive, send)
+            return
+        if not valid:
+            await _refusal(403, "Requests must come through the router.", "FORBIDDEN")(
+                scope, receive, send
             )
-            await refusal(scope, receive, send)
             return
         delivered = False
 
@@ -132,3 +153,12 @@ class RequireSignature:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+def _refusal(status: int, message: str, code: str, *, retry_after: bool = False) -> JSONResponse:
+    """A GraphQL error answer the router hands on to the client as it is (its code kept)."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+        headers={"retry-after": "1"} if retry_after else None,
+    )

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -48,6 +49,8 @@ class Deps:
 
 Within = Callable[[AsyncSession, AppointmentRow, datetime], Awaitable[None]]
 """More work in a new booking's own transaction (accepting a waitlist offer marks it taken)."""
+# A booking PostgreSQL rolled back to break a deadlock runs again, this many times in all.
+DEADLOCK_ATTEMPTS = 3
 
 
 async def book(
@@ -77,7 +80,7 @@ async def book(
     if replay is not None:
         return replay
     try:
-        row, fresh = await _book_new(
+        row, fresh = await _book_new_after_deadlocks(
             deps,
             actor=actor,
             doctor_id=doctor_id,
@@ -99,6 +102,20 @@ async def book(
     if fresh:
         await live.announce(deps.pubsub, row, Action.BOOKED)
     return row
+
+
+async def _book_new_after_deadlocks(deps: Deps, **booking: Any) -> tuple[AppointmentRow, bool]:
+    """`_book_new`, again when PostgreSQL chose it as a deadlock's victim: two inserts that
+    overlap wait for each other while checking the exclusion constraints, and one of them is
+    rolled back (it was INTERNAL_SERVER_ERROR). Again, it meets the winner's committed row:
+    SLOT_TAKEN, or the winner's booking for a repeat of its key."""
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            return await _book_new(deps, **booking)
+        except DBAPIError as error:
+            if attempt == DEADLOCK_ATTEMPTS or not store.is_deadlock(error):
+                raise
+    raise AssertionError("unreachable")
 
 
 async def _book_new(

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import exists, or_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +19,7 @@ from subgraphs.shared.errors import NotFound
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
+DEADLOCK_DETECTED = "40P01"
 ACTIVE_VALUES = tuple(status.value for status in ACTIVE)
 
 
@@ -167,6 +168,11 @@ async def save(
 def sqlstate(error: IntegrityError) -> str | None:
     """The SQLSTATE of a PostgreSQL integrity error (None on SQLite)."""
     return getattr(error.orig, "sqlstate", None)
+
+
+def is_deadlock(error: DBAPIError) -> bool:
+    """Whether PostgreSQL rolled this transaction back to break a deadlock (safe to rerun)."""
+    return getattr(error.orig, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 def raise_if_overlap(error: IntegrityError) -> None:

@@ -97,9 +97,12 @@ async def update_profile(
     changes: ProfileChanges,
     principal: Principal | None,
 ) -> Doctor:
-    """Validate and apply profile changes; publishes `DoctorProfileUpdated`."""
+    """Validate and apply profile changes; publishes `DoctorProfileUpdated`.
+
+    The doctor's row is locked first: two edits at once both replaced the tags (delete, then
+    insert), the second failing on `doctor_tags_pkey` with INTERNAL_SERVER_ERROR."""
     async with db.transaction() as session:
-        doctor = await doctor_or_404(session, doctor_id)
+        doctor = await doctor_or_404(session, doctor_id, lock=True)
         access.require_manage(doctor.user_id, principal)
         previous_zone = doctor.time_zone
         _apply(doctor, changes, await specialization_codes(session))

@@ -37,8 +37,12 @@ CHUNK = 500
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-async def doctor_or_404(session: AsyncSession, doctor_id: uuid.UUID) -> Doctor:
-    doctor = await session.get(Doctor, doctor_id)
+async def doctor_or_404(
+    session: AsyncSession, doctor_id: uuid.UUID, *, lock: bool = False
+) -> Doctor:
+    """The doctor, or NOT_FOUND; `lock` holds its row until the transaction ends (PostgreSQL),
+    so that writers of one profile and its tags take turns."""
+    doctor = await session.get(Doctor, doctor_id, with_for_update=lock)
     if doctor is None:
         raise NotFound("No such doctor.", doctorId=str(doctor_id))
     return doctor

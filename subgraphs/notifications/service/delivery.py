@@ -87,7 +87,9 @@ async def deliver(
             db, row.id, DeliveryStatus.FAILED, now=now, error=short_error(error), mine=mine
         )
         log.info("notification delivery failed; will retry", extra=_log_fields(row))
-        raise DeliveryFailed(short_error(error)) from error
+        # Not chained: the worker logs the whole traceback, and the cause's own text (the
+        # provider's answer) may quote the recipient; short_error is that text, redacted.
+        raise DeliveryFailed(short_error(error)) from None
     await _finish(
         db,
         row.id,

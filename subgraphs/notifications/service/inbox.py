@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel, DeliveryStatus
@@ -19,6 +20,7 @@ from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.shared.connections import Window
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput
+from subgraphs.shared.upsert import insert_or_skip
 
 MAX_PAGE_SIZE = 100
 
@@ -194,6 +196,20 @@ async def preferences(*, db: Database, user_id: uuid.UUID, config: PlanConfig) -
         return _view(user_id, row, await session.get(Recipient, user_id), config)
 
 
+async def _preferences_for_update(
+    session: AsyncSession, user_id: uuid.UUID, config: PlanConfig, *, now: datetime
+) -> Preferences:
+    """The user's preferences row, created with the defaults if missing, locked until the
+    transaction ends: two first changes at once both inserted it, the second failing on
+    `notification_preferences_pkey` (INTERNAL_SERVER_ERROR), and both re-planned reminders."""
+    defaults = Preferences(user_id=user_id, reminder_lead_minutes=list(config.default_lead_minutes))
+    defaults.updated_at = now
+    await insert_or_skip(session, Preferences, defaults.model_dump(), key=["user_id"])
+    row = await session.get(Preferences, user_id, with_for_update=True, populate_existing=True)
+    assert row is not None  # inserted above or by the transaction we waited for
+    return row
+
+
 async def update_preferences(
     *,
     db: Database,
@@ -229,9 +245,7 @@ async def update_preferences(
                     "updateProfile(input: {notificationChannels: [...]}).",
                     field=field_name,
                 )
-        row = await session.get(Preferences, user_id) or Preferences(
-            user_id=user_id, reminder_lead_minutes=list(config.default_lead_minutes)
-        )
+        row = await _preferences_for_update(session, user_id, config, now=now)
         for name, value in (
             ("reminder_lead_minutes", leads),
             ("language", chosen),
