@@ -12,6 +12,8 @@ WEB_STAMP := router/static/web/.built-stamp
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
 	web/vite.config.ts web/tsconfig.json
 UV_VERSION := 0.13.9
+# pytest processes (pytest-xdist, whole test files per process); PYTEST_WORKERS=0 runs in one
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install node web webtest web-screenshots lint typecheck services tools pytest schema clean bench
 
@@ -81,7 +83,7 @@ typecheck: install
 	$(BIN)/mypy .
 
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 schema: install node
 	$(BIN)/healthbook schema export
