@@ -162,21 +162,7 @@ async def _book_new(
                 appointment_id=appointment.id,
                 now=now,
             )
-            await store.ensure_free(
-                session,
-                doctor_id=doctor_id,
-                patient_id=actor.user_id,
-                start=appointment.start,
-                end=appointment.end,
-            )
-            await waitlist_holds.ensure_not_held(
-                session,
-                doctor_id=doctor_id,
-                patient_id=actor.user_id,
-                start=appointment.start,
-                end=appointment.end,
-                now=now,
-            )
+            await ensure_bookable(session, appointment, now=now)
             row = await store.save(session, appointment, None, now=now)
             if within is not None:
                 await within(session, row, now)
@@ -225,22 +211,7 @@ async def reschedule(
                 policy=deps.policy,
                 reason=reason,
             )
-            await store.ensure_free(
-                session,
-                doctor_id=row.doctor_id,
-                patient_id=row.patient_id,
-                start=appointment.start,
-                end=appointment.end,
-                ignore_id=row.id,
-            )
-            await waitlist_holds.ensure_not_held(
-                session,
-                doctor_id=row.doctor_id,
-                patient_id=row.patient_id,
-                start=appointment.start,
-                end=appointment.end,
-                now=now,
-            )
+            await ensure_bookable(session, appointment, now=now, ignore_id=row.id)
             row = await store.save(session, appointment, row, now=now)
     except IntegrityError as error:
         store.raise_if_overlap(error)
@@ -295,6 +266,33 @@ async def mark_no_show(*, deps: Deps, actor: Actor, appointment_id: uuid.UUID) -
         appointment_id,
         Action.MARKED_NO_SHOW,
         lambda a, now: a.mark_no_show(actor=actor, now=now),
+    )
+
+
+async def ensure_bookable(
+    session: AsyncSession,
+    appointment: Appointment,
+    *,
+    now: datetime,
+    ignore_id: uuid.UUID | None = None,
+) -> None:
+    """SLOT_TAKEN unless the appointment's time is free for its doctor and patient (the row
+    `ignore_id` aside: the one being moved) and not held for another patient's waitlist offer."""
+    await store.ensure_free(
+        session,
+        doctor_id=appointment.doctor_id,
+        patient_id=appointment.patient_id,
+        start=appointment.start,
+        end=appointment.end,
+        ignore_id=ignore_id,
+    )
+    await waitlist_holds.ensure_not_held(
+        session,
+        doctor_id=appointment.doctor_id,
+        patient_id=appointment.patient_id,
+        start=appointment.start,
+        end=appointment.end,
+        now=now,
     )
 
 

@@ -21,7 +21,6 @@ from enum import StrEnum
 from typing import Final
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.appointments.domain import (
     Action,
@@ -33,8 +32,8 @@ from subgraphs.appointments.domain import (
 from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.appointments.series.rules import SeriesRule, occurrences, rrule
-from subgraphs.appointments.service import idempotency, live, store, waitlist_holds
-from subgraphs.appointments.service.lifecycle import Deps, offered_slot
+from subgraphs.appointments.service import idempotency, live, store
+from subgraphs.appointments.service.lifecycle import Deps, ensure_bookable, offered_slot
 from subgraphs.appointments.service.series_report import (
     Booking,
     Occurrence,
@@ -174,28 +173,10 @@ async def _plan(
             policy=deps.policy,
         )
         async with deps.db.session() as session:
-            await _ensure_free(session, appointment, now=now)
+            await ensure_bookable(session, appointment, now=now)
     except REFUSALS as refusal:
         return _Plan(start, refusal=refusal)
     return _Plan(start, appointment=appointment)
-
-
-async def _ensure_free(session: AsyncSession, appointment: Appointment, *, now: datetime) -> None:
-    await store.ensure_free(
-        session,
-        doctor_id=appointment.doctor_id,
-        patient_id=appointment.patient_id,
-        start=appointment.start,
-        end=appointment.end,
-    )
-    await waitlist_holds.ensure_not_held(
-        session,
-        doctor_id=appointment.doctor_id,
-        patient_id=appointment.patient_id,
-        start=appointment.start,
-        end=appointment.end,
-        now=now,
-    )
 
 
 def _require_bookable(plans: list[_Plan], mode: Mode) -> None:
@@ -246,7 +227,7 @@ async def _write(
                 if plan.appointment is None:
                     continue
                 try:
-                    await _ensure_free(session, plan.appointment, now=now)
+                    await ensure_bookable(session, plan.appointment, now=now)
                 except REFUSALS as refusal:  # taken since it was checked
                     if mode is Mode.ALL_OR_NOTHING:
                         raise _naming(refusal, number, plan.start) from None
