@@ -132,21 +132,14 @@ async def _book_new(
     within: Within | None = None,
 ) -> tuple[AppointmentRow, bool]:
     """The booking itself and True, or a concurrent repeat's booking and False."""
-    check_bookable_time(start, now=now, policy=deps.policy)
-    slot = await offered_slot(
-        deps, doctor_id=doctor_id, start=start, ignore_appointment_id=ignore_appointment_id
-    )
-    assert slot.slot_end is not None
-    appointment = Appointment.book(
+    appointment = await new_appointment(
+        deps,
         actor=actor,
         doctor_id=doctor_id,
-        doctor_user_id=slot.doctor_user_id,
         start=start,
-        end=slot.slot_end,
-        time_zone=slot.time_zone,
         reason=reason,
         now=now,
-        policy=deps.policy,
+        ignore_appointment_id=ignore_appointment_id,
     )
     try:
         async with deps.db.transaction() as session:
@@ -266,6 +259,36 @@ async def mark_no_show(*, deps: Deps, actor: Actor, appointment_id: uuid.UUID) -
         appointment_id,
         Action.MARKED_NO_SHOW,
         lambda a, now: a.mark_no_show(actor=actor, now=now),
+    )
+
+
+async def new_appointment(
+    deps: Deps,
+    *,
+    actor: Actor,
+    doctor_id: uuid.UUID,
+    start: datetime,
+    reason: str | None,
+    now: datetime,
+    ignore_appointment_id: uuid.UUID | None = None,
+) -> Appointment:
+    """The appointment a booking at `start` would make (nothing written): the time within
+    the booking bounds, the slot offered by the doctor (the doctors subgraph's answer)."""
+    check_bookable_time(start, now=now, policy=deps.policy)
+    slot = await offered_slot(
+        deps, doctor_id=doctor_id, start=start, ignore_appointment_id=ignore_appointment_id
+    )
+    assert slot.slot_end is not None
+    return Appointment.book(
+        actor=actor,
+        doctor_id=doctor_id,
+        doctor_user_id=slot.doctor_user_id,
+        start=start,
+        end=slot.slot_end,
+        time_zone=slot.time_zone,
+        reason=reason,
+        now=now,
+        policy=deps.policy,
     )
 
 

@@ -26,14 +26,13 @@ from subgraphs.appointments.domain import (
     Action,
     Actor,
     Appointment,
-    check_bookable_time,
     clean_reason,
 )
 from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability, SlotTaken, TooLate
 from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.appointments.series.rules import SeriesRule, occurrences, rrule
 from subgraphs.appointments.service import idempotency, live, store
-from subgraphs.appointments.service.lifecycle import Deps, ensure_bookable, offered_slot
+from subgraphs.appointments.service.lifecycle import Deps, ensure_bookable, new_appointment
 from subgraphs.appointments.service.series_report import (
     Booking,
     Occurrence,
@@ -158,19 +157,8 @@ async def _plan(
 ) -> _Plan:
     """One occurrence checked as a single booking is, short of writing it."""
     try:
-        check_bookable_time(start, now=now, policy=deps.policy)
-        slot = await offered_slot(deps, doctor_id=doctor_id, start=start)
-        assert slot.slot_end is not None
-        appointment = Appointment.book(
-            actor=actor,
-            doctor_id=doctor_id,
-            doctor_user_id=slot.doctor_user_id,
-            start=start,
-            end=slot.slot_end,
-            time_zone=slot.time_zone,
-            reason=reason,
-            now=now,
-            policy=deps.policy,
+        appointment = await new_appointment(
+            deps, actor=actor, doctor_id=doctor_id, start=start, reason=reason, now=now
         )
         async with deps.db.session() as session:
             await ensure_bookable(session, appointment, now=now)
