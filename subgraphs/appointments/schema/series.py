@@ -111,7 +111,7 @@ class SeriesOccurrence:
 @strawberry.type(
     name="AppointmentSeries",
     description="Recurring visits of a patient with a doctor; each occurrence is an "
-    "Appointment. Readable by its patient and its doctor.",
+    "Appointment. Readable by its patient, its doctor and admins.",
 )
 class AppointmentSeriesType:
     id: strawberry.ID

@@ -254,7 +254,7 @@ class AppointmentType:
 
     @strawberry.field(
         description="The recurring series this is an occurrence of: null if none, and for "
-        "anyone but its patient and its doctor."
+        "anyone but its patient, its doctor and admins."
     )
     async def series(
         self, info: Info

@@ -1,9 +1,9 @@
 """A series after booking: reading it, and cancelling the rest of it.
 
-Reading: the series' patient and doctor only. Cancelling: each remaining occurrence goes
-through the normal cancel path (`lifecycle.cancel`: history, outbox events, live updates,
-notifications), after all of them were checked against the same rules first, so a refusal
-(a patient past an occurrence's cut-off) cancels none.
+Reading: the series' patient, its doctor and admins, as for its occurrences. Cancelling:
+each remaining occurrence goes through the normal cancel path (`lifecycle.cancel`: history,
+outbox events, live updates, notifications), after all of them were checked against the
+same rules first, so a refusal (a patient past an occurrence's cut-off) cancels none.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from subgraphs.appointments.service import lifecycle, store
 from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.appointments.service.series_report import occurrences_of
 from subgraphs.shared.audit import capture
-from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput, NotFound
 
@@ -26,12 +25,8 @@ ACTIVE_VALUES = tuple(status.value for status in ACTIVE)
 
 
 def readable(actor: Actor | None, series: SeriesRow) -> bool:
-    """The series' patient and its doctor (admins read the occurrences, not the series)."""
-    return (
-        actor is not None
-        and actor.role is not Role.ADMIN
-        and can_read(actor, patient_id=series.patient_id, doctor_user_id=series.doctor_user_id)
-    )
+    """The series' patient, its doctor and admins, as for its occurrences."""
+    return can_read(actor, patient_id=series.patient_id, doctor_user_id=series.doctor_user_id)
 
 
 async def get(*, db: Database, actor: Actor | None, series_id: uuid.UUID) -> SeriesRow | None:
