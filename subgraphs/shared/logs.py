@@ -30,8 +30,9 @@ NOISY_LOGGERS = ("pika", "aiosqlite", "asyncpg", "httpx", "httpcore", "asyncio")
 # Libraries that chatter at INFO (the local SMTP server logs ~150 lines at start and ten per
 # email; uvicorn, Dramatiq and Alembic announce every step): WARNING and up only.
 CHATTY_LOGGERS = ("mail.log", "aiosmtpd", "uvicorn", "dramatiq", "alembic", "websockets")
-# SQLAlchemy logs each result row at DEBUG (names, emails, reasons; `hide_parameters` hides
-# only the statements' parameters): never below INFO, where it logs statements alone.
+# SQLAlchemy logs every statement at INFO and each result row at DEBUG (names, emails,
+# reasons; `hide_parameters` hides only the statements' parameters): WARNING and up, and
+# statements alone (INFO, never rows) when LOG_LEVEL=DEBUG asks for a developer's detail.
 ROW_LOGGERS = ("sqlalchemy",)
 REDACTED = "[REDACTED]"
 
@@ -129,4 +130,5 @@ def logger_levels(level: str) -> dict[str, int]:
     """The level of each library logger that must log less than `level` (the root's)."""
     wanted = logging.getLevelName(level)
     levels = {name: max(logging.WARNING, wanted) for name in (*NOISY_LOGGERS, *CHATTY_LOGGERS)}
-    return levels | {name: max(logging.INFO, wanted) for name in ROW_LOGGERS}
+    statements = logging.INFO if wanted <= logging.DEBUG else max(logging.WARNING, wanted)
+    return levels | {name: statements for name in ROW_LOGGERS}

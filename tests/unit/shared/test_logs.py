@@ -52,3 +52,7 @@ def test_debug_logs_no_result_rows_nor_driver_frames() -> None:
     assert debug["sqlalchemy"] == logging.INFO  # statements (parameters hidden), never rows
     assert debug["asyncpg"] == debug["pika"] == logging.WARNING
     assert logger_levels("ERROR")["sqlalchemy"] == logging.ERROR  # never more than asked
+
+
+def test_info_logs_no_sql_statements() -> None:
+    assert logger_levels("INFO")["sqlalchemy"] == logging.WARNING  # one line per statement
