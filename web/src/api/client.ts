@@ -30,15 +30,10 @@ const EMBEDDED = [
  * cache answers with every page so far (a new filter starts again from the first). */
 const PAGINATED = ["users", "auditTrail", "notifications", "myNotifications", "myAppointments", "doctors", "appointments", "webhookDeliveries"];
 
+/** After a mutation, every cached variant of these Query fields, whatever their arguments,
+ * is asked for again (`cache.invalidate("Query", field)` alone clears only the variant
+ * without arguments, so a list read with a filter or a page size kept its stale answer). */
 const invalidate =
-  (...fields: string[]) =>
-  (_result: unknown, _args: unknown, cache: { invalidate: (entity: string, field?: string) => void }) => {
-    for (const field of fields) cache.invalidate("Query", field);
-  };
-
-/** Like `invalidate`, but every cached variant of the fields, whatever their arguments
- * (`invalidate("Query", field)` alone clears only the variant without arguments). */
-const invalidateAll =
   (...fields: string[]) =>
   (_result: unknown, _args: unknown, cache: Cache) => {
     for (const field of cache.inspectFields("Query")) {
@@ -113,13 +108,13 @@ export function makeClient(): Client {
             inviteDoctor: invalidate("users"),
             markNotificationsRead: invalidate("unreadNotificationCount", "myNotifications"),
             rotateCalendarFeed: invalidate("calendarFeedUrl"),
-            registerWebhook: invalidateAll("webhooks"),
-            deleteWebhook: invalidateAll("webhooks", "webhookDeliveries"),
-            updateWebhook: invalidateAll("webhookDeliveries"),
+            registerWebhook: invalidate("webhooks"),
+            deleteWebhook: invalidate("webhooks", "webhookDeliveries"),
+            updateWebhook: invalidate("webhookDeliveries"),
             joinWaitlist: invalidate("myWaitlist"),
             leaveWaitlist: invalidate("myWaitlist"),
             // Every variant of the lists (myAppointments is read with arguments).
-            acceptWaitlistOffer: invalidateAll("myWaitlist", ...bookingFields),
+            acceptWaitlistOffer: invalidate("myWaitlist", ...bookingFields),
             declineWaitlistOffer: invalidate("myWaitlist"),
           },
           Subscription: {
