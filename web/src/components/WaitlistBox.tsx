@@ -12,7 +12,7 @@ import {
 } from "../gql/graphql";
 import { Alert, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
-import { formatDateTime, zoneLabel } from "../time/zones";
+import { formatDateTime, formatDay, zoneLabel } from "../time/zones";
 
 export interface Wish {
   firstDay: string;
@@ -110,7 +110,7 @@ export function MyWaitlistView({ entries, error, busy, booked, onAccept, onDecli
           <li key={entry.id} className="stack">
             <p>
               <strong>{entry.doctor.name}</strong>{" · "}
-              {t("waitlist.days", { first: entry.firstDay, last: entry.lastDay })}
+              {t("waitlist.days", { first: formatDay(entry.firstDay, i18n.language), last: formatDay(entry.lastDay, i18n.language) })}
               {entry.latest || entry.earliest !== "00:00:00"
                 ? ` · ${t("waitlist.hours", { earliest: entry.earliest.slice(0, 5), latest: entry.latest ? entry.latest.slice(0, 5) : "24:00" })}`
                 : ""}

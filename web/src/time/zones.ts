@@ -19,6 +19,11 @@ export function formatDateTime(iso: string, zone: string, locale: string): strin
   });
 }
 
+/** A calendar day (yyyy-MM-dd, no zone: a day as the doctor's calendar names it), e.g. "Fri, Dec 4". */
+export function formatDay(day: string, locale: string): string {
+  return DateTime.fromISO(day).setLocale(locale).toLocaleString({ weekday: "short", day: "numeric", month: "short" });
+}
+
 /** A zone's short name at that instant, e.g. CET/CEST or GMT+1. */
 export function zoneLabel(iso: string, zone: string, locale: string): string {
   return inZone(iso, zone, locale).toFormat("ZZZZ");
