@@ -13,12 +13,16 @@ import uvicorn
 import uvloop
 from starlette.types import ASGIApp
 
+from router.collector import settle_collector
+
 T = TypeVar("T")
 
 
 def run_on_uvloop(main: Coroutine[Any, Any, T]) -> T:
     """Run the servers' coroutine to completion on uvloop (as `serve` does through uvicorn's
-    `loop="uvloop"`): a cheaper event loop for every server of the process."""
+    `loop="uvloop"`): a cheaper event loop for every server of the process, with the
+    collector set for a long-running server (`router.collector`)."""
+    settle_collector()
     return uvloop.run(main)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from router.app import create_app
+from router.collector import settle_collector
 from router.config import RouterConfig
 from router.document import RequestError, coerce_variables, prepare_operation
 from router.edge.config import EdgeConfig
@@ -45,6 +46,7 @@ def serve(supergraph_path: Path, host: str, port: int) -> None:
                 ssl_keyfile=str(key) if key else None,
             )
         )
+        settle_collector()
         server.run(sockets=[sock])
 
     run_workers(config.workers, serve_one)

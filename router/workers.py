@@ -18,6 +18,8 @@ from typing import Any
 
 import uvloop
 
+from router.collector import settle_collector
+
 __all__ = ["listening_socket", "run_loop", "run_workers"]
 
 
@@ -34,7 +36,9 @@ def listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket
 
 
 def run_loop(main: Coroutine[Any, Any, None]) -> None:
-    """Run `main` on a uvloop event loop (libuv: cheaper I/O per request than asyncio's)."""
+    """Run `main` on a uvloop event loop (libuv: cheaper I/O per request than asyncio's),
+    with the collector set for a long-running server (`router.collector`)."""
+    settle_collector()
     uvloop.run(main)
 
 

@@ -9,6 +9,7 @@ import uvicorn
 
 from bench.gateways.subgraphs import create_subgraphs_app
 from router.app import create_app
+from router.collector import settle_collector
 from router.config import RouterConfig
 from router.supergraph import load_supergraph
 from router.workers import listening_socket, run_workers
@@ -40,6 +41,7 @@ def main() -> None:
                 deduplicate_requests=args.dedupe_inbound,
             )
             app = create_app(config, supergraph=load_supergraph(args.supergraph))
+            settle_collector()  # as `healthbook serve router` does
         server = uvicorn.Server(
             uvicorn.Config(
                 app, log_level="warning", access_log=False, loop=args.loop, http=args.http

@@ -13,6 +13,7 @@ import uvicorn
 
 from healthbook.gateway import request_signer
 from router.app import create_app
+from router.collector import settle_collector
 from router.config import RouterConfig
 from router.edge.config import EdgeConfig
 from router.edge.guard import Edge
@@ -37,6 +38,7 @@ def main() -> None:
     config = RouterConfig(expose_query_plan=False, max_connections=200)
     signer = request_signer(settings.signing_key) if settings.signing_key else None
     app = create_app(config, supergraph=load_supergraph(args.supergraph), edge=edge, signer=signer)
+    settle_collector()  # as `healthbook serve router` does
     uvicorn.run(
         app,
         host="127.0.0.1",
