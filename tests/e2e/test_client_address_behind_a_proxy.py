@@ -10,6 +10,7 @@ and listen on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager
@@ -42,6 +43,12 @@ AUDIT = """
 query($since: DateTime!) {
   auditEvents(filter: {action: LOGIN, since: $since}, first: 100) {
     nodes { outcome email clientAddress }
+  }
+}"""
+TRAIL = """
+query($since: DateTime!) {
+  auditTrail(filter: {action: "AUTHENTICATION_LOGIN", since: $since}, first: 100) {
+    nodes { clientAddress }
   }
 }"""
 
@@ -155,6 +162,18 @@ async def _login_over(socket: ClientConnection, operation: str, email: str, pass
             return outcome
 
 
+async def _trail_addresses(admin: GraphQLClient, since: str, n: int) -> Counter[str]:
+    """The client addresses of the trail's login entries since `since`, once it holds `n`."""
+    found: list[dict[str, str]] = []
+    for _ in range(150):  # a bound against hanging, not a timing assertion
+        found = (await admin.execute(TRAIL, since=since))["auditTrail"]["nodes"]
+        if len(found) >= n:
+            break
+        await asyncio.sleep(0.2)
+    return Counter(entry["clientAddress"] for entry in found)
+
+
+@pytest.mark.timeout(300)
 async def test_a_forged_forwarded_for_is_the_connections_address_for_the_limit_and_the_audit(
     stack: Stack,
 ) -> None:
@@ -202,6 +221,9 @@ async def test_a_forged_forwarded_for_is_the_connections_address_for_the_limit_a
             ("FAILURE", "other@example.org", STRAIGHT),
         ]
     ), audited
+    # The hash-chained trail (fed through identity's outbox) names the same addresses.
+    expected = Counter(n["clientAddress"] for n in nodes)  # the admin's own sign-in too
+    assert await _trail_addresses(admin, since, sum(expected.values())) == expected
     # Round robin: both routers served requests through the proxy, the socket included.
     targets = stack.proxy.targets()
     assert set(targets) == set(stack.routers), targets

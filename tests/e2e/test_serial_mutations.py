@@ -77,6 +77,7 @@ async def _unread_after_a_booking(patient: GraphQLClient) -> int:
     raise AssertionError("the booking's in-app notification never arrived")
 
 
+@pytest.mark.timeout(300)
 async def test_a_failed_login_stops_the_mutations_after_it(router: str) -> None:
     anonymous = GraphQLClient(router)
     admin = await anonymous.login("admin@healthbook.local", DEMO_PASSWORD)
