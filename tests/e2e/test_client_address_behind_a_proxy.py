@@ -98,7 +98,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 def _outcome(body: dict[str, Any]) -> str:
-    """ "signed in", or the first error's code."""
+    """The outcome: "signed in", or the first error's code."""
     if body.get("errors"):
         return str(body["errors"][0].get("extensions", {}).get("code"))
     assert body["data"]["login"]["accessToken"], body
