@@ -174,10 +174,10 @@ def _require_bookable(plans: list[_Plan], mode: Mode) -> None:
         return
     number, plan = refused[0]
     assert plan.refusal is not None
-    raise _naming(plan.refusal, number, plan.start)
+    raise naming(plan.refusal, number, plan.start)
 
 
-def _naming(refusal: DomainError, number: int, start: datetime) -> DomainError:
+def naming(refusal: DomainError, number: int, start: datetime) -> DomainError:
     """The refusal again, its message and extensions naming the occurrence."""
     return type(refusal)(
         f"Occurrence {number} ({start.isoformat()}): {refusal.message}",
@@ -218,7 +218,7 @@ async def _write(
                     await ensure_bookable(session, plan.appointment, now=now)
                 except REFUSALS as refusal:  # taken since it was checked
                     if mode is Mode.ALL_OR_NOTHING:
-                        raise _naming(refusal, number, plan.start) from None
+                        raise naming(refusal, number, plan.start) from None
                     plan.appointment, plan.refusal = None, refusal
                     continue
                 booked.append(
