@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from subgraphs.appointments import events
 from subgraphs.appointments.domain import (
     ACTIVE,
     Action,
@@ -39,6 +40,7 @@ from subgraphs.appointments.service import idempotency, live, store
 from subgraphs.appointments.service.lifecycle import Deps, ensure_bookable, offered_slot
 from subgraphs.appointments.service.series import REFUSALS, Mode, naming
 from subgraphs.appointments.service.series_report import Booking, Occurrence
+from subgraphs.shared import outbox
 from subgraphs.shared.errors import BadUserInput, Conflict, DomainError, NotFound
 
 MOVE_REFUSALS = (*REFUSALS, RescheduleLimitReached)
@@ -206,6 +208,8 @@ async def _write(
     """Every move in one transaction; None if a concurrent repeat holds the key."""
     now = deps.clock()
     moved: list[AppointmentRow] = []
+    previous: list[datetime] = []
+    announced = uuid.uuid4()  # the series event's id, named by each occurrence's event
     try:
         async with deps.db.transaction() as session:
             if await idempotency.find(session, patient_id=actor.user_id, key=key, now=now):
@@ -243,12 +247,26 @@ async def _write(
                         raise naming(refusal, number, plan.start) from None
                     plan.appointment, plan.refusal = None, refusal
                     continue
-                moved.append(await store.save(session, appointment, row, now=now))
+                previous.append(row.starts_at)
+                moved.append(
+                    await store.save(session, appointment, row, now=now, series_event_id=announced)
+                )
             _require_movable(plans, mode)
             fresh = await session.get(SeriesRow, series.id)
             assert fresh is not None
             fresh.refused = [*fresh.refused, *_refusals(plans, print_)]
             session.add(fresh)
+            event = events.AppointmentSeriesRescheduled(
+                event_id=announced,
+                occurred_at=now,
+                **events.series_fields(fresh),
+                occurrences=[
+                    events.occurrence_of(row, previous_start=start)
+                    for row, start in zip(moved, previous, strict=True)
+                ],
+                rescheduled_by=actor.role.value,
+            )
+            outbox.record(session, event, source=events.SOURCE)
     except IntegrityError as error:
         store.raise_if_overlap(error)
         if store.sqlstate(error) == store.UNIQUE_VIOLATION:

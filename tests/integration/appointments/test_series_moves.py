@@ -105,6 +105,19 @@ async def test_the_rest_moves_to_thursdays_at_the_same_local_time_across_dst(
         ).all()
         rows = (await session.exec(select(AppointmentRow))).all()
     assert sorted(e.payload["appointment_id"] for e in moved) == sorted(str(i) for i in ids[1:])
+    async with db.session() as session:
+        [together] = (
+            await session.exec(
+                select(OutboxMessage).where(
+                    col(OutboxMessage.event_type) == "AppointmentSeriesRescheduled"
+                )
+            )
+        ).all()
+    assert [(o["previous_start"], o["start"]) for o in together.payload["occurrences"]] == [
+        (before.isoformat(), after.isoformat()) for before, after in zip(WEEKS[1:], THURSDAYS)
+    ]
+    assert together.payload["rescheduled_by"] == "PATIENT"
+    assert {e.payload["series_event_id"] for e in moved} == {str(together.id)}
     assert sorted(row.reschedule_count for row in rows) == [0, 1, 1, 1]
 
 
