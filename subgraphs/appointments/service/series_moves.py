@@ -15,9 +15,7 @@ occurrences' history and the refusals kept on the series.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -34,26 +32,25 @@ from subgraphs.appointments.domain import (
     clean_reason,
 )
 from subgraphs.appointments.errors import RescheduleLimitReached
-from subgraphs.appointments.models import AppointmentChangeRow, AppointmentRow, SeriesRow
+from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.appointments.series.moves import Move
 from subgraphs.appointments.service import idempotency, live, store
 from subgraphs.appointments.service.lifecycle import Deps, ensure_bookable, offered_slot
 from subgraphs.appointments.service.series import REFUSALS, Mode, naming
-from subgraphs.appointments.service.series_report import Booking, Occurrence
+from subgraphs.appointments.service.series_moves_report import (
+    Plan,
+    fingerprint,
+    refusals,
+    repeat_report,
+    reported,
+)
+from subgraphs.appointments.service.series_report import Booking
 from subgraphs.shared import outbox
 from subgraphs.shared.errors import BadUserInput, Conflict, DomainError, NotFound
 
 MOVE_REFUSALS = (*REFUSALS, RescheduleLimitReached)
 """What refuses one occurrence's move; anything else refuses them all."""
 ACTIVE_VALUES = tuple(status.value for status in ACTIVE)
-
-
-@dataclass
-class _Plan:
-    row: AppointmentRow
-    start: datetime
-    appointment: Appointment | None = None
-    refusal: DomainError | None = None
 
 
 async def reschedule_rest(
@@ -81,11 +78,11 @@ async def reschedule_rest(
             )
         if start.tzinfo is None:
             raise BadUserInput("Times need a UTC offset (ISO 8601).", field="start")
-        print_ = _fingerprint(series.id, pivot.id, start, mode, reason)
+        print_ = fingerprint(series.id, pivot.id, start, mode, reason)
         if not dry_run:  # a repeat first: its pivot is at `start` by now
-            replay = await _replay(session, actor=actor, key=key, print_=print_, now=now)
-            if replay is not None:
-                return replay
+            replayed = await repeat_report(session, actor=actor, key=key, print_=print_, now=now)
+            if replayed is not None:
+                return replayed
         move = Move.of(
             rule=series.rule,
             time_zone=series.time_zone,
@@ -96,11 +93,13 @@ async def reschedule_rest(
     if pivot.status not in ACTIVE_VALUES:
         raise Conflict(f"A {pivot.status} appointment cannot be rescheduled.", status=pivot.status)
     plans = [
-        await _plan(deps, actor=actor, row=row, start=move.start_for(row.starts_at), reason=reason)
+        await _plan(
+            deps, actor=actor, row=row, start=move.start_for(row.starts_at), reason=reason, now=now
+        )
         for row in rest
     ]
     if dry_run:
-        return Booking(None, [_reported(plan) for plan in plans])
+        return Booking(None, [reported(plan) for plan in plans])
     _require_movable(plans, mode)
     try:
         moved = await _write(
@@ -108,19 +107,19 @@ async def reschedule_rest(
         )
     except DomainError:
         async with deps.db.session() as session:  # a concurrent repeat of this key won?
-            replay = await _replay(session, actor=actor, key=key, print_=print_, now=now)
-        if replay is not None:
-            return replay
+            replayed = await repeat_report(session, actor=actor, key=key, print_=print_, now=now)
+        if replayed is not None:
+            return replayed
         raise
     if moved is None:
         async with deps.db.session() as session:
-            replay = await _replay(session, actor=actor, key=key, print_=print_, now=now)
-        assert replay is not None
-        return replay
+            replayed = await repeat_report(session, actor=actor, key=key, print_=print_, now=now)
+        assert replayed is not None
+        return replayed
     for row in moved:
         await live.announce(deps.pubsub, row, Action.RESCHEDULED)
     rows = {row.id: row for row in moved}
-    return Booking(series, [_reported(plan, rows.get(plan.row.id)) for plan in plans])
+    return Booking(series, [reported(plan, rows.get(plan.row.id)) for plan in plans])
 
 
 async def _series(session: AsyncSession, actor: Actor, series_id: uuid.UUID) -> SeriesRow:
@@ -149,10 +148,15 @@ async def _rest(
 
 
 async def _plan(
-    deps: Deps, *, actor: Actor, row: AppointmentRow, start: datetime, reason: str | None
-) -> _Plan:
+    deps: Deps,
+    *,
+    actor: Actor,
+    row: AppointmentRow,
+    start: datetime,
+    reason: str | None,
+    now: datetime,
+) -> Plan:
     """One occurrence's move checked as `lifecycle.reschedule` checks it, short of writing."""
-    now = deps.clock()
     try:
         _moved(deps, actor, row, start, row.ends_at - row.starts_at, reason, now)
         slot = await offered_slot(
@@ -163,8 +167,8 @@ async def _plan(
         async with deps.db.session() as session:
             await ensure_bookable(session, appointment, now=now, ignore_id=row.id)
     except MOVE_REFUSALS as refusal:
-        return _Plan(row, start, refusal=refusal)
-    return _Plan(row, start, appointment=appointment)
+        return Plan(row, start, refusal=refusal)
+    return Plan(row, start, appointment=appointment)
 
 
 def _moved(
@@ -184,7 +188,7 @@ def _moved(
     return appointment
 
 
-def _require_movable(plans: list[_Plan], mode: Mode) -> None:
+def _require_movable(plans: list[Plan], mode: Mode) -> None:
     """The first refusal, naming its occurrence, unless the mode moves what it can (if any)."""
     refused = [(n, plan) for n, plan in enumerate(plans, 1) if plan.refusal is not None]
     if not refused or (mode is Mode.BOOK_AVAILABLE and len(refused) < len(plans)):
@@ -197,7 +201,7 @@ def _require_movable(plans: list[_Plan], mode: Mode) -> None:
 async def _write(
     deps: Deps,
     series: SeriesRow,
-    plans: list[_Plan],
+    plans: list[Plan],
     *,
     mode: Mode,
     key: str,
@@ -254,7 +258,7 @@ async def _write(
             _require_movable(plans, mode)
             fresh = await session.get(SeriesRow, series.id)
             assert fresh is not None
-            fresh.refused = [*fresh.refused, *_refusals(plans, print_)]
+            fresh.refused = [*fresh.refused, *refusals(plans, print_)]
             session.add(fresh)
             event = events.AppointmentSeriesRescheduled(
                 event_id=announced,
@@ -273,85 +277,3 @@ async def _write(
             return None
         raise
     return moved
-
-
-def _refusals(plans: list[_Plan], print_: str) -> list[dict[str, object]]:
-    """The occurrences left where they were, kept for a repeat's report (`moved` names the
-    request, so a booking's report never reads them)."""
-    return [
-        {
-            "start": plan.start.isoformat(),
-            "code": plan.refusal.code,
-            "message": plan.refusal.message,
-            "appointment_id": str(plan.row.id),
-            "previous_start": plan.row.starts_at.isoformat(),
-            "moved": print_,
-        }
-        for plan in plans
-        if plan.refusal is not None
-    ]
-
-
-def _fingerprint(
-    series_id: uuid.UUID, pivot_id: uuid.UUID, start: datetime, mode: Mode, reason: str | None
-) -> str:
-    """What identifies a request to move a series: never equal to a booking's fingerprint."""
-    canonical = f"move|{series_id}|{pivot_id}|{start.timestamp():.6f}|{mode.value}|{reason or ''}"
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-async def _replay(
-    session: AsyncSession, *, actor: Actor, key: str, print_: str, now: datetime
-) -> Booking | None:
-    """The report of the request this key made: its moves (from the history) and refusals."""
-    existing = await idempotency.find(session, patient_id=actor.user_id, key=key, now=now)
-    if existing is None:
-        return None
-    series_id = idempotency.replayed_id(existing, print_)
-    series = await session.get(SeriesRow, series_id)
-    if series is None:
-        return None
-    statement = (
-        select(AppointmentChangeRow, AppointmentRow)
-        .join(AppointmentRow, col(AppointmentRow.id) == col(AppointmentChangeRow.appointment_id))
-        .where(
-            col(AppointmentRow.series_id) == series.id,
-            col(AppointmentChangeRow.action) == Action.RESCHEDULED.value,
-            col(AppointmentChangeRow.actor_id) == actor.user_id,
-            col(AppointmentChangeRow.at) == existing.created_at,
-        )
-    )
-    found = [
-        Occurrence(
-            change.to_start,
-            end=change.to_end,
-            appointment=row,
-            previous_start=change.from_start,
-        )
-        for change, row in (await session.exec(statement)).all()
-    ]
-    refused = [
-        Occurrence(
-            datetime.fromisoformat(str(entry["start"])),
-            refusal=str(entry["code"]),
-            message=str(entry["message"]),
-            previous_start=datetime.fromisoformat(str(entry["previous_start"])),
-        )
-        for entry in series.refused
-        if entry.get("moved") == print_
-    ]
-    return Booking(series, sorted([*found, *refused], key=lambda o: o.start))
-
-
-def _reported(plan: _Plan, row: AppointmentRow | None = None) -> Occurrence:
-    if plan.refusal is not None:
-        return Occurrence(
-            plan.start,
-            refusal=plan.refusal.code,
-            message=plan.refusal.message,
-            previous_start=plan.row.starts_at,
-        )
-    assert plan.appointment is not None
-    return Occurrence(
-        plan.start, end=plan.appointment.end, appointment=row, previous_start=plan.row.starts_at
-    )

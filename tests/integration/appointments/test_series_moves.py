@@ -114,7 +114,8 @@ async def test_the_rest_moves_to_thursdays_at_the_same_local_time_across_dst(
             )
         ).all()
     assert [(o["previous_start"], o["start"]) for o in together.payload["occurrences"]] == [
-        (before.isoformat(), after.isoformat()) for before, after in zip(WEEKS[1:], THURSDAYS)
+        (before.isoformat(), after.isoformat())
+        for before, after in zip(WEEKS[1:], THURSDAYS, strict=True)
     ]
     assert together.payload["rescheduled_by"] == "PATIENT"
     assert {e.payload["series_event_id"] for e in moved} == {str(together.id)}
