@@ -13,6 +13,9 @@ from subgraphs.shared.settings import Settings
 from tests.support import services
 from tests.support.stores import BACKENDS, StoreTemplates, drop_store, fresh_store
 
+# Every log record and process output of the run, scanned for secrets at the end.
+pytest_plugins = ("tests.support.suite_logs",)
+
 MakeStore = Callable[[str], Awaitable[Database]]
 
 

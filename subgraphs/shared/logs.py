@@ -22,7 +22,9 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_ARGON2 = re.compile(r"\$argon2[a-z]*\$[^\s'\",)]*")
+# A PHC string: `$argon2id$v=19$m=…,t=…,p=…$<salt>$<digest>`, commas and all (stopping at the
+# first comma left the salt and the digest in the line).
+_ARGON2 = re.compile(r"\$argon2[a-z]*\$[A-Za-z0-9+/=,$]*")
 # PostgreSQL's constraint errors quote the offending values: "Key (email)=(ann@…) exists".
 _KEY_DETAIL = re.compile(r"(Key \([^)]*\)=\()[^\n]*?(\) )")
 # Loggers that print statement parameters or raw frames at DEBUG: never below WARNING.

@@ -27,6 +27,7 @@ from tests.deploy.helm_chart import render_chart
 from tests.deploy.processes import IMAGE_SUPERGRAPH
 from tests.support.processes import REPO_ROOT, wait_ready
 from tests.support.proxy import free_port
+from tests.support.suite_logs import keep
 
 pytestmark = pytest.mark.redis
 
@@ -85,6 +86,7 @@ def router(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         finally:
             process.terminate()
             process.wait(30)
+            keep(log)
 
 
 def test_graphql_through_the_ingress_is_served(router: dict[str, Any]) -> None:

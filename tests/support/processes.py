@@ -15,6 +15,7 @@ import httpx
 
 from subgraphs.shared.settings import DEFAULT_PORTS
 from tests.support.proxy import free_port
+from tests.support.suite_logs import keep
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +30,8 @@ def free_ports() -> dict[str, str]:
 def healthbook(
     args: list[str], env: Mapping[str, str], log: Path, *, stdin: str | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `python -m healthbook ARGS` with `env` added; stop it with SIGINT (then SIGKILL)."""
+    """Run `python -m healthbook ARGS` with `env` added; stop it with SIGINT (then SIGKILL).
+    Its output (stdout and stderr) goes to `log`, kept for the run's scan for secrets."""
     full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -53,6 +55,7 @@ def healthbook(
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(10)
+            keep(log)  # for the run's final scan for secrets (tests/support/suite_logs.py)
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 90) -> None:

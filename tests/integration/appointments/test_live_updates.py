@@ -31,6 +31,7 @@ from subgraphs.appointments.service import lifecycle as service
 from subgraphs.appointments.service import live
 from subgraphs.shared.database import Database
 from tests.integration.appointments.support import Clock, FakeAvailability, make_deps, patient
+from tests.support.suite_logs import keep
 from tests.support.tokens import Minter, make_test_tokens
 
 pytestmark = pytest.mark.redis
@@ -68,6 +69,7 @@ def server(env: dict[str, str], log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        keep(log)
 
 
 async def wait_until_live(address: str) -> None:

@@ -32,6 +32,8 @@ def test_hashes_emails_and_constraint_values_are_removed_from_text() -> None:
     )
     cleaned = redact_text(text)
     assert "argon2" not in cleaned
+    assert "c2FsdA" not in cleaned  # the salt
+    assert "aGFzaA" not in cleaned  # the digest
     assert "@" not in cleaned
     assert "Key (email)=([REDACTED]) already exists" in cleaned
 
