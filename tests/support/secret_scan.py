@@ -89,27 +89,43 @@ class Hit:
     line: int
     kind: str
     excerpt: str
+    origin: str = ""  # e.g. the test that logged it
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.kind}: {self.excerpt}"
+        origin = f" ({self.origin})" if self.origin else ""
+        return f"{self.source}:{self.line}: {self.kind}{origin}: {self.excerpt}"
 
 
-def mask(text: str, shapes: Iterable[Shape] = EVERYTHING) -> str:
-    """`text` with every secret of `shapes` replaced by its kind, e.g. `<JWT>`."""
-    for shape in shapes:
+def mask(text: str) -> str:
+    """`text` with every secret replaced by its kind, e.g. `<JWT>`."""
+    return _masked(text, ())[0]
+
+
+def _masked(text: str, wanted: Sequence[Shape]) -> tuple[str, list[str]]:
+    """`text` masked shape by shape (a hash's digest is not also a token), and the kinds of
+    `wanted` that were in it."""
+    kinds = []
+    for shape in EVERYTHING:
         spans = [match.span() for match in shape.find(text)]
+        if spans and shape in wanted:
+            kinds.append(shape.kind)
         for start, end in reversed(spans):
             text = f"{text[:start]}<{shape.kind}>{text[end:]}"
-    return text
+    return text, kinds
 
 
-def scan(source: str, number: int, text: str, shapes: Sequence[Shape] = EVERYTHING) -> list[Hit]:
+def scan(
+    source: str, number: int, text: str, shapes: Sequence[Shape] = EVERYTHING, origin: str = ""
+) -> list[Hit]:
     """One hit per kind of secret of `shapes` in line `number` of `source`."""
-    kinds = [shape.kind for shape in shapes if next(shape.find(text), None) is not None]
+    masked, kinds = _masked(text, shapes)
     if not kinds:
         return []
-    masked = mask(text).replace("\n", "\\n")
-    return [Hit(source, number, kind, _around(masked, masked.find(f"<{kind}>"))) for kind in kinds]
+    masked = masked.replace("\n", "\\n")
+    return [
+        Hit(source, number, kind, _around(masked, masked.find(f"<{kind}>")), origin)
+        for kind in kinds
+    ]
 
 
 def _around(text: str, offset: int, width: int = 200) -> str:

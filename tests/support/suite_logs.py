@@ -198,27 +198,27 @@ def scan_run(directory: Path) -> Iterator[Hit]:
     for index in sorted(directory.glob(PROCESSES)):
         for entry in index.read_text().splitlines():
             name, test, original = entry.split("\t")
-            yield from _scan_output(directory / name, f"{original} (kept as {name}, {test})")
+            yield from _scan_output(directory / name, f"output of a process of {test}, {original}")
 
 
 def _scan_records(path: Path) -> Iterator[Hit]:
     with path.open("rb") as lines:
         for number, line in enumerate(lines, 1):
             entry = orjson.loads(line)
-            source = f"{path}, a record of {entry['test']}"
-            hits = secret_scan.scan(source, number, entry["line"])
+            origin = f"a record of {entry['test']}"
+            hits = secret_scan.scan(str(path), number, entry["line"], origin=origin)
             seen = {hit.kind for hit in hits}
             raw = secret_scan.scan(
-                source + " (raw message)", number, entry["raw"], secret_scan.SECRETS
+                str(path), number, entry["raw"], secret_scan.SECRETS, f"raw message of {origin}"
             )
             yield from hits
             yield from (hit for hit in raw if hit.kind not in seen)
 
 
-def _scan_output(path: Path, source: str) -> Iterator[Hit]:
+def _scan_output(path: Path, origin: str) -> Iterator[Hit]:
     with path.open(encoding="utf-8", errors="replace") as lines:
         for number, line in enumerate(lines, 1):
             text = line.rstrip("\n")
             if any(expected.line.fullmatch(text) for expected in CONSOLE):
                 continue
-            yield from secret_scan.scan(source, number, text)
+            yield from secret_scan.scan(str(path), number, text, origin=origin)
