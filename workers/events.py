@@ -18,6 +18,7 @@ from subgraphs.shared import telemetry
 from subgraphs.shared.bus import event_actor, event_queue
 from subgraphs.shared.errors import is_outage
 from subgraphs.shared.events import EventEnvelope
+from subgraphs.shared.logs import hide_message_arguments
 from subgraphs.shared.modules import optional_module
 from subgraphs.shared.resources import Resources
 from subgraphs.shared.settings import COMPONENTS
@@ -108,4 +109,5 @@ def declare(
                 options={"retry_when": retry_while_down(runtime.settings.job_max_retries)},
             )
         )
+    hide_message_arguments(actor.logger for actor in actors)
     return actors

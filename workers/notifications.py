@@ -21,6 +21,7 @@ from subgraphs.notifications.service import delivery
 from subgraphs.notifications.webhooks import delivery as webhooks
 from subgraphs.notifications.webhooks import jobs as webhook_jobs
 from subgraphs.notifications.wiring import channels_of, settings_of
+from subgraphs.shared.logs import hide_message_arguments
 from workers.runtime import Runtime
 
 COMPONENT = "notifications"
@@ -76,6 +77,7 @@ def declare(broker: dramatiq.Broker, runtime: Runtime) -> list[dramatiq.Actor[An
         )
     )
     actors += _webhook_actors(broker, runtime)
+    hide_message_arguments(actor.logger for actor in actors)
     return actors
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -126,6 +127,15 @@ def configure_logging(*, component: str, level: str, human: bool = False) -> Non
     root.setLevel(level)
     for name, capped in logger_levels(level).items():
         logging.getLogger(name).setLevel(capped)
+
+
+def hide_message_arguments(actor_loggers: Iterable[logging.Logger]) -> None:
+    """Keep Dramatiq actors' own loggers at WARNING: each logs every message it receives at
+    DEBUG (`Received args=…`: whole event payloads, names and phone numbers included) under
+    the actor's module and name (`workers.events.notifications.handle_event`), outside the
+    `dramatiq` logger that `logger_levels` caps; they log nothing else."""
+    for logger in actor_loggers:
+        logger.setLevel(logging.WARNING)
 
 
 def logger_levels(level: str) -> dict[str, int]:

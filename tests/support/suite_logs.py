@@ -106,6 +106,11 @@ class _Collector(logging.Handler):
             self.handleError(record)
 
     def close(self) -> None:
+        """Kept open: `logging.config.dictConfig` (uvicorn.Config calls it) closes every
+        handler but leaves this one on the root logger, still receiving records."""
+
+    def finish(self) -> None:
+        logging.getLogger().removeHandler(self)
         self._file.close()
         super().close()
 
@@ -158,8 +163,7 @@ _scanned: dict[str, float] = {}
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _collector is not None:
-        logging.getLogger().removeHandler(_collector)
-        _collector.close()
+        _collector.finish()
     if hasattr(session.config, "workerinput"):
         return
     directory = run_directory()

@@ -2,6 +2,7 @@
 
 with WebhookReceiver() as receiver:
     receiver.secret = "whsec_..."; receiver.fail_next(2, status=503)
+    receiver.stall_next(1, seconds=2)  # answer late: the sender's timeout
     ... receiver.url, receiver.received (each: headers, body, verified) ...
 
 A test that only a browser sees the secret of (the admin page shows it once) hands it over
@@ -14,6 +15,7 @@ header a space-separated list of `v1,<base64 HMAC-SHA256>`, the timestamp within
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -72,6 +74,8 @@ class WebhookReceiver:
         self.received: list[Received] = []
         self._failures = 0
         self._status = 503
+        self._stalls = 0
+        self._stall_seconds = 0.0
         self._lock = threading.Lock()
         app = Starlette(
             routes=[
@@ -91,6 +95,11 @@ class WebhookReceiver:
         with self._lock:
             self._failures, self._status = count, status
 
+    def stall_next(self, count: int, *, seconds: float) -> None:
+        """Wait `seconds` before answering each of the next `count` requests."""
+        with self._lock:
+            self._stalls, self._stall_seconds = count, seconds
+
     def bodies(self) -> list[Any]:
         return [orjson.loads(item.body) for item in self.received]
 
@@ -105,6 +114,11 @@ class WebhookReceiver:
     async def _receive(self, request: Request) -> Response:
         body = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
+        with self._lock:
+            stall = self._stall_seconds if self._stalls > 0 else 0.0
+            self._stalls = max(0, self._stalls - 1)
+        if stall:
+            await asyncio.sleep(stall)
         verified = verify(self.secret, headers, body)
         with self._lock:
             self.received.append(Received(headers=headers, body=body, verified=verified))

@@ -54,9 +54,9 @@ def backend() -> str:
 
 @pytest.fixture
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level("DEBUG")
     for name, level in logger_levels("DEBUG").items():  # as configure_logging sets them
         caplog.set_level(level, logger=name)
+    caplog.set_level("DEBUG")  # last: each call also sets the capturing handler's level
     return caplog
 
 

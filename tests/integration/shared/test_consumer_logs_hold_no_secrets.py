@@ -11,7 +11,6 @@ data, and no consumer raises (Dramatiq would log the exception)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable
@@ -67,9 +66,9 @@ def backend() -> str:
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """Every logger as `configure_logging` sets them at LOG_LEVEL=DEBUG: the app's at DEBUG,
     SQLAlchemy's at INFO (each statement logged as it runs), the noisy libraries'."""
-    caplog.set_level(logging.DEBUG)
     for name, level in logger_levels("DEBUG").items():
         caplog.set_level(level, logger=name)
+    caplog.set_level("DEBUG")  # last: each call also sets the capturing handler's level
     return caplog
 
 
