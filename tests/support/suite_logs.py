@@ -93,8 +93,8 @@ class _Collector(logging.Handler):
         self._formatter = JsonFormatter("tests")
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not written_in_production(record):
-            return
+        if self._file.closed or not written_in_production(record):
+            return  # closed: a server thread still logging after the session's end
         try:
             raw = record.getMessage()
             if record.exc_info:
@@ -111,7 +111,11 @@ class _Collector(logging.Handler):
 
     def finish(self) -> None:
         logging.getLogger().removeHandler(self)
-        self._file.close()
+        self.acquire()
+        try:
+            self._file.close()
+        finally:
+            self.release()
         super().close()
 
 
@@ -177,8 +181,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     )
     if _hits and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    if not _hits:
-        shutil.rmtree(directory, ignore_errors=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _collector is not None and not _collector._file.closed:  # no session ran (--help)
+        _collector.finish()
+    directory = run_directory()
+    if directory is not None and not hasattr(config, "workerinput") and not _hits:
+        shutil.rmtree(directory, ignore_errors=True)  # kept only for a person to read hits
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
