@@ -134,3 +134,18 @@ class WaitlistOfferMade(DomainEvent):
     end: datetime
     time_zone: str
     expires_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WaitlistOfferClosed(DomainEvent):
+    """An offer no longer holds its slot: `state` ACCEPTED, DECLINED or EXPIRED (its hold ran
+    out, or the slot went). The doctors subgraph ends the slot's hold with it."""
+
+    type = "WaitlistOfferClosed"
+
+    offer_id: uuid.UUID
+    doctor_id: uuid.UUID
+    start: datetime
+    end: datetime
+    expires_at: datetime
+    state: str

@@ -19,6 +19,8 @@
   replicas skip each other's locked rows), which also ends the entries whose last day is
   over. A declined offer (or the entry left) passes on at once; a slot found gone on accept
   closes its offer.
+- Every offer made and closed is an event (`WaitlistOfferMade`, `WaitlistOfferClosed`): the
+  doctors subgraph shows the held slot as busy in search and open slots for exactly the hold.
 """
 
 from __future__ import annotations
@@ -175,8 +177,7 @@ async def expire_due(deps: Deps) -> list[WaitlistOfferRow]:
         )
         expired = list((await session.exec(statement)).all())
         for offer in expired:
-            offer.state, offer.updated_at = OfferState.EXPIRED.value, now
-            session.add(offer)
+            close(session, offer, OfferState.EXPIRED, now)
         await _end_past_entries(session, now)
     made: list[WaitlistOfferRow] = []
     for offer in expired:
@@ -238,9 +239,8 @@ async def accept(*, deps: Deps, actor: Actor, offer_id: uuid.UUID) -> Appointmen
     async def take(session: AsyncSession, booked: AppointmentRow, at: datetime) -> None:
         locked = await _own_offer(session, actor, offer_id, lock=True)
         _require_open(locked, at)
-        locked.state, locked.appointment_id = OfferState.ACCEPTED.value, booked.id
-        locked.updated_at = at
-        session.add(locked)
+        locked.appointment_id = booked.id
+        close(session, locked, OfferState.ACCEPTED, at)
         entry = await session.get(WaitlistEntryRow, locked.entry_id)
         if entry is not None and entry.state == EntryState.WAITING.value:
             entry.state, entry.updated_at = EntryState.BOOKED.value, at
@@ -274,8 +274,7 @@ async def decline(*, deps: Deps, actor: Actor, offer_id: uuid.UUID) -> WaitlistO
         if offer.state == OfferState.DECLINED.value:
             return offer
         _require_open(offer, now)
-        offer.state, offer.updated_at = OfferState.DECLINED.value, now
-        session.add(offer)
+        close(session, offer, OfferState.DECLINED, now)
     await pass_on(deps, offer)
     return offer
 
@@ -295,9 +294,24 @@ async def close_open_offer(
     offer = (await session.exec(statement)).first()
     if offer is None:
         return None
+    close(session, offer, state, now)
+    return offer
+
+
+def close(session: AsyncSession, offer: WaitlistOfferRow, state: OfferState, now: datetime) -> None:
+    """Close an open offer in the caller's transaction, telling others its hold ended."""
     offer.state, offer.updated_at = state.value, now
     session.add(offer)
-    return offer
+    closed = events.WaitlistOfferClosed(
+        occurred_at=now,
+        offer_id=offer.id,
+        doctor_id=offer.doctor_id,
+        start=offer.slot_start,
+        end=offer.slot_end,
+        expires_at=offer.expires_at,
+        state=state.value,
+    )
+    outbox.record(session, closed, source=events.SOURCE)
 
 
 async def run_sweeper(deps: Deps, *, interval_seconds: float = SWEEP_SECONDS) -> None:
@@ -329,8 +343,7 @@ async def _close_gone(deps: Deps, actor: Actor, offer_id: uuid.UUID) -> None:
         offer = await _own_offer(session, actor, offer_id, lock=True)
         if offer.state != OfferState.OFFERED.value:
             return
-        offer.state, offer.updated_at = OfferState.EXPIRED.value, now
-        session.add(offer)
+        close(session, offer, OfferState.EXPIRED, now)
 
 
 async def _own_offer(
@@ -371,8 +384,7 @@ async def _slot_offered(
         return False
     if offer.expires_at > now:
         return True
-    offer.state, offer.updated_at = OfferState.EXPIRED.value, now
-    session.add(offer)
+    close(session, offer, OfferState.EXPIRED, now)
     await session.flush()
     return False
 
