@@ -104,17 +104,23 @@ async def offer_slot(
                 if freed_appointment_id is not None
                 else None
             )
-            entry = await _next_in_line(
-                session,
-                doctor_id=doctor_id,
-                start=start,
-                end=end,
-                zone=slot.time_zone,
-                now=now,
-                let_go_by=freed.patient_id if freed is not None else None,
-            )
-            if entry is None:
-                return None
+            passed_over: set[uuid.UUID] = set()
+            while True:
+                entry = await _next_in_line(
+                    session,
+                    doctor_id=doctor_id,
+                    start=start,
+                    end=end,
+                    zone=slot.time_zone,
+                    now=now,
+                    let_go_by=freed.patient_id if freed is not None else None,
+                    passed_over=passed_over,
+                )
+                if entry is None:
+                    return None
+                if await _claim(session, entry.id, now=now):
+                    break
+                passed_over.add(entry.id)  # offered another slot meanwhile: the next one
             offer = WaitlistOfferRow(
                 id=uuid.uuid4(),
                 entry_id=entry.id,
@@ -398,6 +404,7 @@ async def _next_in_line(
     zone: str,
     now: datetime,
     let_go_by: uuid.UUID | None = None,
+    passed_over: set[uuid.UUID] | None = None,
 ) -> WaitlistEntryRow | None:
     """The first waiting entry (in joining order) the slot suits and that may have it; not
     the patient who just let go of the slot (`let_go_by`)."""
@@ -443,12 +450,38 @@ async def _next_in_line(
             continue
         if entry.id in had_it or entry.id in holding or entry.patient_id == let_go_by:
             continue
+        if passed_over and entry.id in passed_over:
+            continue
         if not suits(wish, start=start, end=end, time_zone=zone):
             continue
         if await _patient_busy(session, entry.patient_id, start=start, end=end):
             continue
         return entry
     return None
+
+
+async def _claim(session: AsyncSession, entry_id: uuid.UUID, *, now: datetime) -> bool:
+    """Lock the chosen entry and make sure it still waits without an open offer.
+
+    Two offers of different slots made at once (replicas, a freed slot and new availability)
+    may choose the same entry; the second waits for the first's lock here (PostgreSQL; SQLite
+    writes one at a time) and then sees its offer: one open offer per entry at a time.
+    """
+    statement = (
+        select(WaitlistEntryRow)
+        .where(col(WaitlistEntryRow.id) == entry_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    entry = (await session.exec(statement)).first()
+    if entry is None or entry.state != EntryState.WAITING.value:
+        return False
+    holding = select(WaitlistOfferRow.id).where(
+        col(WaitlistOfferRow.entry_id) == entry_id,
+        col(WaitlistOfferRow.state) == OfferState.OFFERED.value,
+        col(WaitlistOfferRow.expires_at) > now,
+    )
+    return (await session.exec(holding.limit(1))).first() is None
 
 
 async def _patient_busy(
