@@ -36,7 +36,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.appointments import events
-from subgraphs.appointments.domain import ACTIVE, Actor, check_bookable_time
+from subgraphs.appointments.domain import Actor, check_bookable_time
 from subgraphs.appointments.errors import (
     DoctorNotBookable,
     OfferClosed,
@@ -46,9 +46,10 @@ from subgraphs.appointments.errors import (
     TooLate,
 )
 from subgraphs.appointments.models import AppointmentRow, WaitlistEntryRow, WaitlistOfferRow
-from subgraphs.appointments.service import lifecycle, store
+from subgraphs.appointments.service import lifecycle, store, waitlist_line
 from subgraphs.appointments.service.lifecycle import Deps
-from subgraphs.appointments.waitlist.rules import EntryState, OfferState, Wish, ended, suits
+from subgraphs.appointments.service.waitlist_line import DoctorArea, wish_of
+from subgraphs.appointments.waitlist.rules import EntryState, OfferState, ended
 from subgraphs.shared import outbox
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import DomainError, Forbidden, NotFound
@@ -69,11 +70,13 @@ async def offer_slot(
     start: datetime,
     freed_appointment_id: uuid.UUID | None,
     delivery: tuple[uuid.UUID, str] | None = None,
+    area: DoctorArea | None = None,
 ) -> WaitlistOfferRow | None:
     """Offer the freed slot starting at `start` to the first patient in line it suits.
 
     None when nobody waits for it, it is no longer offered or free, or it is already
-    offered. `delivery` (event id, type): made at most once per event.
+    offered. `delivery` (event id, type): made at most once per event. The line holds the
+    doctor's area entries too (`waitlist_line`); `area` is the doctor's, if known.
     """
     now = deps.clock()
     try:
@@ -81,14 +84,17 @@ async def offer_slot(
     except DomainError:
         return None
     async with deps.db.session() as session:
-        if not await _anyone_waiting(session, doctor_id):
-            return None
+        for_doctor, for_areas = await waitlist_line.who_waits(session, doctor_id)
+    if not for_doctor and not (for_areas and deps.openings is not None):
+        return None
     slot = await deps.availability.check(
         doctor_id=doctor_id, start=start, ignore_appointment_id=freed_appointment_id
     )
     if slot is None or not slot.approved or not slot.offered or slot.slot_end is None:
         return None
     end = slot.slot_end
+    if area is None and for_areas:
+        area = await doctor_area(deps, doctor_id)
     try:
         async with deps.db.transaction() as session:
             if delivery is not None and not await first_delivery(
@@ -106,9 +112,10 @@ async def offer_slot(
             )
             passed_over: set[uuid.UUID] = set()
             while True:
-                entry = await _next_in_line(
+                entry = await waitlist_line.next_in_line(
                     session,
                     doctor_id=doctor_id,
+                    area=area,
                     start=start,
                     end=end,
                     zone=slot.time_zone,
@@ -118,7 +125,7 @@ async def offer_slot(
                 )
                 if entry is None:
                     return None
-                if await _claim(session, entry.id, now=now):
+                if await waitlist_line.claim(session, entry.id, now=now):
                     break
                 passed_over.add(entry.id)  # offered another slot meanwhile: the next one
             offer = WaitlistOfferRow(
@@ -141,6 +148,16 @@ async def offer_slot(
     except IntegrityError:  # a concurrent offer of the same slot won (one open per slot)
         return None
     return offer
+
+
+async def doctor_area(deps: Deps, doctor_id: uuid.UUID) -> DoctorArea | None:
+    """The doctor's specializations and city, from the doctors subgraph (None: unknown)."""
+    if deps.openings is None:
+        return None
+    facts = await deps.openings.openings(doctor_id=doctor_id, ranges=())
+    if facts is None:
+        return None
+    return DoctorArea(specializations=facts.specializations, city_key=facts.city_key)
 
 
 def _made(offer: WaitlistOfferRow, now: datetime) -> events.WaitlistOfferMade:
@@ -206,8 +223,7 @@ async def _end_past_entries(session: AsyncSession, now: datetime) -> None:
         .with_for_update(skip_locked=True)
     )
     for entry in (await session.exec(statement)).all():
-        wish = Wish(entry.first_day, entry.last_day, entry.earliest, entry.latest)
-        if ended(wish, now=now, time_zone=entry.time_zone):
+        if ended(wish_of(entry), now=now, time_zone=entry.time_zone):
             entry.state, entry.updated_at = EntryState.ENDED.value, now
             session.add(entry)
 
@@ -364,18 +380,6 @@ async def _own_offer(
     return offer
 
 
-async def _anyone_waiting(session: AsyncSession, doctor_id: uuid.UUID) -> bool:
-    statement = (
-        select(WaitlistEntryRow.id)
-        .where(
-            col(WaitlistEntryRow.doctor_id) == doctor_id,
-            col(WaitlistEntryRow.state) == EntryState.WAITING.value,
-        )
-        .limit(1)
-    )
-    return (await session.exec(statement)).first() is not None
-
-
 async def _slot_offered(
     session: AsyncSession, *, doctor_id: uuid.UUID, start: datetime, now: datetime
 ) -> bool:
@@ -393,108 +397,3 @@ async def _slot_offered(
     close(session, offer, OfferState.EXPIRED, now)
     await session.flush()
     return False
-
-
-async def _next_in_line(
-    session: AsyncSession,
-    *,
-    doctor_id: uuid.UUID,
-    start: datetime,
-    end: datetime,
-    zone: str,
-    now: datetime,
-    let_go_by: uuid.UUID | None = None,
-    passed_over: set[uuid.UUID] | None = None,
-) -> WaitlistEntryRow | None:
-    """The first waiting entry (in joining order) the slot suits and that may have it; not
-    the patient who just let go of the slot (`let_go_by`)."""
-    line = (
-        await session.exec(
-            select(WaitlistEntryRow)
-            .where(
-                col(WaitlistEntryRow.doctor_id) == doctor_id,
-                col(WaitlistEntryRow.state) == EntryState.WAITING.value,
-            )
-            .order_by(col(WaitlistEntryRow.created_at), col(WaitlistEntryRow.id))
-        )
-    ).all()
-    if not line:
-        return None
-    ids = [entry.id for entry in line]
-    had_it = set(
-        (
-            await session.exec(
-                select(WaitlistOfferRow.entry_id).where(
-                    col(WaitlistOfferRow.entry_id).in_(ids),
-                    col(WaitlistOfferRow.slot_start) == start,
-                )
-            )
-        ).all()
-    )
-    holding = set(
-        (
-            await session.exec(
-                select(WaitlistOfferRow.entry_id).where(
-                    col(WaitlistOfferRow.entry_id).in_(ids),
-                    col(WaitlistOfferRow.state) == OfferState.OFFERED.value,
-                    col(WaitlistOfferRow.expires_at) > now,
-                )
-            )
-        ).all()
-    )
-    for entry in line:
-        wish = Wish(entry.first_day, entry.last_day, entry.earliest, entry.latest)
-        if ended(wish, now=now, time_zone=entry.time_zone):
-            entry.state, entry.updated_at = EntryState.ENDED.value, now
-            session.add(entry)
-            continue
-        if entry.id in had_it or entry.id in holding or entry.patient_id == let_go_by:
-            continue
-        if passed_over and entry.id in passed_over:
-            continue
-        if not suits(wish, start=start, end=end, time_zone=zone):
-            continue
-        if await _patient_busy(session, entry.patient_id, start=start, end=end):
-            continue
-        return entry
-    return None
-
-
-async def _claim(session: AsyncSession, entry_id: uuid.UUID, *, now: datetime) -> bool:
-    """Lock the chosen entry and make sure it still waits without an open offer.
-
-    Two offers of different slots made at once (replicas, a freed slot and new availability)
-    may choose the same entry; the second waits for the first's lock here (PostgreSQL; SQLite
-    writes one at a time) and then sees its offer: one open offer per entry at a time.
-    """
-    statement = (
-        select(WaitlistEntryRow)
-        .where(col(WaitlistEntryRow.id) == entry_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    entry = (await session.exec(statement)).first()
-    if entry is None or entry.state != EntryState.WAITING.value:
-        return False
-    holding = select(WaitlistOfferRow.id).where(
-        col(WaitlistOfferRow.entry_id) == entry_id,
-        col(WaitlistOfferRow.state) == OfferState.OFFERED.value,
-        col(WaitlistOfferRow.expires_at) > now,
-    )
-    return (await session.exec(holding.limit(1))).first() is None
-
-
-async def _patient_busy(
-    session: AsyncSession, patient_id: uuid.UUID, *, start: datetime, end: datetime
-) -> bool:
-    statement = (
-        select(AppointmentRow.id)
-        .where(
-            col(AppointmentRow.patient_id) == patient_id,
-            col(AppointmentRow.status).in_([status.value for status in ACTIVE]),
-            col(AppointmentRow.starts_at) < end,
-            col(AppointmentRow.ends_at) > start,
-        )
-        .limit(1)
-    )
-    return (await session.exec(statement)).first() is not None

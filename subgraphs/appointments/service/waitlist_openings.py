@@ -1,4 +1,5 @@
-"""Offers for new availability: a doctor opened time, and their waiting patients hear of it.
+"""Offers for new availability: a doctor opened time, and their waiting patients hear of it
+(the doctor's own line and the area entries the doctor's specializations and city suit).
 
 The doctors subgraph's `AvailabilityChanged` (a weekly rule added, an ad-hoc slot, an
 exception or time off removed, ...) says only which doctor changed. We then ask for the
@@ -21,14 +22,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from subgraphs.appointments.models import WaitlistEntryRow, WaitlistOfferRow
-from subgraphs.appointments.service import waitlist_offers
+from subgraphs.appointments.models import WaitlistOfferRow
+from subgraphs.appointments.service import waitlist_line, waitlist_offers
 from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.appointments.service.openings import OpeningsFinder
-from subgraphs.appointments.waitlist.rules import EntryState, OfferState, Wish, suits
+from subgraphs.appointments.service.waitlist_line import wish_of
+from subgraphs.appointments.waitlist.rules import Wish, suits
 
 MAX_ATTEMPTS: Final = 50
 """The most slots one availability change tries to offer (each is checked with the doctors
@@ -46,11 +45,18 @@ async def availability_changed(
         return []
     now = deps.clock()
     async with deps.db.session() as session:
-        line = await _waiting_without_offer(session, doctor_id, now=now)
+        for_doctor, for_areas = await waitlist_line.who_waits(session, doctor_id)
+    if not for_doctor and not for_areas:
+        return []
+    area = await waitlist_offers.doctor_area(deps, doctor_id) if for_areas else None
+    async with deps.db.session() as session:
+        line = await waitlist_line.waiting_without_offer(session, doctor_id, area, now=now)
     if not line:
         return []
     await waitlist_offers.expire_due(deps)  # expired offers pass on first, as for freed slots
-    ranges = _ranges([_wish(entry) for entry in line], now=now, horizon=deps.policy.booking_window)
+    ranges = _ranges(
+        [wish_of(entry) for entry in line], now=now, horizon=deps.policy.booking_window
+    )
     if not ranges:
         return []
     found = await finder.openings(doctor_id=doctor_id, ranges=ranges)
@@ -65,41 +71,18 @@ async def availability_changed(
         wanted = [
             e
             for e in waiting
-            if suits(_wish(e), start=slot.start, end=slot.end, time_zone=found.time_zone)
+            if suits(wish_of(e), start=slot.start, end=slot.end, time_zone=found.time_zone)
         ]
         if not wanted:
             continue
         attempts += 1
         offer = await waitlist_offers.offer_slot(
-            deps, doctor_id=doctor_id, start=slot.start, freed_appointment_id=None
+            deps, doctor_id=doctor_id, start=slot.start, freed_appointment_id=None, area=area
         )
         if offer is not None:
             made.append(offer)
             waiting = [e for e in waiting if e.id != offer.entry_id]
     return made
-
-
-def _wish(entry: WaitlistEntryRow) -> Wish:
-    return Wish(entry.first_day, entry.last_day, entry.earliest, entry.latest)
-
-
-async def _waiting_without_offer(
-    session: AsyncSession, doctor_id: uuid.UUID, *, now: datetime
-) -> list[WaitlistEntryRow]:
-    open_offer = select(WaitlistOfferRow.entry_id).where(
-        col(WaitlistOfferRow.state) == OfferState.OFFERED.value,
-        col(WaitlistOfferRow.expires_at) > now,
-    )
-    statement = (
-        select(WaitlistEntryRow)
-        .where(
-            col(WaitlistEntryRow.doctor_id) == doctor_id,
-            col(WaitlistEntryRow.state) == EntryState.WAITING.value,
-            col(WaitlistEntryRow.id).not_in(open_offer),
-        )
-        .order_by(col(WaitlistEntryRow.created_at), col(WaitlistEntryRow.id))
-    )
-    return list((await session.exec(statement)).all())
 
 
 def _ranges(

@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from subgraphs.appointments.domain import Actor, Policy
 from subgraphs.appointments.service.availability import SlotAnswer
 from subgraphs.appointments.service.lifecycle import Deps
-from subgraphs.appointments.service.openings import DoctorOpenings, Opening
+from subgraphs.appointments.service.openings import Area, DoctorOpenings, Opening
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
+from subgraphs.shared.errors import BadUserInput
 from subgraphs.shared.pubsub import MemoryPubSub, PubSub
 
+KNOWN_SPECIALIZATIONS = frozenset({"cardiology", "dermatology", "pediatrics"})
 NOW = datetime(2030, 3, 4, 8, 0, tzinfo=UTC)
 """The tests' "now": a Monday morning, far from any real clock."""
 
@@ -40,6 +42,8 @@ class FakeDoctor:
     refusal: str | None = None
     hours: tuple[int, int] = (9, 12)
     """The hours (UTC) its open slots are listed in, every `slot`, each day."""
+    specializations: frozenset[str] = frozenset({"cardiology"})
+    city: str = "Lisbon"
 
 
 @dataclass
@@ -96,7 +100,31 @@ class FakeAvailability:
                         found.add(Opening(at, at + doctor.slot))
                     at += doctor.slot
                 day += timedelta(days=1)
-        return DoctorOpenings(doctor.approved, doctor.time_zone, sorted(found))
+        return DoctorOpenings(
+            doctor.approved,
+            doctor.time_zone,
+            sorted(found),
+            specializations=doctor.specializations,
+            city_key=doctor.city.casefold(),
+        )
+
+    async def area(self, *, specialization: str, city: str) -> Area:
+        """The approved doctors with that specialization in that city (folded)."""
+        code, key = specialization.strip().casefold(), " ".join(city.split()).casefold()
+        if code not in KNOWN_SPECIALIZATIONS:
+            raise BadUserInput("Unknown specialization.", field="specialization")
+        there = [
+            d
+            for d in self.doctors.values()
+            if d.approved and code in d.specializations and d.city.casefold() == key
+        ]
+        return Area(
+            specialization=code,
+            city=there[0].city if there else city.strip(),
+            city_key=key,
+            time_zone=there[0].time_zone if there else None,
+            doctors=len(there),
+        )
 
 
 def make_deps(

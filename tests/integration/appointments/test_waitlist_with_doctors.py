@@ -8,9 +8,13 @@ import dataclasses
 import uuid
 from datetime import datetime, time, timedelta
 
+import pytest
+
 from subgraphs.appointments.service import waitlist, waitlist_offers, waitlist_openings
 from subgraphs.appointments.service.openings import HttpOpeningsFinder
+from subgraphs.appointments.service.waitlist import AreaWish
 from subgraphs.appointments.waitlist.rules import Wish
+from subgraphs.shared.errors import DomainError
 from tests.integration.appointments.support import Clock, patient
 from tests.integration.appointments.test_with_doctors import (
     KEY,
@@ -81,3 +85,52 @@ async def test_new_hours_are_offered_and_held_slots_are_busy_for_the_doctors(
     slots = await open_tuesday_morning(world, doctor.id)
     assert HALF_PAST in slots
     assert TUESDAY_9_BERLIN not in slots
+
+
+async def test_an_area_entry_is_learnt_from_and_matched_by_the_doctors_subgraph(
+    world: World,
+) -> None:
+    finder = HttpOpeningsFinder(
+        "http://doctors/graphql", timeout_seconds=10, signing_key=KEY, transport=world.doctors_app
+    )
+    deps = dataclasses.replace(world.deps, openings=finder)
+    cardiologist = await approved_doctor(
+        world.doctors, rules=weekdays("09:00", "12:00", 30)
+    )  # cardiology, Berlin, Europe/Berlin
+    dermatologist = await approved_doctor(
+        world.doctors,
+        "Derma Tologist",
+        profile={"specializations": ["dermatology"]},
+        rules=weekdays("09:00", "12:00", 30),
+    )
+    day = TUESDAY_9_BERLIN.date()
+    wish = Wish(day, day, time(9), time(10))
+    for area, field in (
+        (AreaWish("astrology", "Berlin"), "specialization"),
+        (AreaWish("cardiology", "Hamburg"), "city"),
+    ):
+        with pytest.raises(DomainError) as error:
+            await waitlist.join(deps=deps, actor=patient(), area=area, wish=wish)
+        assert (error.value.code, error.value.details["field"]) == ("BAD_USER_INPUT", field)
+    waiting = patient()
+    place = await waitlist.join(
+        deps=deps, actor=waiting, area=AreaWish("Cardiology", " berlin"), wish=wish
+    )
+    assert (place.entry.city, place.entry.city_key, place.entry.time_zone) == (
+        "Berlin",
+        "berlin",
+        "Europe/Berlin",
+    )
+    # Slots of the dermatologist do not suit it; the cardiologist's do.
+    for doctor in (dermatologist, cardiologist):
+        await world.doctors.admin(
+            SET_RULES, {"doctorId": doctor.id, "rules": weekdays("09:00", "12:00", 30)}
+        )
+    assert (
+        await waitlist_openings.availability_changed(deps, doctor_id=uuid.UUID(dermatologist.id))
+        == []
+    )
+    [offer] = await waitlist_openings.availability_changed(
+        deps, doctor_id=uuid.UUID(cardiologist.id)
+    )
+    assert (offer.patient_id, offer.slot_start) == (waiting.user_id, TUESDAY_9_BERLIN)
