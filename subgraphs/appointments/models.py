@@ -123,9 +123,7 @@ class WaitlistEntryRow(SQLModel, table=True):
     __tablename__ = "waitlist_entries"
     __table_args__ = (
         Index("ix_waitlist_entries_doctor_line", "doctor_id", "state", "created_at"),
-        Index(
-            "ix_waitlist_entries_area_line", "specialization", "city_key", "state", "created_at"
-        ),
+        Index("ix_waitlist_entries_area_line", "specialization", "city_key", "state", "created_at"),
         Index(
             "ux_waitlist_entries_waiting",
             "patient_id",
