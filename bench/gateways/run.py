@@ -34,6 +34,12 @@ from router.testing.servers import free_port
 __all__ = ["Row", "Settings", "run"]
 
 TARGETS = ("direct", "router", "router-no-dedupe", "hive-gateway")
+# Not run by default: the router on the standard library's event loop (with httptools, then
+# with h11 too), to measure what uvloop and httptools are worth on the serving path.
+SERVING_VARIANTS = {
+    "router-asyncio": ("asyncio", "httptools"),
+    "router-asyncio-h11": ("asyncio", "h11"),
+}
 
 
 @dataclass(frozen=True)
@@ -152,10 +158,13 @@ def _target(name: str, supergraph_file: Path) -> Iterator[Process | None]:
     port = free_port()
     if name == "direct":
         yield None
-    elif name in ("router", "router-no-dedupe"):
+    elif name in ("router", "router-no-dedupe", *SERVING_VARIANTS):
         argv = python_process("router", "--supergraph", str(supergraph_file), "--port", str(port))
         if name == "router-no-dedupe":
             argv.append("--no-dedupe")
+        if name in SERVING_VARIANTS:
+            loop, http = SERVING_VARIANTS[name]
+            argv += ["--loop", loop, "--http", http]
         with started(argv, f"http://127.0.0.1:{port}/health/ready") as process:
             yield process
     elif name == "hive-gateway":
@@ -165,7 +174,8 @@ def _target(name: str, supergraph_file: Path) -> Iterator[Process | None]:
         ) as process:
             yield process
     else:
-        raise ValueError(f"unknown target {name!r}; choose from {', '.join(TARGETS)}")
+        known = ", ".join((*TARGETS, *SERVING_VARIANTS))
+        raise ValueError(f"unknown target {name!r}; choose from {known}")
 
 
 def markdown(rows: list[Row]) -> str:

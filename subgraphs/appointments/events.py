@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from subgraphs.appointments.domain import Action, Appointment, Change
+from subgraphs.appointments.models import AppointmentRow, SeriesRow
 from subgraphs.shared.events import DomainEvent
 
 SOURCE: Final = "appointments"
@@ -31,6 +32,12 @@ class AppointmentEvent(DomainEvent):
     end: datetime
     status: str
     time_zone: str
+    series_id: uuid.UUID | None = None
+    """The recurring series it is an occurrence of, if any."""
+    series_event_id: uuid.UUID | None = None
+    """Set when this change is one of a series-wide change (booking a series, moving or
+    cancelling its rest): the id of the `AppointmentSeries…` event announcing them together,
+    which people are told about instead of each occurrence."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -85,9 +92,17 @@ _SIMPLE: Final[dict[Action, type[AppointmentEvent]]] = {
 }
 
 
-def event_for(appointment: Appointment, change: Change) -> AppointmentEvent:
+def event_for(
+    appointment: Appointment,
+    change: Change,
+    *,
+    series_id: uuid.UUID | None = None,
+    series_event_id: uuid.UUID | None = None,
+) -> AppointmentEvent:
     """The event announcing `change` of `appointment` (its state after the change)."""
     common: dict[str, Any] = {
+        "series_id": series_id,
+        "series_event_id": series_event_id,
         "occurred_at": change.at,
         "appointment_id": appointment.id,
         "doctor_id": appointment.doctor_id,
@@ -149,3 +164,65 @@ class WaitlistOfferClosed(DomainEvent):
     end: datetime
     expires_at: datetime
     state: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SeriesEvent(DomainEvent):
+    """A change of several occurrences of a series at once, announced together (each
+    occurrence has its own event too, naming this one as its `series_event_id`).
+
+    `occurrences`: each changed occurrence's appointment_id, start, end, status (and for a
+    move its previous_start), soonest first. No booking reason.
+    """
+
+    series_id: uuid.UUID
+    doctor_id: uuid.UUID
+    doctor_user_id: uuid.UUID
+    patient_id: uuid.UUID
+    time_zone: str
+    rule: str
+    occurrences: list[dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AppointmentSeriesBooked(SeriesEvent):
+    type = "AppointmentSeriesBooked"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AppointmentSeriesRescheduled(SeriesEvent):
+    type = "AppointmentSeriesRescheduled"
+
+    rescheduled_by: str
+    """The mover's role: PATIENT, DOCTOR or ADMIN."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AppointmentSeriesCancelled(SeriesEvent):
+    type = "AppointmentSeriesCancelled"
+
+    cancelled_by: str
+    reason: str | None = None
+
+
+def occurrence_of(row: AppointmentRow, *, previous_start: datetime | None = None) -> dict[str, Any]:
+    """One occurrence as a series event lists it."""
+    entry = {
+        "appointment_id": row.id,
+        "start": row.starts_at,
+        "end": row.ends_at,
+        "status": row.status,
+    }
+    return entry if previous_start is None else {**entry, "previous_start": previous_start}
+
+
+def series_fields(series: SeriesRow) -> dict[str, Any]:
+    """What every series event says about the series."""
+    return {
+        "series_id": series.id,
+        "doctor_id": series.doctor_id,
+        "doctor_user_id": series.doctor_user_id,
+        "patient_id": series.patient_id,
+        "time_zone": series.time_zone,
+        "rule": series.rule,
+    }

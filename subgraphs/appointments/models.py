@@ -223,5 +223,6 @@ class SeriesRow(SQLModel, table=True):
     refused: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    """Each occurrence not booked: its start (ISO 8601) and the refusal's code."""
+    """Each occurrence not booked: its start (ISO 8601) and the refusal's code; and each
+    occurrence a move of the rest left where it was (its `moved` names the request)."""
     created_at: datetime = Field(default_factory=utcnow)

@@ -60,6 +60,13 @@ APPOINTMENT_TEMPLATES: Final = {
     "AppointmentRescheduled": ("appointment_rescheduled", "REQUEST"),
     "AppointmentCancelled": ("appointment_cancelled", "CANCEL"),
 }
+# Series events → (template, calendar method): one message for a series booked, moved or
+# cancelled as a whole; its occurrences' own events then plan reminders but no message.
+SERIES_TEMPLATES: Final = {
+    "AppointmentSeriesBooked": ("series_booked", "REQUEST"),
+    "AppointmentSeriesRescheduled": ("series_rescheduled", "REQUEST"),
+    "AppointmentSeriesCancelled": ("series_cancelled", "CANCEL"),
+}
 # A freed slot offered to the first patient on a doctor's waitlist (appointments).
 WAITLIST_OFFER_EVENT: Final = "WaitlistOfferMade"
 WAITLIST_OFFER_TEMPLATE: Final = "waitlist_offer"

@@ -121,6 +121,8 @@ class AppointmentFacts:
     previous_start: datetime | None
     cancelled_by: str | None
     reason: str | None
+    series_event_id: uuid.UUID | None = None
+    """Set when a series event announces this change with others (people hear of it there)."""
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any]) -> AppointmentFacts:
@@ -138,6 +140,79 @@ class AppointmentFacts:
             else None,
             cancelled_by=_optional(payload, "cancelled_by"),
             reason=_optional(payload, "reason"),
+            series_event_id=_uuid(payload, "series_event_id")
+            if payload.get("series_event_id")
+            else None,
+        )
+
+
+@dataclass(frozen=True)
+class OccurrenceFacts:
+    """One occurrence a series event lists, as it is after the change."""
+
+    appointment_id: uuid.UUID
+    start: datetime
+    end: datetime
+    status: str
+    previous_start: datetime | None
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any]) -> OccurrenceFacts:
+        return cls(
+            appointment_id=_uuid(payload, "appointment_id"),
+            start=_time(payload, "start"),
+            end=_time(payload, "end"),
+            status=_text(payload, "status"),
+            previous_start=_time(payload, "previous_start")
+            if payload.get("previous_start")
+            else None,
+        )
+
+
+@dataclass(frozen=True)
+class SeriesFacts:
+    """appointments `AppointmentSeriesBooked` / `…Rescheduled` / `…Cancelled`: several
+    occurrences of one series changed at once (soonest first)."""
+
+    series_id: uuid.UUID
+    doctor_id: uuid.UUID
+    doctor_user_id: uuid.UUID
+    patient_id: uuid.UUID
+    time_zone: str
+    occurrences: tuple[OccurrenceFacts, ...]
+    changed_by: str | None
+    reason: str | None
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any]) -> SeriesFacts:
+        listed = payload.get("occurrences")
+        if not isinstance(listed, list) or not listed:
+            raise MalformedEvent("event payload lacks occurrences")
+        return cls(
+            series_id=_uuid(payload, "series_id"),
+            doctor_id=_uuid(payload, "doctor_id"),
+            doctor_user_id=_uuid(payload, "doctor_user_id"),
+            patient_id=_uuid(payload, "patient_id"),
+            time_zone=_text(payload, "time_zone", "UTC"),
+            occurrences=tuple(OccurrenceFacts.parse(item) for item in listed),
+            changed_by=_optional(payload, "cancelled_by") or _optional(payload, "rescheduled_by"),
+            reason=_optional(payload, "reason"),
+        )
+
+    def appointment(self, occurrence: OccurrenceFacts) -> AppointmentFacts:
+        """The occurrence as an appointment event would tell it."""
+        return AppointmentFacts(
+            appointment_id=occurrence.appointment_id,
+            doctor_id=self.doctor_id,
+            doctor_user_id=self.doctor_user_id,
+            patient_id=self.patient_id,
+            start=occurrence.start,
+            end=occurrence.end,
+            status=occurrence.status,
+            time_zone=self.time_zone,
+            previous_start=occurrence.previous_start,
+            cancelled_by=self.changed_by,
+            reason=self.reason,
         )
 
 

@@ -1,6 +1,6 @@
 """A recurring series through the router, against `healthbook up --seed`: a dry run, the
 booking (each occurrence checked by the doctors subgraph), reading the series, the feed's
-events related to it, and cancelling the rest."""
+events related to it, rescheduling the rest and cancelling it."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ mutation Book($input: BookAppointmentSeriesInput!) {
 }"""
 READ = """query($id: ID!) { appointment(id: $id) {
   doctor { name } series { id rule occurrences { id status } } } }"""
+MOVE = """
+mutation Move($input: RescheduleAppointmentSeriesInput!) {
+  rescheduleAppointmentSeries(input: $input) {
+    dryRun
+    occurrences { previousStart start bookable refusal appointment { id start } }
+  }
+}"""
 CANCEL_REST = """mutation($series: ID!) {
   cancelAppointmentSeries(seriesId: $series, reason: "Moving away") { id status }
 }"""
@@ -100,9 +107,46 @@ async def series_journey(router: str) -> None:
         )
     assert all("rrule" not in e for e in events)
 
+    starts = {o["appointment"]["id"]: o["start"] for o in booked["occurrences"] if o["appointment"]}
+    await move_the_rest(who, silva["id"], series["id"], ids[1], starts[ids[1]], zone)
+
     cancelled = (await who.execute(CANCEL_REST, series=series["id"]))["cancelAppointmentSeries"]
     assert [a["id"] for a in cancelled] == ids
     assert {a["status"] for a in cancelled} == {"CANCELLED"}
+
+
+async def move_the_rest(
+    who: GraphQLClient, doctor_id: str, series_id: str, pivot: str, at: str, zone: ZoneInfo
+) -> None:
+    """The rest from the 2nd occurrence on to the doctor's next offered slot after it: a dry
+    run, then the move as reported, each new time checked by the doctors subgraph again."""
+    since = datetime.fromisoformat(at)
+    window = {
+        "from": (since + timedelta(hours=1)).isoformat(),
+        "to": (since + timedelta(days=3)).isoformat(),
+    }
+    target = (await who.execute(SLOTS, id=doctor_id, **window))["availableSlots"][0]["start"]
+    request: dict[str, Any] = {
+        "seriesId": series_id,
+        "fromAppointmentId": pivot,
+        "start": target,
+        "idempotencyKey": "move",
+        "mode": "BOOK_AVAILABLE",
+    }
+    report = await who.execute(MOVE, input={**request, "dryRun": True})
+    planned = report["rescheduleAppointmentSeries"]["occurrences"]
+    assert planned[0]["bookable"] is True, "the pivot goes to an offered slot"
+    assert {o["appointment"] for o in planned} == {None}
+    moved = (await who.execute(MOVE, input=request))["rescheduleAppointmentSeries"]["occurrences"]
+    assert [(o["start"], o["bookable"]) for o in moved] == [
+        (o["start"], o["bookable"]) for o in planned
+    ], "the move follows the dry run's report"
+    assert datetime.fromisoformat(moved[0]["previousStart"]) == since
+    new_wall = datetime.fromisoformat(target).astimezone(zone).time()
+    for occurrence in moved:
+        if occurrence["appointment"]:
+            start = datetime.fromisoformat(occurrence["appointment"]["start"])
+            assert start.astimezone(zone).time() == new_wall, "each at the new local time"
 
 
 async def test_a_weekly_series_through_the_router(tmp_path: Path) -> None:

@@ -13,13 +13,14 @@ from subgraphs.appointments.schema.inputs import (
     RescheduleAppointmentInput,
 )
 from subgraphs.appointments.schema.series import SeriesMutation
+from subgraphs.appointments.schema.series_moves import SeriesMoveMutation
 from subgraphs.appointments.schema.types import AppointmentType
 from subgraphs.appointments.schema.waitlist import WaitlistMutation
 from subgraphs.appointments.service import lifecycle as service
 
 
 @strawberry.type
-class Mutation(CalendarFeedMutation, WaitlistMutation, SeriesMutation):
+class Mutation(CalendarFeedMutation, WaitlistMutation, SeriesMutation, SeriesMoveMutation):
     @strawberry.mutation(
         description="Book an offered slot (signed-in patient). PENDING until the doctor confirms "
         "unless the deployment auto-confirms. Errors: SLOT_TAKEN, OUTSIDE_AVAILABILITY, TOO_LATE, "

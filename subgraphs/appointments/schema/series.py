@@ -92,7 +92,12 @@ class SeriesOccurrence:
     )
     message: str | None
     appointment: AppointmentType | None = strawberry.field(
-        description="The booked appointment (null in a dry run and when refused)."
+        description="The booked (or moved) appointment (null in a dry run and when refused)."
+    )
+    previous_start: datetime | None = strawberry.field(
+        default=None,
+        description="rescheduleAppointmentSeries: where the occurrence was (it stays there "
+        "when refused); null when booking.",
     )
 
     @classmethod
@@ -105,6 +110,7 @@ class SeriesOccurrence:
             refusal=occurrence.refusal,
             message=occurrence.message,
             appointment=AppointmentType.from_model(row) if row else None,
+            previous_start=occurrence.previous_start,
         )
 
 

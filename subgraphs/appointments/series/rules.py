@@ -64,7 +64,8 @@ def monthly_ordinal(day: date) -> int:
     return -1 if ordinal == 5 else ordinal
 
 
-def _nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> date:
+def nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> date:
+    """The month's `ordinal`-th `weekday` (Monday 0), or its last one for -1."""
     if ordinal == -1:
         following = date(year + month // 12, month % 12 + 1, 1)
         last = following - timedelta(days=1)
@@ -84,7 +85,7 @@ def _local_days(rule: SeriesRule, first: date) -> list[date]:
             day = first + timedelta(weeks=rule.interval * step)
         else:
             months = first.month - 1 + rule.interval * step
-            day = _nth_weekday(first.year + months // 12, months % 12 + 1, first.weekday(), ordinal)
+            day = nth_weekday(first.year + months // 12, months % 12 + 1, first.weekday(), ordinal)
         if rule.until is not None and day > rule.until:
             break
         days.append(day)

@@ -22,6 +22,7 @@ from typing import Final
 
 from sqlalchemy.exc import IntegrityError
 
+from subgraphs.appointments import events
 from subgraphs.appointments.domain import (
     Action,
     Actor,
@@ -39,6 +40,7 @@ from subgraphs.appointments.service.series_report import (
     occurrences_of,
     report,
 )
+from subgraphs.shared import outbox
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import BadUserInput, DomainError, Forbidden
 
@@ -174,10 +176,10 @@ def _require_bookable(plans: list[_Plan], mode: Mode) -> None:
         return
     number, plan = refused[0]
     assert plan.refusal is not None
-    raise _naming(plan.refusal, number, plan.start)
+    raise naming(plan.refusal, number, plan.start)
 
 
-def _naming(refusal: DomainError, number: int, start: datetime) -> DomainError:
+def naming(refusal: DomainError, number: int, start: datetime) -> DomainError:
     """The refusal again, its message and extensions naming the occurrence."""
     return type(refusal)(
         f"Occurrence {number} ({start.isoformat()}): {refusal.message}",
@@ -197,6 +199,7 @@ async def _write(
 ) -> list[AppointmentRow] | None:
     """The series and its occurrences in one transaction; None if a repeat holds the key."""
     booked: list[AppointmentRow] = []
+    announced = uuid.uuid4()  # the series event's id, named by each occurrence's event
     try:
         async with deps.db.transaction() as session:
             if await idempotency.find(session, patient_id=series.patient_id, key=key, now=now):
@@ -218,11 +221,18 @@ async def _write(
                     await ensure_bookable(session, plan.appointment, now=now)
                 except REFUSALS as refusal:  # taken since it was checked
                     if mode is Mode.ALL_OR_NOTHING:
-                        raise _naming(refusal, number, plan.start) from None
+                        raise naming(refusal, number, plan.start) from None
                     plan.appointment, plan.refusal = None, refusal
                     continue
                 booked.append(
-                    await store.save(session, plan.appointment, None, now=now, series_id=series.id)
+                    await store.save(
+                        session,
+                        plan.appointment,
+                        None,
+                        now=now,
+                        series_id=series.id,
+                        series_event_id=announced,
+                    )
                 )
             _require_bookable(plans, mode)
             series.refused = [
@@ -231,6 +241,13 @@ async def _write(
                 if p.refusal is not None
             ]
             session.add(series)
+            event = events.AppointmentSeriesBooked(
+                event_id=announced,
+                occurred_at=now,
+                **events.series_fields(series),
+                occurrences=[events.occurrence_of(row) for row in booked],
+            )
+            outbox.record(session, event, source=events.SOURCE)
     except IntegrityError as error:
         store.raise_if_overlap(error)
         if store.sqlstate(error) == store.UNIQUE_VIOLATION:

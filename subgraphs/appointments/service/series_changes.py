@@ -1,9 +1,9 @@
 """A series after booking: reading it, and cancelling the rest of it.
 
 Reading: the series' patient, its doctor and admins, as for its occurrences. Cancelling:
-each remaining occurrence goes through the normal cancel path (`lifecycle.cancel`: history,
-outbox events, live updates, notifications), after all of them were checked against the
-same rules first, so a refusal (a patient past an occurrence's cut-off) cancels none.
+each remaining occurrence is cancelled by the aggregate's rules (history, its own event,
+live update), all in one transaction, so a refusal (a patient past an occurrence's cut-off)
+cancels none; one `AppointmentSeriesCancelled` event tells people about them together.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import uuid
 
 from sqlmodel import col, select
 
-from subgraphs.appointments.domain import ACTIVE, Actor, can_read
+from subgraphs.appointments import events
+from subgraphs.appointments.domain import ACTIVE, Action, Actor, can_read, clean_reason
 from subgraphs.appointments.models import AppointmentRow, SeriesRow
-from subgraphs.appointments.service import lifecycle, store
+from subgraphs.appointments.service import live, store
 from subgraphs.appointments.service.lifecycle import Deps
 from subgraphs.appointments.service.series_report import occurrences_of
+from subgraphs.shared import outbox
 from subgraphs.shared.audit import capture
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput, NotFound
@@ -85,9 +87,26 @@ async def cancel_rest(
             .order_by(col(AppointmentRow.starts_at))
         )
         rest = list((await session.exec(statement)).all())
-    for row in rest:  # the same rules first: a refusal cancels none
-        store.to_domain(row).cancel(actor=actor, reason=reason, now=now, policy=deps.policy)
-    return [
-        await lifecycle.cancel(deps=deps, actor=actor, appointment_id=row.id, reason=reason)
-        for row in rest
-    ]
+    cancelled: list[AppointmentRow] = []
+    announced = uuid.uuid4()  # the series event's id, named by each occurrence's event
+    async with deps.db.transaction() as session:  # all or none
+        for planned in rest:
+            row = await store.load_for_update(session, planned.id)
+            appointment = store.to_domain(row)
+            appointment.cancel(actor=actor, reason=reason, now=now, policy=deps.policy)
+            cancelled.append(
+                await store.save(session, appointment, row, now=now, series_event_id=announced)
+            )
+        if cancelled:
+            event = events.AppointmentSeriesCancelled(
+                event_id=announced,
+                occurred_at=now,
+                **events.series_fields(series),
+                occurrences=[events.occurrence_of(row) for row in cancelled],
+                cancelled_by=actor.role.value,
+                reason=clean_reason(reason),
+            )
+            outbox.record(session, event, source=events.SOURCE)
+    for row in cancelled:
+        await live.announce(deps.pubsub, row, Action.CANCELLED)
+    return cancelled

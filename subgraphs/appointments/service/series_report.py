@@ -26,6 +26,8 @@ class Occurrence:
     """The refusal's code (SLOT_TAKEN, OUTSIDE_AVAILABILITY, TOO_LATE); None: bookable."""
     message: str | None = None
     appointment: AppointmentRow | None = None
+    previous_start: datetime | None = None
+    """Moving the rest of a series: where the occurrence was (None when booking)."""
 
 
 @dataclass(frozen=True)
@@ -55,5 +57,6 @@ def report(series: SeriesRow, booked: list[AppointmentRow]) -> Booking:
             message=str(entry["message"]),
         )
         for entry in series.refused
+        if "moved" not in entry  # a move of the rest left it where it was (series_moves)
     ]
     return Booking(series, sorted([*found, *refused], key=lambda o: o.start))

@@ -118,10 +118,12 @@ async def save(
     *,
     now: datetime,
     series_id: uuid.UUID | None = None,
+    series_event_id: uuid.UUID | None = None,
 ) -> AppointmentRow:
     """Write the aggregate's state, one history row and one outbox event per recorded change.
 
-    `series_id`: the series a new appointment is an occurrence of.
+    `series_id`: the series a new appointment is an occurrence of; `series_event_id`: the
+    series-wide event this change is announced with (see `events.AppointmentEvent`).
     """
     if row is None:
         row = AppointmentRow(
@@ -160,7 +162,10 @@ async def save(
                 reason=change.reason,
             )
         )
-        outbox.record(session, events.event_for(appointment, change), source=events.SOURCE)
+        event = events.event_for(
+            appointment, change, series_id=row.series_id, series_event_id=series_event_id
+        )
+        outbox.record(session, event, source=events.SOURCE)
     appointment.changes.clear()
     return row
 

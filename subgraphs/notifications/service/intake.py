@@ -18,10 +18,17 @@ from subgraphs.notifications.payloads import (
     AccountLink,
     AppointmentFacts,
     DoctorFacts,
+    SeriesFacts,
     UserContact,
     WaitlistOfferFacts,
 )
-from subgraphs.notifications.service import planning, projections, waiting, waitlist_offers
+from subgraphs.notifications.service import (
+    planning,
+    projections,
+    series_notices,
+    waiting,
+    waitlist_offers,
+)
 from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.notifications.templates import formatting
 from subgraphs.shared.database import Database
@@ -60,6 +67,7 @@ HANDLED = frozenset(
         *DOCTOR_EVENTS,
         *ACCOUNT_LINK_EVENTS,
         *APPOINTMENT_EVENTS,
+        *domain.SERIES_TEMPLATES,
         domain.WAITLIST_OFFER_EVENT,
     }
 )
@@ -117,6 +125,8 @@ async def _apply(
         return await _account_link(session, ACCOUNT_LINK_EVENTS[kind], payload, envelope, now)
     if kind == domain.WAITLIST_OFFER_EVENT:
         return await _waitlist_offer(session, envelope, now=now, config=config)
+    if kind in domain.SERIES_TEMPLATES:
+        return await _series_event(session, envelope, now=now, config=config)
     return await _appointment_event(session, envelope, now=now, config=config)
 
 
@@ -190,8 +200,8 @@ async def _appointment_event(
     facts = AppointmentFacts.parse(envelope.payload)
     appointment = await projections.apply_appointment(session, facts, occurred_at=envelope.time)
     await planning.replan_reminders(session, appointment, now=now, config=config)
-    if envelope.type not in domain.APPOINTMENT_TEMPLATES:
-        return []
+    if envelope.type not in domain.APPOINTMENT_TEMPLATES or facts.series_event_id is not None:
+        return []  # a series event tells people about this change with the others
     template, method = domain.APPOINTMENT_TEMPLATES[envelope.type]
     people = (appointment.patient_id, appointment.doctor_user_id)
     unknown = await waiting.unknown_users(session, *people)
@@ -212,6 +222,37 @@ async def _appointment_event(
             previous_start=facts.previous_start,
             cancelled_by=facts.cancelled_by,
             reason=facts.reason,
+            event_id=envelope.uuid,
+            only_user=user_id,
+        )
+    return rows
+
+
+async def _series_event(
+    session: AsyncSession, envelope: EventEnvelope, *, now: datetime, config: PlanConfig
+) -> list[Notification]:
+    """One message about the series' occurrences changed together (whichever of their own
+    events came first, this store's copies are brought up to date for the calendar)."""
+    facts = SeriesFacts.parse(envelope.payload)
+    for occurrence in facts.occurrences:
+        await projections.apply_appointment(
+            session, facts.appointment(occurrence), occurred_at=envelope.time
+        )
+    template, method = domain.SERIES_TEMPLATES[envelope.type]
+    people = (facts.patient_id, facts.doctor_user_id)
+    unknown = await waiting.unknown_users(session, *people)
+    rows: list[Notification] = []
+    for user_id in dict.fromkeys(people):
+        if user_id in unknown:
+            waiting.hold(session, user_id=user_id, envelope=envelope, now=now, config=config)
+            continue
+        rows += await series_notices.plan(
+            session,
+            facts,
+            template=template,
+            method=method,
+            now=now,
+            config=config,
             event_id=envelope.uuid,
             only_user=user_id,
         )

@@ -21,8 +21,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.notifications import domain
 from subgraphs.notifications.domain import Channel, DeliveryStatus, HoldStatus
 from subgraphs.notifications.models import AppointmentCopy, HeldEvent, Notification
-from subgraphs.notifications.payloads import AppointmentFacts, DoctorFacts, WaitlistOfferFacts
-from subgraphs.notifications.service import planning, waitlist_offers
+from subgraphs.notifications.payloads import (
+    AppointmentFacts,
+    DoctorFacts,
+    SeriesFacts,
+    WaitlistOfferFacts,
+)
+from subgraphs.notifications.service import planning, series_notices, waitlist_offers
 from subgraphs.notifications.service.planning import PlanConfig
 from subgraphs.notifications.service.projections import audience, locked_recipient
 from subgraphs.shared.database import Database
@@ -128,6 +133,8 @@ def _template(event_type: str) -> str | None:
         return domain.WAITLIST_OFFER_TEMPLATE
     if event_type in domain.APPOINTMENT_TEMPLATES:
         return domain.APPOINTMENT_TEMPLATES[event_type][0]
+    if event_type in domain.SERIES_TEMPLATES:
+        return domain.SERIES_TEMPLATES[event_type][0]
     return domain.DOCTOR_TEMPLATES.get(event_type)
 
 
@@ -171,6 +178,18 @@ async def _plan(
             previous_start=facts.previous_start,
             cancelled_by=facts.cancelled_by,
             reason=facts.reason,
+            event_id=item.event_id,
+            only_user=item.user_id,
+        )
+    if item.event_type in domain.SERIES_TEMPLATES:
+        template, method = domain.SERIES_TEMPLATES[item.event_type]
+        return await series_notices.plan(
+            session,
+            SeriesFacts.parse(item.payload),
+            template=template,
+            method=method,
+            now=now,
+            config=config,
             event_id=item.event_id,
             only_user=item.user_id,
         )

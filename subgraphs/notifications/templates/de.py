@@ -42,6 +42,32 @@ CATALOG: Final[dict[tuple[str, str], Message]] = {
         title="Termin abgesagt",
         in_app="Bei $doctor_name am $date um $time.",
     ),
+    ("series_booked", "patient"): Message(
+        subject="$count Termine gebucht ab $date",
+        text="Guten Tag $recipient_name,\n\nIhre $count Termine bei $doctor_name sind "
+        "gebucht:\n\n$dates" + _WHERE + _CALENDAR,
+        sms="Healthbook: Serientermine gebucht ab $date um $time, $clinic. Kontakt: $clinic_phone",
+        title="Serientermine gebucht",
+        in_app="$count Termine bei $doctor_name ab $date um $time.",
+    ),
+    ("series_rescheduled", "patient"): Message(
+        subject="$count Termine verschoben, ab $date um $time",
+        text="Guten Tag $recipient_name,\n\nIhre Termine bei $doctor_name sind verschoben:"
+        "\n\n$dates" + _WHERE + _CALENDAR,
+        sms="Healthbook: Serientermine verschoben, ab $date um $time, $clinic. "
+        "Kontakt: $clinic_phone",
+        title="Serientermine verschoben",
+        in_app="$count Termine bei $doctor_name, jetzt ab $date um $time.",
+    ),
+    ("series_cancelled", "patient"): Message(
+        subject="$count Termine abgesagt ab $date",
+        text="Guten Tag $recipient_name,\n\ndiese Termine bei $doctor_name wurden durch "
+        "$cancelled_by abgesagt:\n\n$dates\n\n${reason_line}" + "Kontakt: $clinic_phone",
+        sms="Healthbook: Serientermine ab $date um $time, $clinic sind abgesagt. "
+        "Kontakt: $clinic_phone",
+        title="Serientermine abgesagt",
+        in_app="$count Termine bei $doctor_name ab $date um $time.",
+    ),
     ("appointment_reminder", "patient"): Message(
         subject="Erinnerung: Termin in $lead, $date um $time",
         text="Guten Tag $recipient_name,\n\nwir erinnern Sie an Ihren Termin bei $doctor_name am "

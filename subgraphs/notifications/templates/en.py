@@ -92,6 +92,57 @@ CATALOG: Final[dict[tuple[str, str], Message]] = {
         title="Appointment cancelled",
         in_app="$patient_name on $date at $time.",
     ),
+    ("series_booked", "patient"): Message(
+        subject="$count appointments booked from $date",
+        text="Hello $recipient_name,\n\nyour $count appointments with $doctor_name are "
+        "booked:\n\n$dates" + _WHERE + _CALENDAR,
+        sms="Healthbook: recurring appointments booked from $date at $time, $clinic. "
+        "Contact: $clinic_phone",
+        title="Recurring appointments booked",
+        in_app="$count appointments with $doctor_name, from $date at $time.",
+    ),
+    ("series_booked", "doctor"): Message(
+        subject="New recurring booking: $patient_name, $count appointments from $date",
+        text="Hello $recipient_name,\n\n$patient_name booked $count appointments with you:"
+        "\n\n$dates" + _CALENDAR,
+        sms="Healthbook: new recurring booking from $date at $time, $clinic.",
+        title="New recurring booking",
+        in_app="$patient_name, $count appointments from $date at $time.",
+    ),
+    ("series_rescheduled", "patient"): Message(
+        subject="$count appointments moved, from $date at $time",
+        text="Hello $recipient_name,\n\nyour appointments with $doctor_name moved:\n\n"
+        "$dates" + _WHERE + _CALENDAR,
+        sms="Healthbook: recurring appointments moved, from $date at $time, $clinic. "
+        "Contact: $clinic_phone",
+        title="Recurring appointments moved",
+        in_app="$count appointments with $doctor_name, now from $date at $time.",
+    ),
+    ("series_rescheduled", "doctor"): Message(
+        subject="Moved: $patient_name, $count appointments from $date at $time",
+        text="Hello $recipient_name,\n\nthe appointments with $patient_name moved:\n\n"
+        "$dates" + _CALENDAR,
+        sms="Healthbook: recurring appointments moved, from $date at $time, $clinic.",
+        title="Recurring appointments moved",
+        in_app="$patient_name, $count appointments now from $date at $time.",
+    ),
+    ("series_cancelled", "patient"): Message(
+        subject="$count appointments cancelled from $date",
+        text="Hello $recipient_name,\n\nthese appointments with $doctor_name are cancelled by "
+        "$cancelled_by:\n\n$dates\n\n${reason_line}" + "Contact: $clinic_phone",
+        sms="Healthbook: recurring appointments from $date at $time, $clinic are cancelled. "
+        "Contact: $clinic_phone",
+        title="Recurring appointments cancelled",
+        in_app="$count appointments with $doctor_name, from $date at $time.",
+    ),
+    ("series_cancelled", "doctor"): Message(
+        subject="Cancelled: $patient_name, $count appointments from $date",
+        text="Hello $recipient_name,\n\nthese appointments with $patient_name are cancelled by "
+        "$cancelled_by:\n\n$dates\n\n${reason_line}" + "Your calendar entries are removed.",
+        sms="Healthbook: recurring appointments from $date at $time, $clinic are cancelled.",
+        title="Recurring appointments cancelled",
+        in_app="$patient_name, $count appointments from $date at $time.",
+    ),
     ("appointment_reminder", "patient"): Message(
         subject="Reminder: appointment in $lead, $date at $time",
         text="Hello $recipient_name,\n\na reminder of your appointment with $doctor_name on "

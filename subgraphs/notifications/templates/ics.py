@@ -36,12 +36,29 @@ def uid(appointment_id: uuid.UUID) -> str:
 
 def build(entry: CalendarEntry) -> str:
     """The `.ics` text (METHOD REQUEST for a new or changed visit, CANCEL to remove it)."""
-    if entry.method not in METHODS:
-        raise ValueError(f"unsupported calendar method {entry.method}")
+    return build_many([entry])
+
+
+def build_many(entries: list[CalendarEntry]) -> str:
+    """One `.ics` with a VEVENT per entry (a series' occurrences), all with one METHOD.
+
+    Each occurrence keeps its own UID, so a later change of one occurrence alone updates
+    just that entry in the calendar.
+    """
+    methods = {entry.method for entry in entries}
+    if len(methods) != 1 or not methods <= set(METHODS):
+        raise ValueError(f"unsupported calendar methods {sorted(methods)}")
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", entry.method)
+    calendar.add("method", entries[0].method)
+    for entry in entries:
+        calendar.add_component(_event(entry))
+    text: str = calendar.to_ical().decode()
+    return text
+
+
+def _event(entry: CalendarEntry) -> Event:
     event = Event()
     event.add("uid", uid(entry.appointment_id))
     event.add("sequence", entry.sequence)
@@ -58,6 +75,4 @@ def build(entry: CalendarEntry) -> str:
     attendee = vCalAddress(f"mailto:{entry.attendee}")
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     event.add("attendee", attendee, encode=False)
-    calendar.add_component(event)
-    text: str = calendar.to_ical().decode()
-    return text
+    return event

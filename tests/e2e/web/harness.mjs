@@ -63,8 +63,11 @@ export class Run {
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(this.artifacts, `${name}-375.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    // A table that scrolls sideways inside its box hides columns (and a row's actions) off screen.
+    const tables375 = await page.evaluate(() =>
+      [...document.querySelectorAll(".table-wrap")].filter((w) => w.scrollWidth > w.clientWidth + 1).length);
     await page.setViewportSize(size);
-    this.pages.push({ name, url: page.url(), serious, overflow375: overflow });
+    this.pages.push({ name, url: page.url(), serious, overflow375: overflow, tables375 });
   }
 
   async signIn(page, email, password = "healthbook-demo") {

@@ -7,8 +7,9 @@ import * as keyboard from "./keyboard.mjs";
 import * as resilience from "./resilience.mjs";
 import * as adminSteps from "./admin_steps.mjs";
 import * as waitlistSteps from "./waitlist_steps.mjs";
+import * as seriesSteps from "./series_steps.mjs";
 
-const journeys = { ...steps, ...keyboard, ...resilience, ...adminSteps, ...waitlistSteps };
+const journeys = { ...steps, ...keyboard, ...resilience, ...adminSteps, ...waitlistSteps, ...seriesSteps };
 
 const [name, playwrightModules, webModules, base, artifacts, extra] = process.argv.slice(2);
 const run = new Run({ playwrightModules, webModules, base, artifacts });

@@ -68,9 +68,11 @@ def _refresh_docs(report: dict[str, Any]) -> None:
 
 def assert_clean(report: dict[str, Any]) -> None:
     """No axe violation that is serious or critical, nothing offsite, no console error
-    (a CSP refusal shows as one), and no horizontal scrolling at 375 px."""
+    (a CSP refusal shows as one), and no horizontal scrolling at 375 px, neither of the page
+    nor of a table inside its box."""
     assert report["offsite"] == [], report["offsite"]
     assert report["consoleErrors"] == [], report["consoleErrors"]
     for page in report["pages"]:
         assert page["serious"] == [], page
         assert page["overflow375"] is False, page
+        assert page["tables375"] == 0, page

@@ -64,6 +64,12 @@ async def counts(db: Database) -> tuple[int, int]:
     return int(appointments), int(series)
 
 
+async def outbox_of(db: Database, event_type: str) -> list[OutboxMessage]:
+    async with db.session() as session:
+        statement = select(OutboxMessage).where(col(OutboxMessage.event_type) == event_type)
+        return list((await session.exec(statement)).all())
+
+
 @pytest.fixture
 def berlin(availability: FakeAvailability) -> uuid.UUID:
     return availability.add(time_zone="Europe/Berlin")
@@ -90,6 +96,16 @@ async def test_a_weekly_series_keeps_nine_oclock_local_across_dst(
             )
         ).all()
     assert len(events) == 4  # each occurrence announced as a booking of its own
+    [together] = await outbox_of(db, "AppointmentSeriesBooked")
+    assert together.payload["series_id"] == str(booking.series.id)
+    assert together.payload["rule"] == "FREQ=WEEKLY;COUNT=4;BYDAY=TU"
+    assert [o["appointment_id"] for o in together.payload["occurrences"]] == [
+        str(row.id) for row in rows if row
+    ]
+    assert "reason" not in together.payload  # the patient's reason never leaves the store
+    # Each occurrence's own event names the series event people are told about instead.
+    assert {e.payload["series_event_id"] for e in events} == {str(together.id)}
+    assert {e.payload["series_id"] for e in events} == {str(booking.series.id)}
 
 
 async def test_all_or_nothing_writes_nothing_when_one_occurrence_is_taken(
@@ -258,6 +274,13 @@ async def test_cancelling_the_rest_cancels_from_an_occurrence_on(
     assert sorted(e.payload["appointment_id"] for e in events) == sorted(
         str(row.id) for row in cancelled
     )
+    [together] = await outbox_of(db, "AppointmentSeriesCancelled")
+    assert [o["appointment_id"] for o in together.payload["occurrences"]] == [
+        str(row.id) for row in cancelled
+    ]
+    assert together.payload["cancelled_by"] == "PATIENT"
+    assert together.payload["reason"] == "Feeling better"
+    assert {e.payload["series_event_id"] for e in events} == {str(together.id)}
 
 
 async def test_cancelling_all_future_occurrences_skips_the_past(
@@ -332,6 +355,9 @@ async def test_one_occurrence_is_rescheduled_and_cancelled_on_its_own(
     )
     assert moved.series_id == booking.series.id  # still an occurrence of the series
     await lifecycle.cancel(deps=deps, actor=who, appointment_id=rows[3].id, reason=None)
+    [one] = await outbox_of(db, "AppointmentCancelled")
+    assert one.payload["series_id"] == str(booking.series.id)
+    assert one.payload["series_event_id"] is None  # told about on its own
     after = await series_changes.appointments(db=deps.db, series_id=booking.series.id)
     assert [(row.starts_at, row.status) for row in after] == [
         (WEEKS[0], "PENDING"),

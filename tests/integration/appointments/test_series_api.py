@@ -171,3 +171,49 @@ async def test_the_calendar_feed_lists_each_occurrence_with_its_series(
     series_id = result["series"]["id"]
     assert [e["seriesId"] for e in entries] == [series_id] * 4 + [None]
     assert [e["id"] for e in entries[:4]] == [o["id"] for o in result["series"]["occurrences"]]
+
+
+MOVE = """mutation($input: RescheduleAppointmentSeriesInput!) {
+  rescheduleAppointmentSeries(input: $input) {
+    dryRun
+    series { id }
+    occurrences { previousStart start end bookable refusal appointment { id start status } }
+  }
+}"""
+
+
+async def test_the_rest_is_rescheduled_with_a_report_and_stable_codes(
+    api: Api, availability: FakeAvailability
+) -> None:
+    doctor = availability.add(time_zone="Europe/Berlin")
+    who = patient()
+    result = await booked(api, who, doctor)
+    ids = [o["id"] for o in result["series"]["occurrences"]]
+    move = {
+        "seriesId": result["series"]["id"],
+        "fromAppointmentId": ids[2],
+        "start": "2030-04-03T16:00:00+02:00",  # Tuesday 09:00 to Wednesday 16:00, CEST
+        "idempotencyKey": "move-key",
+    }
+    dry = await api.data(MOVE, {"input": {**move, "dryRun": True}}, as_=who)
+    assert dry["rescheduleAppointmentSeries"]["series"] is None
+    data = await api.data(MOVE, {"input": move}, as_=who)
+    outcome = data["rescheduleAppointmentSeries"]
+    assert outcome["dryRun"] is False
+    assert [(o["previousStart"], o["start"], o["bookable"]) for o in outcome["occurrences"]] == [
+        ("2030-04-02T07:00:00+00:00", "2030-04-03T14:00:00+00:00", True),
+        ("2030-04-09T07:00:00+00:00", "2030-04-10T14:00:00+00:00", True),
+    ]
+    assert [o["appointment"]["id"] for o in outcome["occurrences"]] == ids[2:]
+    assert [o["start"] for o in dry["rescheduleAppointmentSeries"]["occurrences"]] == [
+        o["start"] for o in outcome["occurrences"]
+    ]
+
+    stranger = patient()
+    assert await api.error_code(MOVE, {"input": move}, as_=stranger) == "NOT_FOUND"
+    assert await api.error_code(MOVE, {"input": move}) == "UNAUTHENTICATED"
+    far = {**move, "idempotencyKey": "far", "start": "2030-04-20T09:00:00+02:00"}
+    body = await api.call(MOVE, {"input": far}, as_=who)
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "start"}
+    other = {**move, "start": "2030-04-03T17:00:00+02:00"}
+    assert await api.error_code(MOVE, {"input": other}, as_=who) == "CONFLICT"

@@ -14,6 +14,7 @@ const EMBEDDED = [
   "DeactivateUserPayload", "ReactivateUserPayload", "InviteDoctorPayload",
   "ResetPasswordPayload", "RequestPasswordResetPayload", "MarkNotificationsReadPayload",
   "LogoutPayload", "ChangePasswordPayload",
+  "AppointmentSeriesBooking", "AppointmentSeriesRescheduling", "SeriesOccurrence",
   // Cursor connections: their edges and page info belong to the list that holds them.
   "AppointmentEdge", "AppointmentPageInfo", "DoctorEdge", "UserEdge", "IdentityPageInfo",
   "AuditTrailPage", "AuditTrailEntryEdge", "NotificationEdge", "NotificationPageInfo",
@@ -93,6 +94,9 @@ export function makeClient(): Client {
             bookAppointment: invalidate(...bookingFields),
             rescheduleAppointment: invalidate(...bookingFields),
             cancelAppointment: invalidate(...bookingFields),
+            bookAppointmentSeries: invalidate(...bookingFields),
+            rescheduleAppointmentSeries: invalidate(...bookingFields),
+            cancelAppointmentSeries: invalidate(...bookingFields),
             setWeeklyAvailability: invalidate("myDoctorProfile", "doctor", "doctors", "availableSlots"),
             addAvailabilityException: invalidate("myDoctorProfile", "doctor", "doctors"),
             removeAvailabilityException: invalidate("myDoctorProfile", "doctor", "doctors"),

@@ -30,7 +30,7 @@ export function WeeklyRulesEditor({ initial, zone, saving, onSave }: Props) {
       <h2 id="weekly-title">{t("availability.weekly")}</h2>
       <p className="muted">{t("availability.zone", { zone })}</p>
       <div className="table-wrap">
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">{t("availability.weekday")}</th>
@@ -46,14 +46,14 @@ export function WeeklyRulesEditor({ initial, zone, saving, onSave }: Props) {
               const label = `${t(`weekday.${rule.weekday}`)} ${i + 1}`;
               return (
                 <tr key={rule.key} aria-invalid={problem ? true : undefined}>
-                  <td>
+                  <td data-label={t("availability.weekday")}>
                     <select className="native" aria-label={`${t("availability.weekday")} ${i + 1}`} value={rule.weekday} onChange={(e) => update(rule.key, { weekday: e.target.value as Weekday })}>
                       {WEEKDAYS.map((d) => <option key={d} value={d}>{t(`weekday.${d}`)}</option>)}
                     </select>
                   </td>
-                  <td><input className="native" type="time" aria-label={`${t("availability.from")} ${label}`} value={rule.start} onChange={(e) => update(rule.key, { start: e.target.value })} /></td>
-                  <td><input className="native" type="time" aria-label={`${t("availability.to")} ${label}`} value={rule.end} onChange={(e) => update(rule.key, { end: e.target.value })} /></td>
-                  <td><input className="native" type="number" min={5} max={240} step={5} aria-label={`${t("availability.slot")} ${label}`} value={rule.slotMinutes} onChange={(e) => update(rule.key, { slotMinutes: Number(e.target.value) })} /></td>
+                  <td data-label={t("availability.from")}><input className="native" type="time" aria-label={`${t("availability.from")} ${label}`} value={rule.start} onChange={(e) => update(rule.key, { start: e.target.value })} /></td>
+                  <td data-label={t("availability.to")}><input className="native" type="time" aria-label={`${t("availability.to")} ${label}`} value={rule.end} onChange={(e) => update(rule.key, { end: e.target.value })} /></td>
+                  <td data-label={t("availability.slot")}><input className="native" type="number" min={5} max={240} step={5} aria-label={`${t("availability.slot")} ${label}`} value={rule.slotMinutes} onChange={(e) => update(rule.key, { slotMinutes: Number(e.target.value) })} /></td>
                   <td><Button variant="quiet" aria-label={`${t("availability.remove")} ${label}`} onPress={() => setRules((rs) => rs.filter((r) => r.key !== rule.key))}>{t("availability.remove")}</Button></td>
                 </tr>
               );

@@ -18,6 +18,8 @@ import { ProblemMessage } from "../ui/Problem";
 import { LoadMore } from "../ui/LoadMore";
 import { browserZone, dayBounds, formatDateTime, zoneLabel } from "../time/zones";
 import { icsFor } from "../time/ics";
+import { describeRule } from "../time/rrule";
+import { CancelRest, RescheduleRest, hasSeries } from "../components/SeriesChanges";
 
 function IcsLink({ appointment }: { appointment: AppointmentFieldsFragment }) {
   const { t } = useTranslation();
@@ -95,7 +97,7 @@ function Cancel({ appointment, onDone, onCancelled }: { appointment: Appointment
 
 function AppointmentItem({ appointment, live }: { appointment: AppointmentFieldsFragment; live: boolean }) {
   const { t, i18n } = useTranslation();
-  const [dialog, setDialog] = useState<"cancel" | "reschedule" | null>(null);
+  const [dialog, setDialog] = useState<"cancel" | "reschedule" | "cancelRest" | "rescheduleRest" | null>(null);
   const [showHistory, setShowHistory] = useState(false);
   // Cancelled, the appointment has no Cancel button to give focus back to: its heading takes it.
   const heading = useRef<HTMLHeadingElement>(null);
@@ -121,6 +123,7 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
           <p style={{ margin: ".2rem 0" }}>{t("appointments.with", { name: appointment.doctor.name })} · {appointment.doctor.clinicAddress}</p>
           {appointment.reason ? <p className="muted" style={{ margin: 0 }}>{appointment.reason}</p> : null}
           {appointment.statusReason ? <p className="muted" style={{ margin: 0 }}>{appointment.statusReason}</p> : null}
+          {appointment.series ? <p className="muted" data-testid="series" style={{ margin: 0 }}>{t("series.partOf", { rule: describeRule(appointment.series.rule, t) })}</p> : null}
         </div>
         <div>
           <Badge tone={appointment.status}>{t(`status.${appointment.status}`)}</Badge>
@@ -136,6 +139,8 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
       <div className="actions" style={{ marginTop: ".5rem" }}>
         {canReschedule ? <Button variant="secondary" onPress={() => setDialog("reschedule")}>{t("appointments.reschedule")}</Button> : null}
         {changeable ? <Button variant="danger" onPress={() => setDialog("cancel")}>{t("appointments.cancel")}</Button> : null}
+        {canReschedule && appointment.series ? <Button variant="secondary" onPress={() => setDialog("rescheduleRest")}>{t("series.rescheduleRest")}</Button> : null}
+        {changeable && appointment.series ? <Button variant="danger" onPress={() => setDialog("cancelRest")}>{t("series.cancelRest")}</Button> : null}
         <Button variant="quiet" onPress={() => setShowHistory((v) => !v)} aria-expanded={showHistory}>{t("appointments.history")}</Button>
         {open ? <IcsLink appointment={appointment} /> : null}
       </div>
@@ -147,6 +152,17 @@ function AppointmentItem({ appointment, live }: { appointment: AppointmentFields
         <p>{when} — {appointment.doctor.name}</p>
         <Cancel appointment={appointment} onDone={() => setDialog(null)} onCancelled={() => { focusHeading.current = true; setDialog(null); }} />
       </ModalDialog>
+      {hasSeries(appointment) ? (
+        <>
+          <ModalDialog title={t("series.rescheduleRest")} isOpen={dialog === "rescheduleRest"} onClose={() => setDialog(null)}>
+            <RescheduleRest appointment={appointment} onDone={() => setDialog(null)} />
+          </ModalDialog>
+          <ModalDialog title={t("series.cancelRest")} isOpen={dialog === "cancelRest"} onClose={() => setDialog(null)}>
+            <p>{t("series.fromThisOn", { time: when })} — {appointment.doctor.name}</p>
+            <CancelRest appointment={appointment} onDone={() => setDialog(null)} onCancelled={() => { focusHeading.current = true; setDialog(null); }} />
+          </ModalDialog>
+        </>
+      ) : null}
     </li>
   );
 }

@@ -7,6 +7,7 @@ import { BookAppointmentDocument, DoctorPageDocument, DoctorSlotsDocument } from
 import { useSession } from "../auth/session";
 import { SlotPicker } from "../components/SlotPicker";
 import { JoinWaitlist } from "../components/WaitlistBox";
+import { SeriesBooking } from "../components/SeriesBooking";
 import { Alert, Button, Field } from "../ui/controls";
 import { ProblemMessage } from "../ui/Problem";
 import { browserZone, dayBounds, formatDateTime, zoneLabel } from "../time/zones";
@@ -37,6 +38,7 @@ export default function DoctorPage() {
   const [attemptKey, setAttemptKey] = useState(newKey);
   const [booking, book] = useMutation(BookAppointmentDocument);
   const [booked, setBooked] = useState<string | null>(null);
+  const [repeat, setRepeat] = useState(false);
   // The Book button is disabled once booked: focus goes to the confirmation (and its link),
   // not back to the top of the document.
   const bookedNote = useRef<HTMLDivElement>(null);
@@ -58,7 +60,7 @@ export default function DoctorPage() {
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!selected || booking.fetching) return;
+    if (!selected || booking.fetching || repeat) return;
     const result = await book({
       input: { doctorId: doctor.id, start: selected, reason: reason || null, idempotencyKey: attemptKey },
     });
@@ -109,13 +111,17 @@ export default function DoctorPage() {
         {user?.role === "PATIENT" ? (
           <div className="stack">
             <Field label={t("doctor.reason")} name="reason" multiline value={reason} onChange={setReason} />
-            <Button type="submit" isDisabled={!selected || booking.fetching}>
-              {booking.fetching
-                ? t("doctor.booking")
-                : selected
-                  ? t("doctor.book", { time: `${formatDateTime(selected, zone, i18n.language)} (${zoneLabel(selected, zone, i18n.language)})` })
-                  : t("doctor.chooseSlot")}
-            </Button>
+            <SeriesBooking doctorId={doctor.id} start={selected} reason={reason} zone={zone} onRepeatChange={setRepeat}
+              onBooked={() => setSelected(null)} />
+            {repeat ? null : (
+              <Button type="submit" isDisabled={!selected || booking.fetching}>
+                {booking.fetching
+                  ? t("doctor.booking")
+                  : selected
+                    ? t("doctor.book", { time: `${formatDateTime(selected, zone, i18n.language)} (${zoneLabel(selected, zone, i18n.language)})` })
+                    : t("doctor.chooseSlot")}
+              </Button>
+            )}
           </div>
         ) : !user ? (
           <Button onPress={() => navigate(`/sign-in?next=${encodeURIComponent(`/doctors/${id}?day=${day}`)}`)}>{t("doctor.signInToBook")}</Button>

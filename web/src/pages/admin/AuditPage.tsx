@@ -113,7 +113,7 @@ export default function AuditPage() {
       {exporting.count !== undefined ? <Alert tone="success">{t("audit.exported", { count: exporting.count })}</Alert> : null}
       <ProblemMessage error={error ?? exporting.error} />
       <div className="table-wrap card" role="region" aria-label={t("admin.audit")} tabIndex={0}>
-        <table className="data">
+        <table className="data cards">
           <caption className="skip">{t("admin.audit")}</caption>
           <thead>
             <tr>
@@ -129,13 +129,13 @@ export default function AuditPage() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id} data-testid="audit-entry">
-                <td>{formatDateTime(e.occurredAt, zone, i18n.language)}</td>
-                <td>{e.action}<div className="muted">{e.component}</div></td>
-                <td>{e.outcome}{e.reason ? ` (${e.reason})` : ""}</td>
-                <td>{e.actorRole}<div className="muted mono">{e.actorId ?? ""}</div></td>
-                <td>{e.subjectType ?? ""}<div className="muted mono">{e.subjectId ?? ""}</div></td>
-                <td className="mono">{e.patientId ?? ""}</td>
-                <td>{e.clientAddress ?? ""}</td>
+                <td data-label={t("admin.when")}>{formatDateTime(e.occurredAt, zone, i18n.language)}</td>
+                <td data-label={t("audit.action")}>{e.action}<div className="muted">{e.component}</div></td>
+                <td data-label={t("admin.outcome")}>{e.outcome}{e.reason ? ` (${e.reason})` : ""}</td>
+                <td data-label={t("audit.actor")}>{e.actorRole}<div className="muted mono">{e.actorId ?? ""}</div></td>
+                <td data-label={t("audit.subject")}>{e.subjectType ?? ""}<div className="muted mono">{e.subjectId ?? ""}</div></td>
+                <td className="mono" data-label={t("audit.patient")}>{e.patientId ?? ""}</td>
+                <td data-label={t("admin.client")}>{e.clientAddress ?? ""}</td>
               </tr>
             ))}
           </tbody>

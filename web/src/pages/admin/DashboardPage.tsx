@@ -65,10 +65,10 @@ function Chart({ id, title, rows, labelKey, labelName, series, stacked = true, w
 function Table({ caption, columns, rows, testId }: { caption: string; columns: string[]; rows: string[][]; testId?: string }) {
   return (
     <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-      <table className="data" data-testid={testId}>
+      <table className="data cards" data-testid={testId}>
         <caption className="skip">{caption}</caption>
         <thead><tr>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
-        <tbody>{rows.map((r, i) => <tr key={`${r[0]}-${i}`}><th scope="row">{r[0]}</th>{r.slice(1).map((cell, j) => <td key={j}>{cell}</td>)}</tr>)}</tbody>
+        <tbody>{rows.map((r, i) => <tr key={`${r[0]}-${i}`}><th scope="row">{r[0]}</th>{r.slice(1).map((cell, j) => <td key={j} data-label={columns[j + 1]}>{cell}</td>)}</tr>)}</tbody>
       </table>
     </div>
   );

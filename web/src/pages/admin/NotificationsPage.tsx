@@ -24,18 +24,18 @@ export default function NotificationsPage() {
       <p role="status">{(data?.notificationStats ?? []).map((s) => `${s.channel} ${s.status}: ${s.count}`).join(" · ")}</p>
       <ProblemMessage error={error} />
       <div className="table-wrap card">
-        <table className="data">
+        <table className="data cards">
           <thead><tr><th scope="col">{t("admin.when")}</th><th scope="col">{t("admin.channel")}</th><th scope="col">{t("admin.template")}</th><th scope="col">{t("admin.recipient")}</th><th scope="col">{t("admin.statusCol")}</th><th scope="col">{t("admin.attempts")}</th><th scope="col">{t("admin.lastError")}</th></tr></thead>
           <tbody>
             {(data?.notifications.nodes ?? []).map((n) => (
               <tr key={n.id}>
-                <td>{formatDateTime(n.createdAt, browserZone(), i18n.language)}</td>
-                <td>{n.channel}</td>
-                <td>{n.template}</td>
-                <td>{n.recipient}</td>
-                <td><Badge tone={n.status === "FAILED" || n.status === "DEAD" ? "REJECTED" : n.status === "SENT" ? "CONFIRMED" : "PENDING"}>{n.status}</Badge></td>
-                <td>{n.attempts}</td>
-                <td>{n.lastError ?? ""}</td>
+                <td data-label={t("admin.when")}>{formatDateTime(n.createdAt, browserZone(), i18n.language)}</td>
+                <td data-label={t("admin.channel")}>{n.channel}</td>
+                <td data-label={t("admin.template")}>{n.template}</td>
+                <td data-label={t("admin.recipient")}>{n.recipient}</td>
+                <td data-label={t("admin.statusCol")}><Badge tone={n.status === "FAILED" || n.status === "DEAD" ? "REJECTED" : n.status === "SENT" ? "CONFIRMED" : "PENDING"}>{n.status}</Badge></td>
+                <td data-label={t("admin.attempts")}>{n.attempts}</td>
+                <td data-label={t("admin.lastError")}>{n.lastError ?? ""}</td>
               </tr>
             ))}
           </tbody>

@@ -61,19 +61,19 @@ export default function UsersPage() {
       </form>
       <ProblemMessage error={error ?? roleState.error ?? deactivation.error ?? reactivation.error} />
       <div className="table-wrap card">
-        <table className="data">
+        <table className="data cards">
           <thead><tr><th scope="col">{t("auth.name")}</th><th scope="col">{t("auth.email")}</th><th scope="col">{t("admin.role")}</th><th scope="col">{t("admin.active")}</th><th scope="col"><span className="skip">{t("admin.actionCol")}</span></th></tr></thead>
           <tbody>
             {(data?.users.nodes ?? []).map((u) => (
               <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>
+                <td data-label={t("auth.name")}>{u.name}</td>
+                <td data-label={t("auth.email")}>{u.email}</td>
+                <td data-label={t("admin.role")}>
                   <select className="native" aria-label={`${t("admin.role")} ${u.name}`} value={u.role} onChange={(e) => void setUserRole({ input: { userId: u.id, role: e.target.value as Role } })}>
                     {roles.slice(1).map((r) => <option key={r.id}>{r.id}</option>)}
                   </select>
                 </td>
-                <td>{u.active ? t("admin.yes") : t("admin.no")}</td>
+                <td data-label={t("admin.active")}>{u.active ? t("admin.yes") : t("admin.no")}</td>
                 <td>
                   {u.active ? (
                     <Button variant="quiet" onPress={() => void deactivate({ input: { userId: u.id } })}>{t("admin.deactivate")}<span className="skip"> {u.name}</span></Button>

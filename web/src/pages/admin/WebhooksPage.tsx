@@ -120,7 +120,7 @@ export default function WebhooksPage() {
         <span className="box" aria-hidden="true">{showDeleted ? "✓" : ""}</span> {t("webhooks.showDeleted")}
       </Checkbox>
       <div className="table-wrap card" role="region" aria-label={t("nav.webhooks")} tabIndex={0}>
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">{t("webhooks.url")}</th><th scope="col">{t("webhooks.eventTypes")}</th>
@@ -133,14 +133,14 @@ export default function WebhooksPage() {
               const toggle = w.enabled ? t("webhooks.disable") : t("webhooks.enable");
               return (
               <tr key={w.id} data-testid="webhook">
-                <td><span className="mono">{w.url}</span>{w.description ? <div className="muted">{w.description}</div> : null}</td>
-                <td>{w.eventTypes.map((type) => t(`webhooks.types.${type}`)).join(", ")}</td>
-                <td>
+                <td data-label={t("webhooks.url")}><span className="mono">{w.url}</span>{w.description ? <div className="muted">{w.description}</div> : null}</td>
+                <td data-label={t("webhooks.eventTypes")}>{w.eventTypes.map((type) => t(`webhooks.types.${type}`)).join(", ")}</td>
+                <td data-label={t("webhooks.enabled")}>
                   <Badge tone={w.enabled ? "CONFIRMED" : "REJECTED"}>{w.enabled ? t("admin.yes") : t("admin.no")}</Badge>
                   {w.deletedAt ? <div className="muted">{t("webhooks.deletedOn", { when: formatDateTime(w.deletedAt, zone, i18n.language) })}</div>
                     : w.disabledAt ? <div className="muted">{t("webhooks.disabledSince", { when: formatDateTime(w.disabledAt, zone, i18n.language) })}</div> : null}
                 </td>
-                <td>{w.consecutiveFailures}</td>
+                <td data-label={t("webhooks.failures")}>{w.consecutiveFailures}</td>
                 <td>
                   <div className="actions">
                     <Button variant="quiet" aria-expanded={shown === w.id} aria-label={`${t("webhooks.deliveries")} ${w.url}`}

@@ -28,7 +28,7 @@ export function WebhookDeliveries({ webhookId, url, replayable }: { webhookId: s
       <ProblemMessage error={error ?? replaying.error} />
       {page && page.nodes.length === 0 ? <p>{t("webhooks.noDeliveries")}</p> : null}
       <div className="table-wrap" role="region" aria-label={t("webhooks.deliveries")} tabIndex={0}>
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">{t("admin.when")}</th><th scope="col">{t("webhooks.event")}</th><th scope="col">{t("admin.statusCol")}</th>
@@ -39,12 +39,12 @@ export function WebhookDeliveries({ webhookId, url, replayable }: { webhookId: s
           <tbody>
             {(page?.nodes ?? []).map((d) => (
               <tr key={d.id} data-testid="webhook-delivery">
-                <td>{when(d.createdAt)}<div className="muted mono">{d.id}</div></td>
-                <td>{t(`webhooks.types.${d.eventType}`)}</td>
-                <td><Badge tone={TONES[d.status]}>{t(`webhooks.status.${d.status}`)}</Badge></td>
-                <td>{d.attempts}</td>
-                <td>{d.lastError ?? ""}</td>
-                <td>{when(d.sentAt ?? d.attemptedAt)}</td>
+                <td data-label={t("admin.when")}>{when(d.createdAt)}<div className="muted mono">{d.id}</div></td>
+                <td data-label={t("webhooks.event")}>{t(`webhooks.types.${d.eventType}`)}</td>
+                <td data-label={t("admin.statusCol")}><Badge tone={TONES[d.status]}>{t(`webhooks.status.${d.status}`)}</Badge></td>
+                <td data-label={t("admin.attempts")}>{d.attempts}</td>
+                <td data-label={t("admin.lastError")}>{d.lastError ?? ""}</td>
+                <td data-label={t("webhooks.lastAttempt")}>{when(d.sentAt ?? d.attemptedAt)}</td>
                 <td>
                   {replayable ? (
                     <Button variant="quiet" isDisabled={replaying.fetching} aria-label={`${t("webhooks.replay")} ${d.id}`}
