@@ -1,9 +1,11 @@
-"""Offers of freed slots: made to the first waiting patient they suit, held, accepted or passed on.
+"""Offers of freed slots: made to the first waiting patient they suit, held, accepted or passed on
+(new availability is offered the same way: `waitlist_openings`).
 
 - A slot frees when an appointment is cancelled, rejected or moved away (this subgraph's own
   events, see `consumers.py`). If the doctors subgraph still offers it (asked with the freed
   appointment's busy time ignored, since its projection may lag) and nothing of ours holds
-  it, the first WAITING entry of the doctor (in joining order) whose days and hours it suits
+  it, the first WAITING entry of the slot's line (the doctor's entries and the area entries
+  the doctor matches, in joining order: `waitlist_line`) whose days and hours it suits
   gets ONE offer, held for `Policy.offer_hold` (WAITLIST_OFFER_MINUTES): others cannot book
   it meanwhile (`waitlist_holds`). A `WaitlistOfferMade` event goes out through the outbox;
   notifications sends it by the patient's channels.
