@@ -5,6 +5,8 @@
 - its own `AppointmentCancelled` and `AppointmentRejected` (the slot at start) and
   `AppointmentRescheduled` (the slot at previous_start): a freed slot, offered to the
   doctor's waitlist (`service/waitlist_offers.py`), at most once per event.
+- doctors `AvailabilityChanged`: the doctor's open slots offered to their waiting entries
+  (`service/waitlist_openings.py`; handled again, it offers nothing twice).
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import uuid
 from datetime import UTC, datetime
 
 from subgraphs.appointments import wiring
-from subgraphs.appointments.service import waitlist_offers, withdrawal
+from subgraphs.appointments.service import waitlist_offers, waitlist_openings, withdrawal
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.resources import Resources
 
 FREED_AT_START = frozenset({"AppointmentCancelled", "AppointmentRejected"})
 FREED_AT_PREVIOUS = frozenset({"AppointmentRescheduled"})
-HANDLED_EVENTS: frozenset[str] = frozenset({"DoctorSuspended", *FREED_AT_START, *FREED_AT_PREVIOUS})
+HANDLED_EVENTS: frozenset[str] = frozenset(
+    {"DoctorSuspended", "AvailabilityChanged", *FREED_AT_START, *FREED_AT_PREVIOUS}
+)
 
 
 async def handle(envelope: EventEnvelope, resources: Resources) -> None:
@@ -42,4 +46,8 @@ async def handle(envelope: EventEnvelope, resources: Resources) -> None:
             start=datetime.fromisoformat(str(payload[field])),
             appointment_id=uuid.UUID(str(payload["appointment_id"])),
             delivery=(envelope.uuid, envelope.type),
+        )
+    elif envelope.type == "AvailabilityChanged":
+        await waitlist_openings.availability_changed(
+            wiring.install(resources), doctor_id=uuid.UUID(str(envelope.payload["doctor_id"]))
         )

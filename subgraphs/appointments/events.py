@@ -152,6 +152,21 @@ class WaitlistOfferMade(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class WaitlistOfferClosed(DomainEvent):
+    """An offer no longer holds its slot: `state` ACCEPTED, DECLINED or EXPIRED (its hold ran
+    out, or the slot went). The doctors subgraph ends the slot's hold with it."""
+
+    type = "WaitlistOfferClosed"
+
+    offer_id: uuid.UUID
+    doctor_id: uuid.UUID
+    start: datetime
+    end: datetime
+    expires_at: datetime
+    state: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class SeriesEvent(DomainEvent):
     """A change of several occurrences of a series at once, announced together (each
     occurrence has its own event too, naming this one as its `series_event_id`).

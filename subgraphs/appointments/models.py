@@ -113,14 +113,17 @@ class CalendarFeedRow(SQLModel, table=True):
 
 
 class WaitlistEntryRow(SQLModel, table=True):
-    """A patient waiting for a doctor's freed slot: which days, which hours (doctor's zone).
+    """A patient waiting for a freed or new slot: which days, which hours (doctor's zone).
 
-    At most one WAITING entry per patient and doctor (a partial unique index).
+    For one doctor (`doctor_id`), or for any doctor of a specialization in a city (an area:
+    `specialization` and `city_key`, no doctor). At most one WAITING entry per patient and
+    doctor, and per patient and area (partial unique indexes).
     """
 
     __tablename__ = "waitlist_entries"
     __table_args__ = (
         Index("ix_waitlist_entries_doctor_line", "doctor_id", "state", "created_at"),
+        Index("ix_waitlist_entries_area_line", "specialization", "city_key", "state", "created_at"),
         Index(
             "ux_waitlist_entries_waiting",
             "patient_id",
@@ -129,13 +132,30 @@ class WaitlistEntryRow(SQLModel, table=True):
             sqlite_where=text("state = 'WAITING'"),
             postgresql_where=text("state = 'WAITING'"),
         ),
+        Index(
+            "ux_waitlist_entries_area_waiting",
+            "patient_id",
+            "specialization",
+            "city_key",
+            unique=True,
+            sqlite_where=text("state = 'WAITING'"),
+            postgresql_where=text("state = 'WAITING'"),
+        ),
     )
 
     id: uuid.UUID = Field(primary_key=True)
     patient_id: uuid.UUID = Field(index=True)
-    doctor_id: uuid.UUID
+    doctor_id: uuid.UUID | None = None
+    """The doctor waited for; None for an area entry."""
+    specialization: str | None = Field(default=None, max_length=50)
+    """An area entry's specialization code (as the doctors subgraph folds it)."""
+    city: str | None = Field(default=None, max_length=100)
+    """An area entry's city, as the area's doctors write it."""
+    city_key: str | None = Field(default=None, max_length=100)
+    """An area entry's city, folded by the doctors subgraph: what doctors are matched by."""
     time_zone: str = Field(max_length=64)
-    """The doctor's IANA zone when the patient joined: the days and hours are read in it."""
+    """The doctor's IANA zone when the patient joined (an area's: most of its doctors'): the
+    days are read in it; each slot's hours are read in its own doctor's zone."""
     first_day: date
     last_day: date
     earliest: time

@@ -10,6 +10,7 @@ from subgraphs.appointments.calendar_feed.keys import FeedConfig, feed_secret
 from subgraphs.appointments.domain import Policy
 from subgraphs.appointments.service.availability import AvailabilityChecker, HttpAvailabilityChecker
 from subgraphs.appointments.service.lifecycle import Deps, utcnow
+from subgraphs.appointments.service.openings import HttpOpeningsFinder, OpeningsFinder
 from subgraphs.appointments.settings import AppointmentsSettings
 from subgraphs.shared.resources import Resources
 
@@ -35,6 +36,7 @@ def install(
     availability: AvailabilityChecker | None = None,
     policy: Policy | None = None,
     clock: Callable[[], datetime] | None = None,
+    openings: OpeningsFinder | None = None,
 ) -> Deps:
     """The collaborators of `resources` (created on first call, from the environment)."""
     existing = resources.extras.get(KEY)
@@ -52,6 +54,12 @@ def install(
         ),
         policy=policy or policy_of(own),
         clock=clock or utcnow,
+        openings=openings
+        or HttpOpeningsFinder(
+            own.doctors_url,
+            timeout_seconds=own.doctors_timeout_seconds,
+            signing_key=resources.settings.signing_key,
+        ),
     )
     resources.extras[FEED_KEY] = FeedConfig(
         secret=feed_secret(

@@ -7,6 +7,8 @@
 - identity `UserDeactivated`: an approved doctor is suspended (hidden, not bookable).
 - appointments `AppointmentBooked|Confirmed|Rescheduled`: busy time (moved on reschedule);
   `AppointmentCancelled|Rejected`: busy time freed.
+- appointments `WaitlistOfferMade`: the offered slot is held (busy) until the offer expires;
+  `WaitlistOfferClosed`: the hold ends (`service/holds.py`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,24 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from subgraphs.doctors.service import busy, onboarding
+from subgraphs.doctors.service import busy, holds, onboarding
 from subgraphs.doctors.service.publishing import Delivery
 from subgraphs.shared.events import EventEnvelope
 from subgraphs.shared.resources import Resources
 
 BUSY = frozenset({"AppointmentBooked", "AppointmentConfirmed", "AppointmentRescheduled"})
 FREE = frozenset({"AppointmentCancelled", "AppointmentRejected"})
+HOLDS = frozenset({"WaitlistOfferMade", "WaitlistOfferClosed"})
 HANDLED_EVENTS: frozenset[str] = frozenset(
-    {"UserRegistered", "DoctorInvited", "UserProfileUpdated", "UserDeactivated", *BUSY, *FREE}
+    {
+        "UserRegistered",
+        "DoctorInvited",
+        "UserProfileUpdated",
+        "UserDeactivated",
+        *BUSY,
+        *FREE,
+        *HOLDS,
+    }
 )
 
 
@@ -76,4 +87,16 @@ async def handle(envelope: EventEnvelope, resources: Resources) -> None:
             end=datetime.fromisoformat(str(payload["end"])),
             active=envelope.type in BUSY,
             event_time=envelope.time,
+        )
+    elif envelope.type in HOLDS:
+        await holds.record_hold(
+            db=db,
+            cache=cache,
+            delivery=delivery,
+            offer_id=uuid.UUID(str(payload["offer_id"])),
+            doctor_id=uuid.UUID(str(payload["doctor_id"])),
+            start=datetime.fromisoformat(str(payload["start"])),
+            end=datetime.fromisoformat(str(payload["end"])),
+            held_until=datetime.fromisoformat(str(payload["expires_at"])),
+            active=envelope.type == "WaitlistOfferMade",
         )

@@ -21,6 +21,7 @@ TABLES = (
     "doctor_availability_exceptions",
     "doctor_adhoc_slots",
     "doctor_busy_times",
+    "doctor_slot_holds",
 )
 
 
@@ -168,3 +169,23 @@ class BusyTime(SQLModel, table=True):
     end: datetime
     active: bool = True
     event_time: datetime
+
+
+class SlotHold(SQLModel, table=True):
+    """A slot the appointments subgraph holds for a waiting patient's offer, projected from
+    its `WaitlistOfferMade` / `WaitlistOfferClosed` events.
+
+    Busy for search and open slots while `active` and before `held_until` (the offer's
+    expiry: a hold ends by itself even if its closing event comes late). Once closed
+    (`active` False) it never opens again: an offer is made once.
+    """
+
+    __tablename__ = "doctor_slot_holds"
+    __table_args__ = (Index("ix_doctor_slot_holds_doctor", "doctor_id", "active", "held_until"),)
+
+    offer_id: uuid.UUID = Field(primary_key=True)
+    doctor_id: uuid.UUID
+    start: datetime
+    end: datetime
+    held_until: datetime
+    active: bool = True

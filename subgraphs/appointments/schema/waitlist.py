@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import Enum
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 
@@ -66,23 +66,38 @@ class WaitlistOffer:
 
 
 @strawberry.type(
-    description="The patient's place on a doctor's waitlist: the days and daily hours (in the "
-    "doctor's time zone) they accept, where they stand in line and the offer open to them."
+    description="The patient's place on a doctor's waitlist (or on the waitlist for any doctor "
+    "of a specialization in a city): the days and daily hours (in the doctor's time zone) they "
+    "accept, where they stand in line and the offer open to them."
 )
 class WaitlistEntry:
     id: strawberry.ID
-    doctor: DoctorRef
+    doctor: DoctorRef | None = strawberry.field(
+        description="The doctor waited for; null when waiting for any doctor of `specialization` "
+        "in `city` (myWaitlist lists those only with includeAreas)."
+    )
+    specialization: str | None = strawberry.field(
+        description="Waiting for any doctor of this specialization (its code) in `city`; null "
+        "for one doctor's waitlist."
+    )
+    city: str | None = strawberry.field(
+        description="The city of a specialization's waitlist; null for one doctor's waitlist."
+    )
     first_day: date
     last_day: date
     earliest: time = strawberry.field(description="A slot starts at or after this local time.")
     latest: time | None = strawberry.field(
         description="A slot ends by this local time (null: by the end of the day)."
     )
-    time_zone: str = strawberry.field(description="The doctor's IANA zone the days are read in.")
+    time_zone: str = strawberry.field(
+        description="The doctor's IANA zone the days are read in (for a specialization in a "
+        "city: its doctors' zone)."
+    )
     state: WaitlistEntryState
     position: int | None = strawberry.field(
-        description="1 for the first in line among the doctor's waiting patients; null once "
-        "the entry no longer waits."
+        description="1 for the first in line among the doctor's waiting patients (or those "
+        "waiting for the specialization in the city); null once the entry no longer waits. "
+        "Slots are offered in joining order across both kinds of waitlist."
     )
     offer: WaitlistOffer | None = strawberry.field(
         description="The freed slot held for the patient now, if any."
@@ -94,7 +109,9 @@ class WaitlistEntry:
         entry = place.entry
         return cls(
             id=strawberry.ID(str(entry.id)),
-            doctor=DoctorRef(id=strawberry.ID(str(entry.doctor_id))),
+            doctor=DoctorRef(id=strawberry.ID(str(entry.doctor_id))) if entry.doctor_id else None,
+            specialization=entry.specialization,
+            city=entry.city,
             first_day=entry.first_day,
             last_day=entry.last_day,
             earliest=entry.earliest,
@@ -107,9 +124,23 @@ class WaitlistEntry:
         )
 
 
-@strawberry.input(description="Join a doctor's waitlist: the days and daily hours you accept.")
+@strawberry.input(
+    description="Join a doctor's waitlist, or the waitlist for any doctor of a specialization "
+    "in a city: give `doctorId`, or `specialization` and `city` (exactly one of the two), and "
+    "the days and daily hours you accept."
+)
 class JoinWaitlistInput:
-    doctor_id: strawberry.ID
+    doctor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The doctor to wait for (or give specialization and city)."
+    )
+    specialization: str | None = strawberry.field(
+        default=None,
+        description="Wait for any approved doctor of this specialization (a code from the "
+        "specializations query) in `city`, instead of one doctor.",
+    )
+    city: str | None = strawberry.field(
+        default=None, description="The city, with `specialization`."
+    )
     first_day: date = strawberry.field(
         description="The first day (doctor's zone) a slot may be on: today or later."
     )
@@ -130,23 +161,46 @@ class WaitlistQuery:
         description="The signed-in patient's waiting entries, oldest first, each with its "
         "position in line and the offer held for them (if any). Others: FORBIDDEN."
     )
-    async def my_waitlist(self, info: Info) -> list[WaitlistEntry]:
+    async def my_waitlist(
+        self,
+        info: Info,
+        include_areas: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also the waitlists for any doctor of a specialization in a city "
+                "(their `doctor` is null); without it, only doctors' waitlists."
+            ),
+        ] = False,
+    ) -> list[WaitlistEntry]:
         places = await waitlist.mine(deps=deps(info), actor=actor(info))
-        return [WaitlistEntry.from_place(place) for place in places]
+        return [
+            WaitlistEntry.from_place(place)
+            for place in places
+            if include_areas or place.entry.doctor_id is not None
+        ]
 
 
 @strawberry.type
 class WaitlistMutation:
     @strawberry.mutation(
-        description="Join a doctor's waitlist (patients): when a slot that suits the days and "
-        "hours frees up, the first in line gets it offered for a while. Errors: BAD_USER_INPUT "
-        "(field named), ALREADY_ON_WAITLIST, DOCTOR_NOT_BOOKABLE, FORBIDDEN."
+        description="Join a doctor's waitlist, or the waitlist for any doctor of a "
+        "specialization in a city (patients): when a slot that suits the days and hours frees "
+        "up or opens, the first in line gets it offered for a while. Errors: BAD_USER_INPUT "
+        "(field named; also for both or neither of doctorId and specialization/city, an "
+        "unknown specialization, a city without such doctors), ALREADY_ON_WAITLIST, "
+        "DOCTOR_NOT_BOOKABLE, FORBIDDEN."
     )
     async def join_waitlist(self, info: Info, input: JoinWaitlistInput) -> WaitlistEntry:
+        area = (
+            waitlist.AreaWish(specialization=input.specialization or "", city=input.city or "")
+            if input.specialization is not None or input.city is not None
+            else None
+        )
         place = await waitlist.join(
             deps=deps(info),
             actor=actor(info),
-            doctor_id=parse_id(input.doctor_id, "doctorId"),
+            doctor_id=parse_id(input.doctor_id, "doctorId") if input.doctor_id else None,
+            area=area,
             wish=Wish(
                 first_day=input.first_day,
                 last_day=input.last_day,

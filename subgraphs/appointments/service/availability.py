@@ -115,24 +115,51 @@ class HttpAvailabilityChecker:
             "start": start.isoformat(),
             "ignore": str(ignore_appointment_id) if ignore_appointment_id else None,
         }
-        body = orjson.dumps({"query": SLOT_AVAILABILITY_QUERY, "variables": variables})
-        headers = {"content-type": "application/json"}
-        if self.signing_key:
-            path = httpx.URL(self.url).path
-            headers[SIGNATURE_HEADER] = sign(body, key=self.signing_key, path=path, headers=headers)
+        document = await ask_doctors(
+            self.url,
+            SLOT_AVAILABILITY_QUERY,
+            variables,
+            limit=self.timeout,
+            signing_key=self.signing_key,
+            transport=self.transport,
+        )
         try:
-            async with httpx.AsyncClient(
-                timeout=self.timeout, transport=self.transport, verify=tls_context()
-            ) as client:
-                response = await client.post(self.url, content=body, headers=headers)
-        except httpx.HTTPError as error:
-            raise _unavailable(type(error).__name__) from None
-        if response.status_code != 200:
-            raise _unavailable(f"HTTP {response.status_code}")
-        try:
-            return parse_answer(response.json())
+            return parse_answer(document)
         except (ValueError, KeyError, TypeError) as error:
-            raise _unavailable(f"unexpected answer ({type(error).__name__})") from None
+            raise unavailable(f"unexpected answer ({type(error).__name__})") from None
+
+
+async def ask_doctors(
+    url: str,
+    query: str,
+    variables: dict[str, Any],
+    *,
+    limit: httpx.Timeout,
+    signing_key: str,
+    transport: httpx.AsyncBaseTransport | None,
+) -> Any:
+    """POST one signed GraphQL request to the doctors subgraph; its JSON document.
+
+    SERVICE_UNAVAILABLE when it cannot be reached, answers other than 200, or not JSON.
+    """
+    body = orjson.dumps({"query": query, "variables": variables})
+    headers = {"content-type": "application/json"}
+    if signing_key:
+        path = httpx.URL(url).path
+        headers[SIGNATURE_HEADER] = sign(body, key=signing_key, path=path, headers=headers)
+    try:
+        async with httpx.AsyncClient(
+            timeout=limit, transport=transport, verify=tls_context()
+        ) as client:
+            response = await client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        raise unavailable(type(error).__name__) from None
+    if response.status_code != 200:
+        raise unavailable(f"HTTP {response.status_code}")
+    try:
+        return response.json()
+    except ValueError:
+        raise unavailable("unexpected answer (not JSON)") from None
 
 
 @functools.cache
@@ -165,7 +192,7 @@ def parse_answer(document: Any) -> SlotAnswer | None:
     )
 
 
-def _unavailable(detail: str) -> ServiceUnavailable:
+def unavailable(detail: str) -> ServiceUnavailable:
     log.warning("doctors subgraph unavailable", extra={"detail": detail})
     return ServiceUnavailable(
         "Doctor availability cannot be checked right now; please try again.", service="doctors"

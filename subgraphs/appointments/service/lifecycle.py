@@ -24,6 +24,7 @@ from subgraphs.appointments.errors import DoctorNotBookable, OutsideAvailability
 from subgraphs.appointments.models import AppointmentRow
 from subgraphs.appointments.service import idempotency, live, store, waitlist_holds
 from subgraphs.appointments.service.availability import AvailabilityChecker, SlotAnswer
+from subgraphs.appointments.service.openings import OpeningsFinder
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import BadUserInput, DomainError, Forbidden
@@ -45,6 +46,8 @@ class Deps:
     clock: Callable[[], datetime] = utcnow
     # One pub/sub subscription and one read per change for this process's subscribers.
     fanout: live.Fanout = field(default_factory=live.Fanout)
+    openings: OpeningsFinder | None = None
+    """The doctors' open slots, for offers of new availability (None: no such offers)."""
 
 
 Within = Callable[[AsyncSession, AppointmentRow, datetime], Awaitable[None]]

@@ -1,7 +1,10 @@
 """Waitlist entries: a patient joins a doctor's waitlist, sees their place in line, leaves.
 
-Patients only, each their own entries (another patient's entry is NOT_FOUND). Freed slots
-are offered to the entries in the order they joined (`waitlist_offers`).
+Patients only, each their own entries (another patient's entry is NOT_FOUND). An entry is
+for one doctor, or for any doctor of a specialization in a city (an area, as the doctors
+subgraph names it: `waitlistArea`). Freed and new slots are offered to the entries in the
+order they joined, both kinds together (`waitlist_offers`, `waitlist_line`); an entry's
+position counts its own line (the doctor's entries, or the area's).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -29,10 +32,18 @@ from subgraphs.appointments.waitlist.rules import (
     local_today,
 )
 from subgraphs.shared.auth import Role
-from subgraphs.shared.errors import BadUserInput, Forbidden, NotFound
+from subgraphs.shared.errors import BadUserInput, Forbidden, NotFound, ServiceUnavailable
 
 MAX_WAITING: Final = 20
 """How many doctors' waitlists one patient may wait on at once."""
+
+
+@dataclass(frozen=True)
+class AreaWish:
+    """Any doctor of `specialization` (a code from the specializations query) in `city`."""
+
+    specialization: str
+    city: str
 
 
 @dataclass(frozen=True)
@@ -59,21 +70,41 @@ def wish_of(entry: WaitlistEntryRow) -> Wish:
     )
 
 
-async def join(*, deps: Deps, actor: Actor, doctor_id: uuid.UUID, wish: Wish) -> Place:
-    """Put the patient in the doctor's line (one waiting entry per patient and doctor)."""
+async def join(
+    *,
+    deps: Deps,
+    actor: Actor,
+    doctor_id: uuid.UUID | None = None,
+    area: AreaWish | None = None,
+    wish: Wish,
+) -> Place:
+    """Put the patient in the doctor's line or the area's (one waiting entry per patient
+    and doctor, and per patient and area). Exactly one of `doctor_id` and `area`."""
     _require_patient(actor)
-    now = deps.clock()
-    doctor = await deps.availability.check(doctor_id=doctor_id, start=now)
-    if doctor is None or not doctor.approved:
-        raise DoctorNotBookable(
-            "This doctor does not exist or does not take bookings.", field="doctorId"
+    if (doctor_id is None) == (area is None):
+        raise BadUserInput(
+            "Wait for one doctor (doctorId) or for any doctor of a specialization in a city "
+            "(specialization and city), not both.",
+            field="doctorId",
         )
-    check_wish(wish, today=local_today(now, doctor.time_zone), horizon=deps.policy.booking_window)
+    now = deps.clock()
+    keys: dict[str, Any]
+    if doctor_id is not None:
+        doctor = await deps.availability.check(doctor_id=doctor_id, start=now)
+        if doctor is None or not doctor.approved:
+            raise DoctorNotBookable(
+                "This doctor does not exist or does not take bookings.", field="doctorId"
+            )
+        time_zone, keys = doctor.time_zone, {"doctor_id": doctor_id}
+    else:
+        assert area is not None
+        time_zone, keys = await _area_keys(deps, area)
+    check_wish(wish, today=local_today(now, time_zone), horizon=deps.policy.booking_window)
     entry = WaitlistEntryRow(
         id=uuid.uuid4(),
         patient_id=actor.user_id,
-        doctor_id=doctor_id,
-        time_zone=doctor.time_zone,
+        **keys,
+        time_zone=time_zone,
         first_day=wish.first_day,
         last_day=wish.last_day,
         earliest=wish.earliest,
@@ -85,11 +116,12 @@ async def join(*, deps: Deps, actor: Actor, doctor_id: uuid.UUID, wish: Wish) ->
     try:
         async with deps.db.transaction() as session:
             waiting = await _waiting_of(session, actor.user_id)
-            if any(row.doctor_id == doctor_id for row in waiting):
+            if any(_same_line(row, entry) for row in waiting):
                 raise _already()
             if len(waiting) >= MAX_WAITING:
                 raise BadUserInput(
-                    f"You can wait for at most {MAX_WAITING} doctors at once.", field="doctorId"
+                    f"You can wait on at most {MAX_WAITING} waitlists at once.",
+                    field="doctorId" if doctor_id is not None else "specialization",
                 )
             session.add(entry)
             await session.flush()
@@ -99,9 +131,40 @@ async def join(*, deps: Deps, actor: Actor, doctor_id: uuid.UUID, wish: Wish) ->
     return Place(entry=entry, position=position, offer=None)
 
 
+async def _area_keys(deps: Deps, area: AreaWish) -> tuple[str, dict[str, Any]]:
+    """The area's zone and its keys as the doctors subgraph folds them, or BAD_USER_INPUT."""
+    if not area.specialization.strip():
+        raise BadUserInput("Name the specialization.", field="specialization")
+    if not area.city.strip():
+        raise BadUserInput("Name the city.", field="city")
+    if deps.openings is None:
+        raise ServiceUnavailable("Waiting for any doctor is not available.", service="doctors")
+    found = await deps.openings.area(specialization=area.specialization, city=area.city)
+    if found.doctors == 0 or found.time_zone is None:
+        raise BadUserInput(
+            f"No doctor of this specialization takes bookings in {found.city}.", field="city"
+        )
+    keys = {
+        "specialization": found.specialization,
+        "city": found.city,
+        "city_key": found.city_key,
+    }
+    return found.time_zone, keys
+
+
+def _same_line(row: WaitlistEntryRow, entry: WaitlistEntryRow) -> bool:
+    if entry.doctor_id is not None:
+        return row.doctor_id == entry.doctor_id
+    return (
+        row.doctor_id is None
+        and row.specialization == entry.specialization
+        and row.city_key == entry.city_key
+    )
+
+
 def _already() -> AlreadyWaiting:
     return AlreadyWaiting(
-        "You are already on this doctor's waitlist; leave it to change your wish.",
+        "You are already on this waitlist; leave it to change your wish.",
         field="doctorId",
     )
 
@@ -165,9 +228,18 @@ async def _waiting_of(session: AsyncSession, patient_id: uuid.UUID) -> list[Wait
 
 
 async def _position(session: AsyncSession, entry: WaitlistEntryRow) -> int:
-    """1 + how many of the doctor's waiting entries joined before this one."""
+    """1 + how many waiting entries of its line (the doctor's, or the area's) joined before."""
+    same_line = (
+        col(WaitlistEntryRow.doctor_id) == entry.doctor_id
+        if entry.doctor_id is not None
+        else and_(
+            col(WaitlistEntryRow.doctor_id).is_(None),
+            col(WaitlistEntryRow.specialization) == entry.specialization,
+            col(WaitlistEntryRow.city_key) == entry.city_key,
+        )
+    )
     ahead = select(func.count()).where(
-        col(WaitlistEntryRow.doctor_id) == entry.doctor_id,
+        same_line,
         col(WaitlistEntryRow.state) == EntryState.WAITING.value,
         or_(
             col(WaitlistEntryRow.created_at) < entry.created_at,

@@ -1,9 +1,11 @@
-"""Offers of freed slots: made to the first waiting patient they suit, held, accepted or passed on.
+"""Offers of freed slots: made to the first waiting patient they suit, held, accepted or passed on
+(new availability is offered the same way: `waitlist_openings`).
 
 - A slot frees when an appointment is cancelled, rejected or moved away (this subgraph's own
   events, see `consumers.py`). If the doctors subgraph still offers it (asked with the freed
   appointment's busy time ignored, since its projection may lag) and nothing of ours holds
-  it, the first WAITING entry of the doctor (in joining order) whose days and hours it suits
+  it, the first WAITING entry of the slot's line (the doctor's entries and the area entries
+  the doctor matches, in joining order: `waitlist_line`) whose days and hours it suits
   gets ONE offer, held for `Policy.offer_hold` (WAITLIST_OFFER_MINUTES): others cannot book
   it meanwhile (`waitlist_holds`). A `WaitlistOfferMade` event goes out through the outbox;
   notifications sends it by the patient's channels.
@@ -19,6 +21,8 @@
   replicas skip each other's locked rows), which also ends the entries whose last day is
   over. A declined offer (or the entry left) passes on at once; a slot found gone on accept
   closes its offer.
+- Every offer made and closed is an event (`WaitlistOfferMade`, `WaitlistOfferClosed`): the
+  doctors subgraph shows the held slot as busy in search and open slots for exactly the hold.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.appointments import events
-from subgraphs.appointments.domain import ACTIVE, Actor, check_bookable_time
+from subgraphs.appointments.domain import Actor, check_bookable_time
 from subgraphs.appointments.errors import (
     DoctorNotBookable,
     OfferClosed,
@@ -44,9 +48,10 @@ from subgraphs.appointments.errors import (
     TooLate,
 )
 from subgraphs.appointments.models import AppointmentRow, WaitlistEntryRow, WaitlistOfferRow
-from subgraphs.appointments.service import lifecycle, store
+from subgraphs.appointments.service import lifecycle, store, waitlist_line
 from subgraphs.appointments.service.lifecycle import Deps
-from subgraphs.appointments.waitlist.rules import EntryState, OfferState, Wish, ended, suits
+from subgraphs.appointments.service.waitlist_line import DoctorArea, wish_of
+from subgraphs.appointments.waitlist.rules import EntryState, OfferState, ended
 from subgraphs.shared import outbox
 from subgraphs.shared.auth import Role
 from subgraphs.shared.errors import DomainError, Forbidden, NotFound
@@ -67,11 +72,13 @@ async def offer_slot(
     start: datetime,
     freed_appointment_id: uuid.UUID | None,
     delivery: tuple[uuid.UUID, str] | None = None,
+    area: DoctorArea | None = None,
 ) -> WaitlistOfferRow | None:
     """Offer the freed slot starting at `start` to the first patient in line it suits.
 
     None when nobody waits for it, it is no longer offered or free, or it is already
-    offered. `delivery` (event id, type): made at most once per event.
+    offered. `delivery` (event id, type): made at most once per event. The line holds the
+    doctor's area entries too (`waitlist_line`); `area` is the doctor's, if known.
     """
     now = deps.clock()
     try:
@@ -79,14 +86,17 @@ async def offer_slot(
     except DomainError:
         return None
     async with deps.db.session() as session:
-        if not await _anyone_waiting(session, doctor_id):
-            return None
+        for_doctor, for_areas = await waitlist_line.who_waits(session, doctor_id)
+    if not for_doctor and not (for_areas and deps.openings is not None):
+        return None
     slot = await deps.availability.check(
         doctor_id=doctor_id, start=start, ignore_appointment_id=freed_appointment_id
     )
     if slot is None or not slot.approved or not slot.offered or slot.slot_end is None:
         return None
     end = slot.slot_end
+    if area is None and for_areas:
+        area = await doctor_area(deps, doctor_id)
     try:
         async with deps.db.transaction() as session:
             if delivery is not None and not await first_delivery(
@@ -102,17 +112,24 @@ async def offer_slot(
                 if freed_appointment_id is not None
                 else None
             )
-            entry = await _next_in_line(
-                session,
-                doctor_id=doctor_id,
-                start=start,
-                end=end,
-                zone=slot.time_zone,
-                now=now,
-                let_go_by=freed.patient_id if freed is not None else None,
-            )
-            if entry is None:
-                return None
+            passed_over: set[uuid.UUID] = set()
+            while True:
+                entry = await waitlist_line.next_in_line(
+                    session,
+                    doctor_id=doctor_id,
+                    area=area,
+                    start=start,
+                    end=end,
+                    zone=slot.time_zone,
+                    now=now,
+                    let_go_by=freed.patient_id if freed is not None else None,
+                    passed_over=passed_over,
+                )
+                if entry is None:
+                    return None
+                if await waitlist_line.claim(session, entry.id, now=now):
+                    break
+                passed_over.add(entry.id)  # offered another slot meanwhile: the next one
             offer = WaitlistOfferRow(
                 id=uuid.uuid4(),
                 entry_id=entry.id,
@@ -133,6 +150,16 @@ async def offer_slot(
     except IntegrityError:  # a concurrent offer of the same slot won (one open per slot)
         return None
     return offer
+
+
+async def doctor_area(deps: Deps, doctor_id: uuid.UUID) -> DoctorArea | None:
+    """The doctor's specializations and city, from the doctors subgraph (None: unknown)."""
+    if deps.openings is None:
+        return None
+    facts = await deps.openings.openings(doctor_id=doctor_id, ranges=())
+    if facts is None:
+        return None
+    return DoctorArea(specializations=facts.specializations, city_key=facts.city_key)
 
 
 def _made(offer: WaitlistOfferRow, now: datetime) -> events.WaitlistOfferMade:
@@ -175,8 +202,7 @@ async def expire_due(deps: Deps) -> list[WaitlistOfferRow]:
         )
         expired = list((await session.exec(statement)).all())
         for offer in expired:
-            offer.state, offer.updated_at = OfferState.EXPIRED.value, now
-            session.add(offer)
+            close(session, offer, OfferState.EXPIRED, now)
         await _end_past_entries(session, now)
     made: list[WaitlistOfferRow] = []
     for offer in expired:
@@ -199,8 +225,7 @@ async def _end_past_entries(session: AsyncSession, now: datetime) -> None:
         .with_for_update(skip_locked=True)
     )
     for entry in (await session.exec(statement)).all():
-        wish = Wish(entry.first_day, entry.last_day, entry.earliest, entry.latest)
-        if ended(wish, now=now, time_zone=entry.time_zone):
+        if ended(wish_of(entry), now=now, time_zone=entry.time_zone):
             entry.state, entry.updated_at = EntryState.ENDED.value, now
             session.add(entry)
 
@@ -238,9 +263,8 @@ async def accept(*, deps: Deps, actor: Actor, offer_id: uuid.UUID) -> Appointmen
     async def take(session: AsyncSession, booked: AppointmentRow, at: datetime) -> None:
         locked = await _own_offer(session, actor, offer_id, lock=True)
         _require_open(locked, at)
-        locked.state, locked.appointment_id = OfferState.ACCEPTED.value, booked.id
-        locked.updated_at = at
-        session.add(locked)
+        locked.appointment_id = booked.id
+        close(session, locked, OfferState.ACCEPTED, at)
         entry = await session.get(WaitlistEntryRow, locked.entry_id)
         if entry is not None and entry.state == EntryState.WAITING.value:
             entry.state, entry.updated_at = EntryState.BOOKED.value, at
@@ -274,8 +298,7 @@ async def decline(*, deps: Deps, actor: Actor, offer_id: uuid.UUID) -> WaitlistO
         if offer.state == OfferState.DECLINED.value:
             return offer
         _require_open(offer, now)
-        offer.state, offer.updated_at = OfferState.DECLINED.value, now
-        session.add(offer)
+        close(session, offer, OfferState.DECLINED, now)
     await pass_on(deps, offer)
     return offer
 
@@ -295,9 +318,24 @@ async def close_open_offer(
     offer = (await session.exec(statement)).first()
     if offer is None:
         return None
+    close(session, offer, state, now)
+    return offer
+
+
+def close(session: AsyncSession, offer: WaitlistOfferRow, state: OfferState, now: datetime) -> None:
+    """Close an open offer in the caller's transaction, telling others its hold ended."""
     offer.state, offer.updated_at = state.value, now
     session.add(offer)
-    return offer
+    closed = events.WaitlistOfferClosed(
+        occurred_at=now,
+        offer_id=offer.id,
+        doctor_id=offer.doctor_id,
+        start=offer.slot_start,
+        end=offer.slot_end,
+        expires_at=offer.expires_at,
+        state=state.value,
+    )
+    outbox.record(session, closed, source=events.SOURCE)
 
 
 async def run_sweeper(deps: Deps, *, interval_seconds: float = SWEEP_SECONDS) -> None:
@@ -329,8 +367,7 @@ async def _close_gone(deps: Deps, actor: Actor, offer_id: uuid.UUID) -> None:
         offer = await _own_offer(session, actor, offer_id, lock=True)
         if offer.state != OfferState.OFFERED.value:
             return
-        offer.state, offer.updated_at = OfferState.EXPIRED.value, now
-        session.add(offer)
+        close(session, offer, OfferState.EXPIRED, now)
 
 
 async def _own_offer(
@@ -343,18 +380,6 @@ async def _own_offer(
     if offer is None or offer.patient_id != actor.user_id:
         raise NotFound("No such waitlist offer.", field="offerId")
     return offer
-
-
-async def _anyone_waiting(session: AsyncSession, doctor_id: uuid.UUID) -> bool:
-    statement = (
-        select(WaitlistEntryRow.id)
-        .where(
-            col(WaitlistEntryRow.doctor_id) == doctor_id,
-            col(WaitlistEntryRow.state) == EntryState.WAITING.value,
-        )
-        .limit(1)
-    )
-    return (await session.exec(statement)).first() is not None
 
 
 async def _slot_offered(
@@ -371,85 +396,6 @@ async def _slot_offered(
         return False
     if offer.expires_at > now:
         return True
-    offer.state, offer.updated_at = OfferState.EXPIRED.value, now
-    session.add(offer)
+    close(session, offer, OfferState.EXPIRED, now)
     await session.flush()
     return False
-
-
-async def _next_in_line(
-    session: AsyncSession,
-    *,
-    doctor_id: uuid.UUID,
-    start: datetime,
-    end: datetime,
-    zone: str,
-    now: datetime,
-    let_go_by: uuid.UUID | None = None,
-) -> WaitlistEntryRow | None:
-    """The first waiting entry (in joining order) the slot suits and that may have it; not
-    the patient who just let go of the slot (`let_go_by`)."""
-    line = (
-        await session.exec(
-            select(WaitlistEntryRow)
-            .where(
-                col(WaitlistEntryRow.doctor_id) == doctor_id,
-                col(WaitlistEntryRow.state) == EntryState.WAITING.value,
-            )
-            .order_by(col(WaitlistEntryRow.created_at), col(WaitlistEntryRow.id))
-        )
-    ).all()
-    if not line:
-        return None
-    ids = [entry.id for entry in line]
-    had_it = set(
-        (
-            await session.exec(
-                select(WaitlistOfferRow.entry_id).where(
-                    col(WaitlistOfferRow.entry_id).in_(ids),
-                    col(WaitlistOfferRow.slot_start) == start,
-                )
-            )
-        ).all()
-    )
-    holding = set(
-        (
-            await session.exec(
-                select(WaitlistOfferRow.entry_id).where(
-                    col(WaitlistOfferRow.entry_id).in_(ids),
-                    col(WaitlistOfferRow.state) == OfferState.OFFERED.value,
-                    col(WaitlistOfferRow.expires_at) > now,
-                )
-            )
-        ).all()
-    )
-    for entry in line:
-        wish = Wish(entry.first_day, entry.last_day, entry.earliest, entry.latest)
-        if ended(wish, now=now, time_zone=entry.time_zone):
-            entry.state, entry.updated_at = EntryState.ENDED.value, now
-            session.add(entry)
-            continue
-        if entry.id in had_it or entry.id in holding or entry.patient_id == let_go_by:
-            continue
-        if not suits(wish, start=start, end=end, time_zone=zone):
-            continue
-        if await _patient_busy(session, entry.patient_id, start=start, end=end):
-            continue
-        return entry
-    return None
-
-
-async def _patient_busy(
-    session: AsyncSession, patient_id: uuid.UUID, *, start: datetime, end: datetime
-) -> bool:
-    statement = (
-        select(AppointmentRow.id)
-        .where(
-            col(AppointmentRow.patient_id) == patient_id,
-            col(AppointmentRow.status).in_([status.value for status in ACTIVE]),
-            col(AppointmentRow.starts_at) < end,
-            col(AppointmentRow.ends_at) > start,
-        )
-        .limit(1)
-    )
-    return (await session.exec(statement)).first() is not None

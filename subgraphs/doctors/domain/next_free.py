@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from subgraphs.doctors.domain.slots import Schedule, Slot, next_open_slot
+from subgraphs.doctors.domain.slots import Schedule, Slot, hold_ends, next_open_slot
 
 __all__ = ["HORIZON_STEP", "NextFree", "next_free"]
 
@@ -27,6 +27,14 @@ class NextFree:
 
 
 def next_free(schedule: Schedule, *, now: datetime) -> NextFree:
+    found = _next_free(schedule, now=now)
+    ends = hold_ends(schedule, now=now)
+    if ends and ends[0] < found.valid_until:
+        return NextFree(found.slot, ends[0])
+    return found
+
+
+def _next_free(schedule: Schedule, *, now: datetime) -> NextFree:
     policy = schedule.policy
     window = policy.window
     extended = dataclasses.replace(

@@ -34,11 +34,17 @@ class Slot:
 
 @dataclass(frozen=True)
 class Busy:
-    """Time taken by an appointment (UTC)."""
+    """Time taken by an appointment, or held for a waitlist offer until `until` (UTC)."""
 
     start: datetime
     end: datetime
     appointment_id: str | None = None
+    until: datetime | None = None
+    """A hold's end: busy only before it. None: an appointment's busy time."""
+
+    @property
+    def hold(self) -> bool:
+        return self.until is not None
 
 
 @dataclass(frozen=True)
@@ -188,12 +194,21 @@ def offered_time(schedule: Schedule, start: datetime, end: datetime) -> timedelt
     return sum((s.end - s.start for s in offered_slots(schedule, start, end)), timedelta())
 
 
-def _busy(schedule: Schedule, ignore_appointment: str | None) -> list[Busy]:
+def _busy(
+    schedule: Schedule, ignore_appointment: str | None, *, holds_at: datetime | None
+) -> list[Busy]:
+    """The busy time that counts: holds only when `holds_at` is given and before their end."""
     return [
         b
         for b in schedule.busy
-        if ignore_appointment is None or b.appointment_id != ignore_appointment
+        if (ignore_appointment is None or b.appointment_id != ignore_appointment)
+        and (b.until is None or (holds_at is not None and holds_at < b.until))
     ]
+
+
+def hold_ends(schedule: Schedule, *, now: datetime) -> list[datetime]:
+    """When the holds in force at `now` end (a slot may open again then)."""
+    return sorted(b.until for b in schedule.busy if b.until is not None and now < b.until)
 
 
 def _is_free(schedule: Schedule, slot: Slot, busy: Iterable[Busy]) -> bool:
@@ -210,13 +225,14 @@ def open_slots(
     ignore_appointment: str | None = None,
 ) -> list[Slot]:
     """Slots starting in [start, end) that can be booked at `now`: offered, free (busy time
-    widened by the buffers), after the minimum notice and inside the booking window."""
+    widened by the buffers; a slot held for a waitlist offer is busy until the hold ends),
+    after the minimum notice and inside the booking window."""
     earliest = now + schedule.policy.notice
     latest = now + schedule.policy.window
     lo, hi = max(start, earliest), min(end, latest)
     if hi <= lo:
         return []
-    busy = _busy(schedule, ignore_appointment)
+    busy = _busy(schedule, ignore_appointment, holds_at=now)
     return [s for s in offered_slots(schedule, lo, hi) if _is_free(schedule, s, busy)]
 
 
@@ -258,6 +274,8 @@ def check_slot(
     """Whether exactly [start, end) is an offered, free slot, far enough ahead and not too far.
 
     Without `end`, the offered slot that begins at `start` (whatever its length) is checked.
+    Holds for waitlist offers are not busy time here: this is the appointments subgraph's
+    booking check, and it enforces its own holds (the patient offered a slot books it).
     """
     earliest = now + schedule.policy.notice
     latest = now + schedule.policy.window
@@ -275,7 +293,7 @@ def check_slot(
     return SlotVerdict(
         offered=match is not None,
         slot=match,
-        free=_is_free(schedule, wanted, _busy(schedule, ignore_appointment)),
+        free=_is_free(schedule, wanted, _busy(schedule, ignore_appointment, holds_at=None)),
         meets_notice=wanted.start >= earliest,
         within_window=wanted.start <= latest,
         earliest_start=earliest,

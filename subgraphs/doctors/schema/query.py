@@ -13,9 +13,9 @@ from subgraphs.doctors.schema.context import Info, now, parse_id, settings
 from subgraphs.doctors.schema.entities import DoctorType
 from subgraphs.doctors.schema.inputs import DoctorFilter, DoctorSortEnum, PageInput
 from subgraphs.doctors.schema.paging import FirstArg, PageArg, read_page
-from subgraphs.doctors.schema.slot_check import SlotCheckType
+from subgraphs.doctors.schema.slot_check import SlotCheckType, WaitlistAreaType
 from subgraphs.doctors.schema.types import SlotType, SpecializationType
-from subgraphs.doctors.service import onboarding, profiles, reads
+from subgraphs.doctors.service import areas, onboarding, profiles, reads
 from subgraphs.doctors.service.search import search_doctors
 from subgraphs.shared.connections import AfterArg, ConnectionPageInfo, Edge, edges, page_facts
 
@@ -163,3 +163,15 @@ class Query:
             principal=info.context.principal,
         )
         return SlotCheckType.of(check)
+
+    @strawberry.federation.field(
+        description="Internal (appointments): the area of any approved doctor of "
+        "`specialization` in `city`, for a waitlist entry. BAD_USER_INPUT for an unknown "
+        "specialization or an empty city.",
+        inaccessible=True,
+    )
+    async def waitlist_area(self, info: Info, specialization: str, city: str) -> WaitlistAreaType:
+        area = await areas.waitlist_area(
+            db=info.context.resources.database, specialization=specialization, city=city
+        )
+        return WaitlistAreaType.of(area)

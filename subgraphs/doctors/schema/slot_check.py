@@ -1,4 +1,5 @@
-"""`SlotCheck`: the answer the appointments subgraph gets before it books or reschedules."""
+"""`SlotCheck`: the answer the appointments subgraph gets before it books or reschedules;
+`WaitlistArea`: the specialization in a city its waitlist entries may wait for."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Self
 import strawberry
 
 from subgraphs.doctors.schema.types import id_of
+from subgraphs.doctors.service.areas import Area, doctor_keys
 from subgraphs.doctors.service.reads import SlotCheck
 
 
@@ -42,10 +44,15 @@ class SlotCheckType:
     booking_window_days: int
     earliest_start: datetime
     latest_start: datetime
+    specializations: list[str] = strawberry.field(
+        description="The doctor's specialization codes (folded as waitlist areas compare them)."
+    )
+    city_key: str = strawberry.field(description="The doctor's city, folded as areas compare it.")
 
     @classmethod
     def of(cls, check: SlotCheck) -> Self:
         doctor, verdict = check.doctor, check.verdict
+        specializations, city_key = doctor_keys(doctor)
         return cls(
             doctor_id=id_of(doctor.id),
             doctor_user_id=id_of(doctor.user_id),
@@ -62,4 +69,31 @@ class SlotCheckType:
             booking_window_days=doctor.booking_window_days,
             earliest_start=verdict.earliest_start,
             latest_start=verdict.latest_start,
+            specializations=specializations,
+            city_key=city_key,
+        )
+
+
+@strawberry.federation.type(
+    name="WaitlistArea",
+    description="Any approved doctor of a specialization in a city, as a waitlist waits for.",
+    inaccessible=True,  # internal to the appointments subgraph, like `waitlistArea`
+)
+class WaitlistAreaType:
+    specialization: str = strawberry.field(description="The specialization's code.")
+    city: str = strawberry.field(description="The city as the area's doctors write it.")
+    city_key: str
+    time_zone: str | None = strawberry.field(
+        description="The zone most of the area's doctors are in; null when it has none."
+    )
+    doctors: int = strawberry.field(description="How many approved doctors the area has.")
+
+    @classmethod
+    def of(cls, area: Area) -> Self:
+        return cls(
+            specialization=area.specialization,
+            city=area.city,
+            city_key=area.city_key,
+            time_zone=area.time_zone,
+            doctors=area.doctors,
         )

@@ -28,6 +28,7 @@ from subgraphs.doctors.models import (
     BusyTime,
     Doctor,
     DoctorTag,
+    SlotHold,
     Specialization,
 )
 from subgraphs.shared.errors import NotFound
@@ -155,7 +156,8 @@ def policy_of(doctor: ScheduleOwner) -> BookingPolicy:
 async def schedules_for(
     session: AsyncSession, doctors: Iterable[ScheduleOwner], *, since: datetime | None = None
 ) -> dict[uuid.UUID, Schedule]:
-    """Each doctor's schedule; ad-hoc slots and busy time only from `since` (a day slack)."""
+    """Each doctor's schedule; ad-hoc slots, busy time and holds only from `since` (a day
+    slack). Holds for waitlist offers are busy time with an end (`Busy.until`)."""
     by_id = {d.id: d for d in doctors}
     rules: dict[uuid.UUID, list[WeeklyRule]] = defaultdict(list)
     exceptions: dict[uuid.UUID, list[AvailabilityException]] = defaultdict(list)
@@ -206,6 +208,20 @@ async def schedules_for(
                     start=taken.start.astimezone(UTC),
                     end=taken.end.astimezone(UTC),
                     appointment_id=str(taken.appointment_id),
+                )
+            )
+        for held in await session.exec(
+            select(SlotHold).where(
+                col(SlotHold.doctor_id).in_(part),
+                col(SlotHold.active).is_(True),
+                col(SlotHold.held_until) > floor,
+            )
+        ):
+            busy[held.doctor_id].append(
+                Busy(
+                    start=held.start.astimezone(UTC),
+                    end=held.end.astimezone(UTC),
+                    until=held.held_until.astimezone(UTC),
                 )
             )
     return {

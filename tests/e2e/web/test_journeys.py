@@ -81,6 +81,17 @@ def test_a_patient_joins_a_waitlist_and_books_the_freed_slot_offered(web_app: Ru
     assert notes["appointments"] == 1
 
 
+def test_a_patient_waits_for_any_doctor_of_a_specialization_from_the_search(
+    web_app: Running,
+) -> None:
+    email = f"area-{uuid.uuid4().hex[:8]}@example.org"
+    report = journey("patientWaitsForAnyDoctorOfASpecialization", web_app, email=email)
+    assert_clean(report)
+    notes = report["notes"]
+    assert notes["joined"] == "You are on the waitlist, number 1 in line."
+    assert notes["listed"].startswith("Any Cardiology doctor in Berlin")
+
+
 def test_a_doctor_adds_saturday_hours_and_patients_see_the_slots(web_app: Running) -> None:
     report = journey("doctorEditsAvailability", web_app, doctorEmail="dr.silva@healthbook.local")
     assert_clean(report)

@@ -76,3 +76,29 @@ export async function patientTakesAFreedSlot(run, { email }) {
   await p.locator('[data-testid="appointment"]').first().waitFor();
   run.notes.appointments = await p.locator('[data-testid="appointment"]').count();
 }
+
+/** A patient searches cardiologists in Berlin and waits for any of them, then sees that wait. */
+export async function patientWaitsForAnyDoctorOfASpecialization(run, { email }) {
+  const patient = await run.context("area-patient");
+  const p = patient.page;
+  await p.goto(`${run.base}/register`);
+  await p.getByRole("heading", { name: "Create a patient account" }).waitFor();
+  await p.getByLabel("Full name").fill("Ari Area");
+  await p.getByLabel("Email").fill(email);
+  await p.getByLabel("Password", { exact: true }).fill("a long e2e secret");
+  await p.getByRole("button", { name: "Create account" }).click();
+  await p.getByText("Signed in as Ari Area").waitFor();
+  await p.goto(`${run.base}/?specialization=cardiology&city=Berlin`);
+  const join = p.getByRole("form", { name: "Any Cardiology doctor in Berlin: join the waitlist" });
+  await join.waitFor();
+  await join.getByLabel("First day").fill(isoDay(1));
+  await join.getByLabel("Last day").fill(isoDay(20));
+  await join.getByRole("button", { name: "Join the waitlist" }).click();
+  run.notes.joined = await join.getByRole("status").innerText();
+  await run.check(p, "patient-waitlist-area-join");
+  await p.getByRole("link", { name: "My appointments" }).first().click();
+  const waits = p.getByRole("region", { name: "Your waitlists" });
+  await waits.getByText("Any Cardiology doctor in Berlin").waitFor();
+  run.notes.listed = await waits.getByRole("listitem").first().innerText();
+  await run.check(p, "patient-waitlist-area-listed");
+}

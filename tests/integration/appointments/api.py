@@ -12,6 +12,7 @@ from subgraphs.appointments import wiring
 from subgraphs.appointments.app import SPEC
 from subgraphs.appointments.domain import Actor, Policy
 from subgraphs.appointments.service.availability import AvailabilityChecker
+from subgraphs.appointments.service.openings import OpeningsFinder
 from subgraphs.appointments.settings import AppointmentsSettings
 from subgraphs.shared.app import create_subgraph_app
 from subgraphs.shared.cache import MemoryCache
@@ -98,6 +99,7 @@ def build_resources(
         availability=availability,
         clock=clock,
         policy=policy,
+        openings=availability if isinstance(availability, OpeningsFinder) else None,
     )
     return resources, mint
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from subgraphs.appointments.domain import Actor, Policy
 from subgraphs.appointments.service.availability import SlotAnswer
 from subgraphs.appointments.service.lifecycle import Deps
+from subgraphs.appointments.service.openings import Area, DoctorOpenings, Opening
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
+from subgraphs.shared.errors import BadUserInput
 from subgraphs.shared.pubsub import MemoryPubSub, PubSub
 
+KNOWN_SPECIALIZATIONS = frozenset({"cardiology", "dermatology", "pediatrics"})
 NOW = datetime(2030, 3, 4, 8, 0, tzinfo=UTC)
 """The tests' "now": a Monday morning, far from any real clock."""
 
@@ -37,6 +40,10 @@ class FakeDoctor:
     slot: timedelta = timedelta(minutes=30)
     offers: Callable[[datetime], bool] = lambda _start: True
     refusal: str | None = None
+    hours: tuple[int, int] = (9, 12)
+    """The hours (UTC) its open slots are listed in, every `slot`, each day."""
+    specializations: frozenset[str] = frozenset({"cardiology"})
+    city: str = "Lisbon"
 
 
 @dataclass
@@ -75,6 +82,50 @@ class FakeAvailability:
             refusal=doctor.refusal,
         )
 
+    async def openings(
+        self, *, doctor_id: uuid.UUID, ranges: Sequence[tuple[datetime, datetime]]
+    ) -> DoctorOpenings | None:
+        """Every `slot` in the doctor's `hours` that it `offers`, in the ranges (UTC)."""
+        self.calls += 1
+        doctor = self.doctors.get(doctor_id)
+        if doctor is None:
+            return None
+        found: set[Opening] = set()
+        for start, end in ranges:
+            day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+            while day < end:
+                at = day + timedelta(hours=doctor.hours[0])
+                while at + doctor.slot <= day + timedelta(hours=doctor.hours[1]):
+                    if start <= at < end and doctor.offers(at) and doctor.refusal is None:
+                        found.add(Opening(at, at + doctor.slot))
+                    at += doctor.slot
+                day += timedelta(days=1)
+        return DoctorOpenings(
+            doctor.approved,
+            doctor.time_zone,
+            sorted(found),
+            specializations=doctor.specializations,
+            city_key=doctor.city.casefold(),
+        )
+
+    async def area(self, *, specialization: str, city: str) -> Area:
+        """The approved doctors with that specialization in that city (folded)."""
+        code, key = specialization.strip().casefold(), " ".join(city.split()).casefold()
+        if code not in KNOWN_SPECIALIZATIONS:
+            raise BadUserInput("Unknown specialization.", field="specialization")
+        there = [
+            d
+            for d in self.doctors.values()
+            if d.approved and code in d.specializations and d.city.casefold() == key
+        ]
+        return Area(
+            specialization=code,
+            city=there[0].city if there else city.strip(),
+            city_key=key,
+            time_zone=there[0].time_zone if there else None,
+            doctors=len(there),
+        )
+
 
 def make_deps(
     db: Database,
@@ -88,6 +139,7 @@ def make_deps(
         db=db,
         pubsub=pubsub or MemoryPubSub(),
         availability=availability or FakeAvailability(),
+        openings=availability,
         policy=policy or Policy(),
         clock=clock or Clock(),
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from subgraphs.doctors.domain.availability import BookingPolicy, WeeklyRule
 from subgraphs.doctors.domain.next_free import HORIZON_STEP, next_free
-from subgraphs.doctors.domain.slots import Schedule
+from subgraphs.doctors.domain.slots import Busy, Schedule
 
 NOW = datetime(2027, 1, 4, 6, 0, tzinfo=UTC)  # a Monday
 
@@ -37,3 +38,17 @@ def test_nothing_in_the_window_stays_right_until_a_slot_enters_it() -> None:
 def test_nothing_even_beyond_the_window_is_checked_again_a_step_later() -> None:
     found = next_free(schedule((), window_days=1), now=NOW)
     assert (found.slot, found.valid_until) == (None, NOW + HORIZON_STEP)
+
+
+def test_a_hold_on_the_next_slot_keeps_the_answer_right_only_until_the_hold_ends() -> None:
+    nine = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    ends = NOW + timedelta(minutes=15)
+    held = dataclasses.replace(
+        schedule((0,)), busy=(Busy(nine, nine + timedelta(minutes=30), until=ends),)
+    )
+    found = next_free(held, now=NOW)
+    assert found.slot is not None
+    assert (found.slot.start, found.valid_until) == (nine + timedelta(minutes=30), ends)
+    after = next_free(held, now=ends)
+    assert after.slot is not None
+    assert after.slot.start == nine

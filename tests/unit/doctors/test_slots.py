@@ -173,6 +173,23 @@ def test_busy_time_widened_by_buffers_blocks_neighbouring_slots() -> None:
     assert len(ignoring) == 6
 
 
+def test_a_held_slot_is_not_open_until_its_hold_ends_but_still_passes_the_booking_check() -> None:
+    ends = utc(2027, 1, 4, 8, 15)
+    schedule = Schedule(
+        time_zone=ZoneInfo("UTC"),
+        rules=every_day(time(9), time(10), 30),
+        busy=(Busy(utc(2027, 1, 4, 9), utc(2027, 1, 4, 9, 30), until=ends),),
+        policy=BookingPolicy(minimum_notice_minutes=0),
+    )
+    day = (utc(2027, 1, 4), utc(2027, 1, 5))
+    held = open_slots(schedule, *day, now=utc(2027, 1, 4, 6))
+    assert [s.start.time() for s in held] == [time(9, 30)]
+    assert len(open_slots(schedule, *day, now=ends)) == 2
+    # The appointments subgraph enforces its holds itself (the patient offered it books it).
+    verdict = check_slot(schedule, utc(2027, 1, 4, 9), None, now=utc(2027, 1, 4, 6))
+    assert verdict.available
+
+
 def test_minimum_notice_and_booking_window_bound_the_open_slots() -> None:
     schedule = Schedule(
         time_zone=ZoneInfo("UTC"),

@@ -6,6 +6,8 @@ import { JoinWaitlistView, MyWaitlistView } from "./WaitlistBox";
 
 const ENTRY = {
   id: "e1",
+  specialization: null,
+  city: null,
   firstDay: "2030-03-04",
   lastDay: "2030-03-10",
   earliest: "09:00:00",
@@ -22,7 +24,9 @@ const OFFER = {
   timeZone: "Europe/Lisbon",
   expiresAt: "2030-03-04T08:15:00+00:00",
   state: "OFFERED" as const,
+  doctor: { id: "d2", name: "Dr. Rui Costa" },
 };
+const AREA_ENTRY = { ...ENTRY, id: "e2", doctor: null, specialization: "cardiology", city: "Lisbon" };
 
 describe("JoinWaitlistView", () => {
   it("sends the days and hours and then shows the place in line", async () => {
@@ -39,6 +43,13 @@ describe("JoinWaitlistView", () => {
     rerender(<JoinWaitlistView zone="Europe/Lisbon" error={null} joining={false} position={3} onJoin={onJoin} />);
     expect(screen.getByText("You are on the waitlist, number 3 in line.")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Join the waitlist" })).toBeDisabled();
+  });
+});
+
+describe("JoinWaitlistView for an area", () => {
+  it("says which specialization and city it waits for", () => {
+    render(<JoinWaitlistView zone="Europe/Lisbon" area={{ specialization: "Cardiology", city: "Lisbon" }} error={null} joining={false} position={null} onJoin={vi.fn()} />);
+    expect(screen.getByRole("heading", { name: "Any Cardiology doctor in Lisbon: join the waitlist" })).toBeInTheDocument();
   });
 });
 
@@ -65,6 +76,23 @@ describe("MyWaitlistView", () => {
     expect(onAccept).toHaveBeenCalledWith("o1");
     await user.click(screen.getByRole("button", { name: "Let it go" }));
     expect(onDecline).toHaveBeenCalledWith("o1");
+  });
+
+  it("names an area entry and the doctor whose slot is held for it", () => {
+    render(
+      <MyWaitlistView
+        entries={[{ ...AREA_ENTRY, offer: OFFER }]}
+        specializations={{ cardiology: "Cardiology" }}
+        error={null}
+        busy={false}
+        booked={false}
+        onAccept={vi.fn()}
+        onDecline={vi.fn()}
+        onLeave={vi.fn()}
+      />,
+    );
+    expect(screen.getByText("Any Cardiology doctor in Lisbon")).toBeInTheDocument();
+    expect(screen.getByText(/A slot with Dr. Rui Costa is free for you: .*held for you until/)).toBeInTheDocument();
   });
 
   it("says so when the patient waits for nobody", () => {

@@ -8,6 +8,7 @@ import {
   JoinWaitlistDocument,
   LeaveWaitlistDocument,
   MyWaitlistDocument,
+  SpecializationsDocument,
   type MyWaitlistQuery,
 } from "../gql/graphql";
 import { Alert, Button, Field } from "../ui/controls";
@@ -23,6 +24,8 @@ export interface Wish {
 
 interface JoinProps {
   zone: string;
+  /** Waiting for any doctor of a specialization in a city (its name and the city). */
+  area?: { specialization: string; city: string };
   error: unknown;
   joining: boolean;
   position: number | null;
@@ -30,7 +33,7 @@ interface JoinProps {
 }
 
 /** Join a doctor's waitlist: the days (and optionally hours) a freed slot may be on. */
-export function JoinWaitlistView({ zone, error, joining, position, onJoin }: JoinProps) {
+export function JoinWaitlistView({ zone, area, error, joining, position, onJoin }: JoinProps) {
   const { t } = useTranslation();
   const today = DateTime.now().setZone(zone).toISODate()!;
   const [wish, setWish] = useState<Wish>({ firstDay: today, lastDay: today, earliest: "", latest: "" });
@@ -41,8 +44,8 @@ export function JoinWaitlistView({ zone, error, joining, position, onJoin }: Joi
   };
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby="waitlist-join-title">
-      <h2 id="waitlist-join-title">{t("waitlist.joinTitle")}</h2>
-      <p>{t("waitlist.joinExplain", { zone })}</p>
+      <h2 id="waitlist-join-title">{area ? t("waitlist.joinAreaTitle", area) : t("waitlist.joinTitle")}</h2>
+      <p>{area ? t("waitlist.joinAreaExplain", area) : t("waitlist.joinExplain", { zone })}</p>
       <div className="row">
         <Field label={t("waitlist.firstDay")} name="firstDay" type="date" isRequired value={wish.firstDay} onChange={set("firstDay")} />
         <Field label={t("waitlist.lastDay")} name="lastDay" type="date" isRequired value={wish.lastDay} onChange={set("lastDay")} />
@@ -58,19 +61,25 @@ export function JoinWaitlistView({ zone, error, joining, position, onJoin }: Joi
   );
 }
 
-export function JoinWaitlist({ doctorId, zone }: { doctorId: string; zone: string }) {
+type JoinTarget =
+  | { doctorId: string; zone: string; area?: undefined }
+  | { doctorId?: undefined; zone: string; area: { specialization: string; name: string; city: string } };
+
+/** Join one doctor's waitlist, or (`area`) the waitlist for any doctor of a specialization in a city. */
+export function JoinWaitlist({ doctorId, zone, area }: JoinTarget) {
   const [joining, join] = useMutation(JoinWaitlistDocument);
   const [position, setPosition] = useState<number | null>(null);
   return (
     <JoinWaitlistView
       zone={zone}
+      area={area ? { specialization: area.name, city: area.city } : undefined}
       error={joining.error}
       joining={joining.fetching}
       position={position}
       onJoin={async (wish) => {
         const result = await join({
           input: {
-            doctorId,
+            ...(area ? { specialization: area.specialization, city: area.city } : { doctorId }),
             firstDay: wish.firstDay,
             lastDay: wish.lastDay,
             earliest: wish.earliest || null,
@@ -87,6 +96,8 @@ type Entry = MyWaitlistQuery["myWaitlist"][number];
 
 interface ListProps {
   entries: Entry[];
+  /** Specialization names by code (an area entry names its specialization). */
+  specializations?: Record<string, string>;
   error: unknown;
   busy: boolean;
   booked: boolean;
@@ -96,7 +107,7 @@ interface ListProps {
 }
 
 /** The patient's waitlists: place in line, the slot held for them (accept or let go), leave. */
-export function MyWaitlistView({ entries, error, busy, booked, onAccept, onDecline, onLeave }: ListProps) {
+export function MyWaitlistView({ entries, specializations = {}, error, busy, booked, onAccept, onDecline, onLeave }: ListProps) {
   const { t, i18n } = useTranslation();
   const at = (iso: string, zone: string) => `${formatDateTime(iso, zone, i18n.language)} (${zoneLabel(iso, zone, i18n.language)})`;
   return (
@@ -109,7 +120,7 @@ export function MyWaitlistView({ entries, error, busy, booked, onAccept, onDecli
         {entries.map((entry) => (
           <li key={entry.id} className="stack">
             <p>
-              <strong>{entry.doctor.name}</strong>{" · "}
+              <strong>{entry.doctor ? entry.doctor.name : t("waitlist.anyDoctor", { specialization: specializations[entry.specialization ?? ""] ?? entry.specialization, city: entry.city })}</strong>{" · "}
               {t("waitlist.days", { first: formatDay(entry.firstDay, i18n.language), last: formatDay(entry.lastDay, i18n.language) })}
               {entry.latest || entry.earliest !== "00:00:00"
                 ? ` · ${t("waitlist.hours", { earliest: entry.earliest.slice(0, 5), latest: entry.latest ? entry.latest.slice(0, 5) : "24:00" })}`
@@ -119,7 +130,9 @@ export function MyWaitlistView({ entries, error, busy, booked, onAccept, onDecli
             {entry.offer ? (
               <div className="stack" role="group" aria-label={t("waitlist.offerTitle")}>
                 <Alert tone="success">
-                  {t("waitlist.offer", { time: at(entry.offer.start, entry.offer.timeZone), until: at(entry.offer.expiresAt, entry.offer.timeZone) })}
+                  {entry.doctor
+                    ? t("waitlist.offer", { time: at(entry.offer.start, entry.offer.timeZone), until: at(entry.offer.expiresAt, entry.offer.timeZone) })
+                    : t("waitlist.offerWith", { doctor: entry.offer.doctor.name, time: at(entry.offer.start, entry.offer.timeZone), until: at(entry.offer.expiresAt, entry.offer.timeZone) })}
                 </Alert>
                 <div className="actions">
                   <Button isDisabled={busy} onPress={() => onAccept(entry.offer!.id)}>{t("waitlist.accept")}</Button>
@@ -140,6 +153,8 @@ export function MyWaitlistView({ entries, error, busy, booked, onAccept, onDecli
 export function MyWaitlist() {
   // The mutations and arriving notifications invalidate `myWaitlist` (api/client.ts).
   const [list] = useQuery({ query: MyWaitlistDocument });
+  const [specs] = useQuery({ query: SpecializationsDocument });
+  const names = Object.fromEntries((specs.data?.specializations ?? []).map((s) => [s.code, s.name]));
   const [accepting, accept] = useMutation(AcceptWaitlistOfferDocument);
   const [declining, decline] = useMutation(DeclineWaitlistOfferDocument);
   const [leaving, leave] = useMutation(LeaveWaitlistDocument);
@@ -147,6 +162,7 @@ export function MyWaitlist() {
   return (
     <MyWaitlistView
       entries={list.data?.myWaitlist ?? []}
+      specializations={names}
       error={list.error ?? accepting.error ?? declining.error ?? leaving.error}
       busy={accepting.fetching || declining.fetching || leaving.fetching}
       booked={booked}

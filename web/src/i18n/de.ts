@@ -175,6 +175,10 @@ const de: Messages = {
     offerTitle: "Ein Termin ist für Sie reserviert", offer: "Ein Termin ist für Sie frei: {{time}}, reserviert bis {{until}}.",
     accept: "Diesen Termin buchen", decline: "Freigeben", leave: "Warteliste verlassen",
     booked: "Gebucht. Sie finden ihn unter Ihren kommenden Terminen.",
+    anyDoctor: "Jede Praxis für {{specialization}} in {{city}}",
+    offerWith: "Ein Termin bei {{doctor}} ist für Sie frei: {{time}}, reserviert bis {{until}}.",
+    joinAreaTitle: "Jede Praxis für {{specialization}} in {{city}}: auf die Warteliste",
+    joinAreaExplain: "Wird an diesen Tagen (und zu diesen Uhrzeiten, in der Zeitzone der Praxis) bei einer Praxis für {{specialization}} in {{city}} ein Termin frei, wird er der ersten Person auf der Liste für einige Minuten reserviert – per E-Mail, SMS oder hier.",
   },
   common: { loading: "Wird geladen…", retry: "Erneut versuchen", required: "Pflichtfeld", close: "Schließen", cancel: "Abbrechen" },
   pageError: {

@@ -173,6 +173,10 @@ const en = {
     offerTitle: "A slot is held for you", offer: "A slot is free for you: {{time}}, held for you until {{until}}.",
     accept: "Book this slot", decline: "Let it go", leave: "Leave this waitlist",
     booked: "Booked. You find it under your upcoming appointments.",
+    anyDoctor: "Any {{specialization}} doctor in {{city}}",
+    offerWith: "A slot with {{doctor}} is free for you: {{time}}, held for you until {{until}}.",
+    joinAreaTitle: "Any {{specialization}} doctor in {{city}}: join the waitlist",
+    joinAreaExplain: "When a slot of any {{specialization}} doctor in {{city}} on these days (and hours, in the doctor's time zone) frees up or opens, the first patient in line gets it held for a few minutes, by email, SMS or here.",
   },
   common: { loading: "Loading…", retry: "Try again", required: "Required", close: "Close", cancel: "Cancel" },
   pageError: {

@@ -7,6 +7,8 @@ import { NativeField as Field } from "../ui/native";
 import { ProblemMessage } from "../ui/Problem";
 import { LoadMore } from "../ui/LoadMore";
 import { browserZone, formatDateTime, zoneLabel } from "../time/zones";
+import { useSession } from "../auth/session";
+import { JoinWaitlist } from "../components/WaitlistBox";
 
 const FIELDS = ["specialization", "city", "language", "insurance", "availableOn", "within"] as const;
 
@@ -24,6 +26,7 @@ function filterOf(params: URLSearchParams): DoctorFilter {
 
 export default function SearchPage() {
   const { t, i18n } = useTranslation();
+  const { user } = useSession();
   const [params, setParams] = useSearchParams();
   const [form, setForm] = useState<Record<string, string>>(() =>
     Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ""])),
@@ -47,6 +50,13 @@ export default function SearchPage() {
     else setParams(next);
   };
   const doctors = data?.doctors.nodes ?? [];
+  // A patient who searched a specialization in a city may wait for any doctor of it there.
+  const searched = filterOf(params);
+  const specialization = (specs.data?.specializations ?? []).find((s) => s.code === searched.specialization);
+  const area =
+    user?.role === "PATIENT" && specialization && searched.city && doctors.length
+      ? { specialization: specialization.code, name: specialization.name, city: doctors[0]?.city ?? searched.city }
+      : null;
   return (
     <>
       <h1>{t("search.title")}</h1>
@@ -93,6 +103,7 @@ export default function SearchPage() {
         ))}
       </ul>
       {doctors.length ? <LoadMore page={data?.doctors} shown={doctors.length} fetching={fetching} onMore={setAfter} /> : null}
+      {area ? <JoinWaitlist key={`${area.specialization}:${area.city}`} area={area} zone={zone} /> : null}
     </>
   );
 }
