@@ -37,8 +37,13 @@ def _parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
 
-    schema = commands.add_parser("schema", help="export subgraph SDL / compose the supergraph")
-    schema.add_argument("action", choices=("export", "compose", "check"))
+    schema = commands.add_parser(
+        "schema",
+        help="export subgraph SDL / compose the supergraph / check or release the client API",
+    )
+    schema.add_argument(
+        "action", choices=("export", "compose", "check", "compatibility", "release")
+    )
 
     config = commands.add_parser("config", help="print the configuration reference")
     config.add_argument("output", choices=("example", "table"), help=".env.example or Markdown")
