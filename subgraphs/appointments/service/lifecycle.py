@@ -303,7 +303,9 @@ async def ensure_bookable(
     ignore_id: uuid.UUID | None = None,
 ) -> None:
     """SLOT_TAKEN unless the appointment's time is free for its doctor and patient (the row
-    `ignore_id` aside: the one being moved) and not held for another patient's waitlist offer."""
+    `ignore_id` aside: the one being moved) and not held for another patient's waitlist offer;
+    the doctor's time stays locked against concurrent offers until the transaction ends."""
+    await store.lock_doctor_time(session, appointment.doctor_id)
     await store.ensure_free(
         session,
         doctor_id=appointment.doctor_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import exists, or_
+from sqlalchemy import exists, func, or_
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -94,6 +94,20 @@ async def ensure_free(
         raise SlotTaken(
             "You already have an appointment at this time.", field="start", whose="patient"
         )
+
+
+async def lock_doctor_time(session: AsyncSession, doctor_id: uuid.UUID) -> None:
+    """Serialize, until the transaction ends, everything that decides who gets the doctor's
+    time: a booking or move (checks the time is free and not held, then writes) and a
+    waitlist offer (checks the time is free and not offered, then holds it). Without it, on
+    PostgreSQL's read committed, a booking and an offer of the same slot each saw the other
+    not yet committed and both went through. SQLite needs nothing: every write transaction
+    begins IMMEDIATE and already holds the database's one write lock. Re-entrant (a series
+    books several occurrences of one doctor in one transaction)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(doctor_id.bytes[:8], "big", signed=True)
+    await session.exec(select(func.pg_advisory_xact_lock(key)))
 
 
 async def doctor_busy(

@@ -3,9 +3,9 @@
 While an offer is OFFERED and not expired, nobody else books or reschedules into a time
 overlapping its slot (SLOT_TAKEN, as if it were booked); the patient offered it books it
 through `acceptWaitlistOffer` (or an ordinary booking). The check runs inside the booking's
-write transaction: on SQLite that serializes it with offers being made; on PostgreSQL an
-offer made concurrently with an ordinary booking of the same slot can lose the race, and
-then accepting it finds the slot taken and the offer passes on (see `waitlist_offers`).
+write transaction, with the doctor's time locked against offers being made
+(`store.lock_doctor_time`): a booking and an offer of the same slot racing each other leave
+exactly one of them, on both stores.
 """
 
 from __future__ import annotations

@@ -99,6 +99,7 @@ async def offer_slot(
         area = await doctor_area(deps, doctor_id)
     try:
         async with deps.db.transaction() as session:
+            await store.lock_doctor_time(session, doctor_id)  # against a booking of the slot
             if delivery is not None and not await first_delivery(
                 session, event_id=delivery[0], event_type=delivery[1], consumer=CONSUMER
             ):

@@ -33,6 +33,8 @@ EVENT_FIELDS = {
     "end",
     "status",
     "time_zone",
+    "series_id",  # null: not an occurrence of a series
+    "series_event_id",  # null: not announced by a series event
 }
 
 NOT_AUDIT = col(OutboxMessage.event_type) != AUDIT_RECORDED  # audit entries: tests of their own

@@ -546,3 +546,42 @@ async def test_the_patient_who_let_the_slot_go_is_not_offered_it(
     )
     assert offer is not None
     assert offer.patient_id == other.user_id
+
+
+async def test_a_booking_racing_an_offer_of_the_same_freed_slot_leaves_only_one_of_them(
+    deps: Deps, db: Database, availability: FakeAvailability
+) -> None:
+    """Each round frees a slot while a patient waits, then books it and offers it at once:
+    either the booking wins (SLOT_TAKEN for nobody, no offer of a slot that is gone) or the
+    offer does (the booking is SLOT_TAKEN), never both."""
+    doctor = availability.add()
+    waiting = patient()
+    await waitlist.join(deps=deps, actor=waiting, doctor_id=doctor, wish=WEEK)
+    outcomes = []
+    for days, hour in [(d, h) for d in (2, 3, 4) for h in (9, 10, 11, 14, 15, 16)]:
+        freed = await book(deps, patient(), doctor, days, hour)
+        await service.cancel(
+            deps=deps, actor=availability.user_of(doctor), appointment_id=freed.id, reason=None
+        )
+        booking, offer = await asyncio.gather(
+            book(deps, patient(), doctor, days, hour),
+            waitlist_offers.slot_freed(
+                deps, doctor_id=doctor, start=freed.starts_at, appointment_id=freed.id
+            ),
+            return_exceptions=True,
+        )
+        booked = isinstance(booking, AppointmentRow)
+        if not booked:
+            assert isinstance(booking, DomainError), booking
+            assert booking.code == "SLOT_TAKEN"
+        assert not isinstance(offer, BaseException), offer
+        open_offers = [
+            o
+            for o in await offers_of(db)
+            if o.slot_start == freed.starts_at and o.state == "OFFERED"
+        ]
+        assert booked != bool(open_offers), (days, hour, booked, open_offers)
+        if open_offers:  # let the next round's patient wait again
+            await waitlist_offers.decline(deps=deps, actor=waiting, offer_id=open_offers[0].id)
+        outcomes.append(booked)
+    assert len(outcomes) == 18
