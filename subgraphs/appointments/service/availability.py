@@ -26,15 +26,18 @@ import functools
 import logging
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar
 
 import httpx
 import orjson
 
 from subgraphs.shared.errors import ServiceUnavailable
 from subgraphs.shared.signing import SIGNATURE_HEADER, sign
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +88,9 @@ class AvailabilityChecker(Protocol):
     ) -> SlotAnswer | None: ...
 
 
-class HttpAvailabilityChecker:
-    """The doctors subgraph's internal `slotAvailability` query over HTTP: signed, bounded in
-    time, failing as SERVICE_UNAVAILABLE. Without an `end`, it answers for the slot that
-    starts at `start` and tells where that slot ends."""
+class DoctorsEndpoint:
+    """Internal queries to the doctors subgraph over HTTP: signed, bounded in time, failing
+    as SERVICE_UNAVAILABLE (unreachable, not 200, not JSON, or an answer `parse` cannot read)."""
 
     def __init__(
         self,
@@ -103,6 +105,25 @@ class HttpAvailabilityChecker:
         self.signing_key = signing_key
         self.transport = transport
 
+    async def ask(self, query: str, variables: dict[str, Any], parse: Callable[[Any], T]) -> T:
+        document = await ask_doctors(
+            self.url,
+            query,
+            variables,
+            limit=self.timeout,
+            signing_key=self.signing_key,
+            transport=self.transport,
+        )
+        try:
+            return parse(document)
+        except (ValueError, KeyError, TypeError) as error:
+            raise unavailable(f"unexpected answer ({type(error).__name__})") from None
+
+
+class HttpAvailabilityChecker(DoctorsEndpoint):
+    """The doctors subgraph's internal `slotAvailability` query. Without an `end`, it answers
+    for the slot that starts at `start` and tells where that slot ends."""
+
     async def check(
         self,
         *,
@@ -115,18 +136,7 @@ class HttpAvailabilityChecker:
             "start": start.isoformat(),
             "ignore": str(ignore_appointment_id) if ignore_appointment_id else None,
         }
-        document = await ask_doctors(
-            self.url,
-            SLOT_AVAILABILITY_QUERY,
-            variables,
-            limit=self.timeout,
-            signing_key=self.signing_key,
-            transport=self.transport,
-        )
-        try:
-            return parse_answer(document)
-        except (ValueError, KeyError, TypeError) as error:
-            raise unavailable(f"unexpected answer ({type(error).__name__})") from None
+        return await self.ask(SLOT_AVAILABILITY_QUERY, variables, parse_answer)
 
 
 async def ask_doctors(

@@ -96,3 +96,27 @@ async def remember(
         )
     )
     await session.flush()
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    key: str,
+    print_: str,
+    appointment_id: uuid.UUID,
+    now: datetime,
+) -> IdempotencyKeyRow | None:
+    """The live key if this patient used it already (the caller replays or refuses);
+    otherwise None, with the key remembered for `appointment_id` (see `remember`)."""
+    existing = await find(session, patient_id=patient_id, key=key, now=now)
+    if existing is None:
+        await remember(
+            session,
+            patient_id=patient_id,
+            key=key,
+            print_=print_,
+            appointment_id=appointment_id,
+            now=now,
+        )
+    return existing

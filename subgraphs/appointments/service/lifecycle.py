@@ -146,11 +146,7 @@ async def _book_new(
     )
     try:
         async with deps.db.transaction() as session:
-            existing = await idempotency.find(session, patient_id=actor.user_id, key=key, now=now)
-            if existing is not None:
-                replayed = idempotency.replayed_id(existing, print_)
-                return await store.load(session, replayed), False
-            await idempotency.remember(
+            existing = await idempotency.claim(
                 session,
                 patient_id=actor.user_id,
                 key=key,
@@ -158,6 +154,9 @@ async def _book_new(
                 appointment_id=appointment.id,
                 now=now,
             )
+            if existing is not None:
+                replayed = idempotency.replayed_id(existing, print_)
+                return await store.load(session, replayed), False
             await ensure_bookable(session, appointment, now=now)
             row = await store.save(session, appointment, None, now=now)
             if within is not None:

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
-import httpx
-
-from subgraphs.appointments.service.availability import ask_doctors, unavailable
+from subgraphs.appointments.service.availability import DoctorsEndpoint
 from subgraphs.shared.errors import BadUserInput
 
 FACTS = (
@@ -141,21 +139,8 @@ def parse_area(document: Any) -> Area:
     )
 
 
-class HttpOpeningsFinder:
-    """`OpeningsFinder` over the doctors subgraph's GraphQL endpoint (signed, time-bounded)."""
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        timeout_seconds: float,
-        signing_key: str = "",
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self.url = url
-        self.timeout = httpx.Timeout(timeout_seconds)
-        self.signing_key = signing_key
-        self.transport = transport
+class HttpOpeningsFinder(DoctorsEndpoint):
+    """`OpeningsFinder` over the doctors subgraph's GraphQL endpoint."""
 
     async def openings(
         self, *, doctor_id: uuid.UUID, ranges: Sequence[tuple[datetime, datetime]]
@@ -164,29 +149,11 @@ class HttpOpeningsFinder:
         variables: dict[str, Any] = {"doctorId": str(doctor_id), "at": at.isoformat()}
         for i, (start, end) in enumerate(ranges):
             variables[f"from{i}"], variables[f"to{i}"] = start.isoformat(), end.isoformat()
-        document = await ask_doctors(
-            self.url,
-            openings_query(len(ranges)),
-            variables,
-            limit=self.timeout,
-            signing_key=self.signing_key,
-            transport=self.transport,
+        count = len(ranges)
+        return await self.ask(
+            openings_query(count), variables, lambda document: parse_openings(document, count)
         )
-        try:
-            return parse_openings(document, len(ranges))
-        except (ValueError, KeyError, TypeError) as error:
-            raise unavailable(f"unexpected answer ({type(error).__name__})") from None
 
     async def area(self, *, specialization: str, city: str) -> Area:
-        document = await ask_doctors(
-            self.url,
-            AREA_QUERY,
-            {"specialization": specialization, "city": city},
-            limit=self.timeout,
-            signing_key=self.signing_key,
-            transport=self.transport,
-        )
-        try:
-            return parse_area(document)
-        except (ValueError, KeyError, TypeError) as error:
-            raise unavailable(f"unexpected answer ({type(error).__name__})") from None
+        variables = {"specialization": specialization, "city": city}
+        return await self.ask(AREA_QUERY, variables, parse_area)

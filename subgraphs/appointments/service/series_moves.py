@@ -216,16 +216,15 @@ async def _write(
     announced = uuid.uuid4()  # the series event's id, named by each occurrence's event
     try:
         async with deps.db.transaction() as session:
-            if await idempotency.find(session, patient_id=actor.user_id, key=key, now=now):
-                return None
-            await idempotency.remember(
+            if await idempotency.claim(
                 session,
                 patient_id=actor.user_id,
                 key=key,
                 print_=print_,
                 appointment_id=series.id,
                 now=now,
-            )
+            ):
+                return None
             for number, plan in enumerate(plans, 1):
                 if plan.appointment is None:
                     continue
