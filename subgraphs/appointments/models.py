@@ -62,6 +62,9 @@ class AppointmentRow(SQLModel, table=True):
     reschedule_count: int = 0
     series_id: uuid.UUID | None = Field(default=None, index=True)
     """The recurring series this appointment is an occurrence of, if any."""
+    recurrence_start: datetime | None = None
+    """A series occurrence's rule instance (UTC): the start it was booked at, which moves
+    never change (its RECURRENCE-ID in an `.ics`). None outside a series."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

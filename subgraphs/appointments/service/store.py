@@ -136,8 +136,9 @@ async def save(
 ) -> AppointmentRow:
     """Write the aggregate's state, one history row and one outbox event per recorded change.
 
-    `series_id`: the series a new appointment is an occurrence of; `series_event_id`: the
-    series-wide event this change is announced with (see `events.AppointmentEvent`).
+    `series_id`: the series a new appointment is an occurrence of (its start is then its rule
+    instance, `recurrence_start`); `series_event_id`: the series-wide event this change is
+    announced with (see `events.AppointmentEvent`).
     """
     if row is None:
         row = AppointmentRow(
@@ -150,6 +151,7 @@ async def save(
             status=appointment.status.value,
             time_zone=appointment.time_zone,
             series_id=series_id,
+            recurrence_start=appointment.start if series_id is not None else None,
             created_at=now,
         )
     row.starts_at, row.ends_at = appointment.start, appointment.end
