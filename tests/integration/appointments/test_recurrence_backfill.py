@@ -105,7 +105,7 @@ async def test_each_occurrence_gets_its_instance_in_start_order_skipping_refusal
 
     read = sa.select(_appointments.c.id, sa.column("recurrence_start", UTCDateTime()))
     async with db.engine.connect() as connection:
-        found = dict((await connection.execute(read)).all())
+        found: dict[uuid.UUID, datetime | None] = dict((await connection.execute(read)).all())
     first, cancelled, last = occurrences
     assert found == {
         first: _at(19, 3, 8),

@@ -16,16 +16,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 from dateutil.rrule import rrulestr
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-UTC_DATETIME = sqlmodel.sql.sqltypes.UTCDateTime
+UTC_DATETIME = UTCDateTime
 
 _series = sa.table(
     "appointment_series",
