@@ -21,7 +21,10 @@ __all__ = ["FEED_QUERY", "calendar_routes"]
 
 FEED_QUERY: Final = """query CalendarFeed($token: String!) {
   calendarFeed(token: $token) {
-    entries { id start end status timeZone updatedAt role seriesId doctor { name } }
+    entries {
+      id start end status timeZone updatedAt role seriesId recurrenceStart doctor { name }
+    }
+    series { id rule firstStart timeZone refusedStarts }
   }
 }"""
 ICS: Final = "text/calendar; charset=utf-8"
@@ -57,7 +60,7 @@ def calendar_routes(gateway_ref: GatewayRef, edge: Edge | None, headers_of: Head
             return Response(status_code=503, headers={"retry-after": "5", **_NOT_FOUND})
         if found is None:
             return Response(status_code=404, headers=_NOT_FOUND)
-        body = render(found["entries"])
+        body = render(found["entries"], found.get("series") or [])
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         cached = {"etag": etag, "cache-control": CACHE_CONTROL}
         if etag in _tags(request.headers.get("if-none-match")):

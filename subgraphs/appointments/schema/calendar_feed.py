@@ -14,11 +14,12 @@ from typing import Self
 import strawberry
 
 from subgraphs.appointments import wiring
+from subgraphs.appointments.models import SeriesRow
 from subgraphs.appointments.schema.context import Info, actor, deps
 from subgraphs.appointments.schema.entities import DoctorRef
 from subgraphs.appointments.schema.types import AppointmentStatus
 from subgraphs.appointments.service import feeds
-from subgraphs.appointments.service.feeds import FeedEntry
+from subgraphs.appointments.service.feeds import FeedEntry, refused_starts
 
 
 @strawberry.enum(description="The feed owner's part in an appointment.")
@@ -43,8 +44,14 @@ class CalendarFeedEntry:
     )
     series_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="The recurring series it is an occurrence of (null if none). Each "
-        "occurrence is an entry of its own; the feed relates it to the series (RELATED-TO).",
+        description="The recurring series it is an occurrence of (null if none); the feed "
+        "writes it as an override (RECURRENCE-ID) of its series' master event.",
+    )
+    recurrence_start: datetime | None = strawberry.field(
+        default=None,
+        description="A series occurrence's rule instance: the start it was booked at, which "
+        "moving it never changes (its RECURRENCE-ID). Null outside a series, or for an "
+        "occurrence booked before it was recorded and not matched to its rule.",
     )
 
     @classmethod
@@ -60,12 +67,40 @@ class CalendarFeedEntry:
             role=CalendarFeedRole.DOCTOR if entry.as_doctor else CalendarFeedRole.PATIENT,
             doctor=DoctorRef(id=strawberry.ID(str(row.doctor_id))),
             series_id=strawberry.ID(str(row.series_id)) if row.series_id else None,
+            recurrence_start=row.recurrence_start,
+        )
+
+
+@strawberry.type(
+    description="A recurring series some feed entries are occurrences of: what its master "
+    "event (RRULE) needs."
+)
+class CalendarFeedSeries:
+    id: strawberry.ID
+    rule: str = strawberry.field(description="The RFC 5545 RRULE, for DTSTART `firstStart`.")
+    first_start: datetime = strawberry.field(description="The rule's first instance.")
+    time_zone: str = strawberry.field(description="The IANA zone the rule repeats in.")
+    refused_starts: list[datetime] = strawberry.field(
+        description="The rule's instances never booked (refused when it was booked)."
+    )
+
+    @classmethod
+    def from_row(cls, row: SeriesRow) -> Self:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            rule=row.rule,
+            first_start=row.first_start,
+            time_zone=row.time_zone,
+            refused_starts=refused_starts(row),
         )
 
 
 @strawberry.type(description="The appointments of one calendar feed, in start order.")
 class CalendarFeed:
     entries: list[CalendarFeedEntry]
+    series: list[CalendarFeedSeries] = strawberry.field(
+        default_factory=list, description="The series of the entries that are occurrences."
+    )
 
 
 @strawberry.type
@@ -93,7 +128,10 @@ class CalendarFeedQuery:
         )
         if found is None:
             return None
-        return CalendarFeed(entries=[CalendarFeedEntry.from_entry(entry) for entry in found])
+        return CalendarFeed(
+            entries=[CalendarFeedEntry.from_entry(entry) for entry in found.entries],
+            series=[CalendarFeedSeries.from_row(row) for row in found.series],
+        )
 
 
 @strawberry.type

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from subgraphs.appointments.calendar_feed import tokens
 from subgraphs.appointments.calendar_feed.keys import FeedConfig
 from subgraphs.appointments.domain import Actor
-from subgraphs.appointments.models import AppointmentRow, CalendarFeedRow, utcnow
+from subgraphs.appointments.models import AppointmentRow, CalendarFeedRow, SeriesRow, utcnow
 from subgraphs.shared.auth import Role
 from subgraphs.shared.database import Database
 from subgraphs.shared.errors import Forbidden
@@ -32,6 +32,21 @@ class FeedEntry:
 
     row: AppointmentRow
     as_doctor: bool
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's appointments, and the recurring series some of them are occurrences of."""
+
+    entries: Sequence[FeedEntry]
+    series: Sequence[SeriesRow]
+
+
+def refused_starts(series: SeriesRow) -> list[datetime]:
+    """The series' rule instances that were never booked (refused when it was booked)."""
+    return [
+        datetime.fromisoformat(entry["start"]) for entry in series.refused if "moved" not in entry
+    ]
 
 
 def _owner(actor: Actor) -> uuid.UUID:
@@ -75,8 +90,9 @@ async def rotate(*, db: Database, config: FeedConfig, actor: Actor, now: datetim
 
 async def entries(
     *, db: Database, config: FeedConfig, token: str, now: datetime | None = None
-) -> Sequence[FeedEntry] | None:
-    """The appointments the token's owner takes part in; None for a bad or revoked token."""
+) -> Feed | None:
+    """The appointments the token's owner takes part in, and their series; None for a bad
+    or revoked token."""
     claim = tokens.read(config.secret, token)
     if claim is None or claim.version != await _version(db, claim.user_id):
         return None
@@ -95,4 +111,19 @@ async def entries(
     )
     async with db.session() as session:
         rows = (await session.exec(statement)).all()
-    return [FeedEntry(row=row, as_doctor=row.doctor_user_id == claim.user_id) for row in rows]
+        series_ids = {row.series_id for row in rows if row.series_id is not None}
+        series = (
+            (
+                await session.exec(
+                    select(SeriesRow)
+                    .where(col(SeriesRow.id).in_(series_ids))
+                    .order_by(col(SeriesRow.first_start), col(SeriesRow.id))
+                )
+            ).all()
+            if series_ids
+            else []
+        )
+    return Feed(
+        entries=[FeedEntry(row=row, as_doctor=row.doctor_user_id == claim.user_id) for row in rows],
+        series=series,
+    )

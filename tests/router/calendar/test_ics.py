@@ -66,7 +66,7 @@ def test_a_doctor_s_feed_names_no_patient_and_a_missing_doctor_name_is_generic()
     assert parse([]).walk("VEVENT") == []
 
 
-def test_an_occurrence_of_a_series_is_its_own_event_related_to_the_series() -> None:
+def test_an_occurrence_without_a_known_instance_is_its_own_event_related_to_the_series() -> None:
     series = "0b7e3a52-0000-4000-8000-00000000000a"
     second = entry(
         id="6f1d2c1e-0000-4000-8000-000000000002",
@@ -78,7 +78,7 @@ def test_an_occurrence_of_a_series_is_its_own_event_related_to_the_series() -> N
     first, then, alone = calendar.walk("VEVENT")
     assert str(first["related-to"]) == str(then["related-to"]) == f"series-{series}@healthbook"
     assert first["uid"] != then["uid"]
-    assert "rrule" not in first, "one VEVENT per occurrence, no RRULE"
+    assert "rrule" not in first, "no series master without the series and instances"
     assert "rrule" not in then
     assert "related-to" not in alone
     assert then.decoded("dtstart").hour == first.decoded("dtstart").hour == 10  # both CEST
