@@ -100,12 +100,19 @@ async def series_journey(router: str) -> None:
         response = await http.get(url)
     assert response.status_code == 200, response.text
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    related = {str(e["uid"]): str(e.get("related-to")) for e in events}
-    for appointment_id in ids:
-        assert related[f"appointment-{appointment_id}@healthbook"] == (
-            f"series-{series['id']}@healthbook"
-        )
-    assert all("rrule" not in e for e in events)
+    mine = [e for e in events if str(e["uid"]) == f"series-{series['id']}@healthbook"]
+    masters = [e for e in mine if "recurrence-id" not in e]
+    assert len(masters) == 1, "one master event for the series"
+    assert masters[0]["rrule"].to_ical().decode() == series["rule"]
+    overrides = {
+        e.decoded("recurrence-id").astimezone(UTC): e.decoded("dtstart").astimezone(UTC)
+        for e in mine
+        if "recurrence-id" in e
+    }
+    booked_starts = [
+        datetime.fromisoformat(o["start"]) for o in booked["occurrences"] if o["appointment"]
+    ]
+    assert overrides == {start: start for start in booked_starts}, "one override each"
 
     starts = {o["appointment"]["id"]: o["start"] for o in booked["occurrences"] if o["appointment"]}
     await move_the_rest(who, silva["id"], series["id"], ids[1], starts[ids[1]], zone)

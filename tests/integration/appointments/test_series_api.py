@@ -154,6 +154,14 @@ async def test_one_occurrence_then_the_rest_are_cancelled(
     assert data["appointment"]["series"]["id"] == series_id
 
 
+FEED = """query($token: String!) {
+  calendarFeed(token: $token) {
+    entries { id start seriesId recurrenceStart }
+    series { id rule firstStart timeZone refusedStarts }
+  }
+}"""
+
+
 async def test_the_calendar_feed_lists_each_occurrence_with_its_series(
     api: Api, availability: FakeAvailability
 ) -> None:
@@ -163,14 +171,22 @@ async def test_the_calendar_feed_lists_each_occurrence_with_its_series(
     await api.book(who, doctor, "2030-05-07T09:00:00+02:00", key="single")
     url = (await api.data("{ calendarFeedUrl }", as_=who))["calendarFeedUrl"]
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    data = await api.data(
-        "query($token: String!) { calendarFeed(token: $token) { entries { id seriesId } } }",
-        {"token": token},
-    )
+    data = await api.data(FEED, {"token": token})
     entries = data["calendarFeed"]["entries"]
     series_id = result["series"]["id"]
     assert [e["seriesId"] for e in entries] == [series_id] * 4 + [None]
     assert [e["id"] for e in entries[:4]] == [o["id"] for o in result["series"]["occurrences"]]
+    # Booked at its rule instance: the occurrence's start is its recurrence start.
+    assert [e["recurrenceStart"] for e in entries] == [e["start"] for e in entries[:4]] + [None]
+    assert data["calendarFeed"]["series"] == [
+        {
+            "id": series_id,
+            "rule": result["series"]["rule"],
+            "firstStart": entries[0]["start"],
+            "timeZone": "Europe/Berlin",
+            "refusedStarts": [],
+        }
+    ]
 
 
 MOVE = """mutation($input: RescheduleAppointmentSeriesInput!) {

@@ -120,6 +120,8 @@ async def test_the_rest_moves_to_thursdays_at_the_same_local_time_across_dst(
     assert together.payload["rescheduled_by"] == "PATIENT"
     assert {e.payload["series_event_id"] for e in moved} == {str(together.id)}
     assert sorted(row.reschedule_count for row in rows) == [0, 1, 1, 1]
+    # Each occurrence still names the rule instance it was booked at (its RECURRENCE-ID).
+    assert sorted(row.recurrence_start for row in rows if row.recurrence_start) == WEEKS
 
 
 async def test_all_or_nothing_moves_none_when_one_new_time_is_not_offered(
