@@ -103,7 +103,8 @@ async def series_journey(router: str) -> None:
     mine = [e for e in events if str(e["uid"]) == f"series-{series['id']}@healthbook"]
     masters = [e for e in mine if "recurrence-id" not in e]
     assert len(masters) == 1, "one master event for the series"
-    assert masters[0]["rrule"].to_ical().decode() == series["rule"]
+    master: Any = masters[0]
+    assert master["rrule"].to_ical().decode() == series["rule"]
     overrides = {
         e.decoded("recurrence-id").astimezone(UTC): e.decoded("dtstart").astimezone(UTC)
         for e in mine
