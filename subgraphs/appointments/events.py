@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from subgraphs.appointments.domain import Action, Appointment, Change
 from subgraphs.appointments.models import AppointmentRow, SeriesRow
+from subgraphs.appointments.service.feeds import refused_starts
 from subgraphs.shared.events import DomainEvent
 
 SOURCE: Final = "appointments"
@@ -34,6 +35,9 @@ class AppointmentEvent(DomainEvent):
     time_zone: str
     series_id: uuid.UUID | None = None
     """The recurring series it is an occurrence of, if any."""
+    recurrence_start: datetime | None = None
+    """An occurrence's rule instance in its series (the start it was booked at, unchanged by
+    moves): its RECURRENCE-ID in calendars."""
     series_event_id: uuid.UUID | None = None
     """Set when this change is one of a series-wide change (booking a series, moving or
     cancelling its rest): the id of the `AppointmentSeries…` event announcing them together,
@@ -98,10 +102,12 @@ def event_for(
     *,
     series_id: uuid.UUID | None = None,
     series_event_id: uuid.UUID | None = None,
+    recurrence_start: datetime | None = None,
 ) -> AppointmentEvent:
     """The event announcing `change` of `appointment` (its state after the change)."""
     common: dict[str, Any] = {
         "series_id": series_id,
+        "recurrence_start": recurrence_start,
         "series_event_id": series_event_id,
         "occurred_at": change.at,
         "appointment_id": appointment.id,
@@ -171,8 +177,10 @@ class SeriesEvent(DomainEvent):
     """A change of several occurrences of a series at once, announced together (each
     occurrence has its own event too, naming this one as its `series_event_id`).
 
-    `occurrences`: each changed occurrence's appointment_id, start, end, status (and for a
-    move its previous_start), soonest first. No booking reason.
+    `occurrences`: each changed occurrence's appointment_id, start, end, status,
+    recurrence_start (its rule instance, when known) and for a move its previous_start,
+    soonest first. `rule` from `first_start` in `time_zone`, and `refused_starts` (the rule's
+    instances never booked) describe the recurring event. No booking reason.
     """
 
     series_id: uuid.UUID
@@ -182,6 +190,8 @@ class SeriesEvent(DomainEvent):
     time_zone: str
     rule: str
     occurrences: list[dict[str, Any]]
+    first_start: datetime | None = None
+    refused_starts: list[datetime] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -213,6 +223,8 @@ def occurrence_of(row: AppointmentRow, *, previous_start: datetime | None = None
         "end": row.ends_at,
         "status": row.status,
     }
+    if row.recurrence_start is not None:
+        entry["recurrence_start"] = row.recurrence_start
     return entry if previous_start is None else {**entry, "previous_start": previous_start}
 
 
@@ -225,4 +237,6 @@ def series_fields(series: SeriesRow) -> dict[str, Any]:
         "patient_id": series.patient_id,
         "time_zone": series.time_zone,
         "rule": series.rule,
+        "first_start": series.first_start,
+        "refused_starts": refused_starts(series),
     }

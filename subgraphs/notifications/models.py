@@ -149,6 +149,11 @@ class AppointmentCopy(SQLModel, table=True):
     time_zone: str = Field(default="UTC", max_length=60)
     calendar_sequence: int = 0
     last_event_at: datetime
+    series_id: uuid.UUID | None = Field(default=None, index=True)
+    """The series it is an occurrence of; with `recurrence_start`, its calendar entry is an
+    override in the series' recurring event (both set when the copy is made, never later)."""
+    recurrence_start: datetime | None = None
+    """Its rule instance in the series (RECURRENCE-ID), unchanged by moves."""
 
 
 class HeldEvent(SQLModel, table=True):

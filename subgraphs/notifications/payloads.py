@@ -29,6 +29,14 @@ def _optional(payload: Mapping[str, Any], key: str) -> str | None:
     return None if value in (None, "") else str(value)
 
 
+def _optional_uuid(payload: Mapping[str, Any], key: str) -> uuid.UUID | None:
+    return _uuid(payload, key) if payload.get(key) else None
+
+
+def _optional_time(payload: Mapping[str, Any], key: str) -> datetime | None:
+    return _time(payload, key) if payload.get(key) else None
+
+
 def _uuid(payload: Mapping[str, Any], key: str) -> uuid.UUID:
     try:
         return uuid.UUID(_text(payload, key))
@@ -42,6 +50,13 @@ def _time(payload: Mapping[str, Any], key: str) -> datetime:
     except ValueError:
         raise MalformedEvent(f"event payload field {key} is not an ISO-8601 time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _times(payload: Mapping[str, Any], key: str) -> tuple[datetime, ...]:
+    listed = payload.get(key) or []
+    if not isinstance(listed, list):
+        raise MalformedEvent(f"event payload field {key} is not a list")
+    return tuple(_time({key: item}, key) for item in listed)
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,10 @@ class AppointmentFacts:
     reason: str | None
     series_event_id: uuid.UUID | None = None
     """Set when a series event announces this change with others (people hear of it there)."""
+    series_id: uuid.UUID | None = None
+    """The series it is an occurrence of, if any."""
+    recurrence_start: datetime | None = None
+    """An occurrence's rule instance (the start it was booked at), when the event says."""
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any]) -> AppointmentFacts:
@@ -140,9 +159,9 @@ class AppointmentFacts:
             else None,
             cancelled_by=_optional(payload, "cancelled_by"),
             reason=_optional(payload, "reason"),
-            series_event_id=_uuid(payload, "series_event_id")
-            if payload.get("series_event_id")
-            else None,
+            series_event_id=_optional_uuid(payload, "series_event_id"),
+            series_id=_optional_uuid(payload, "series_id"),
+            recurrence_start=_optional_time(payload, "recurrence_start"),
         )
 
 
@@ -155,6 +174,7 @@ class OccurrenceFacts:
     end: datetime
     status: str
     previous_start: datetime | None
+    recurrence_start: datetime | None = None
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any]) -> OccurrenceFacts:
@@ -163,9 +183,8 @@ class OccurrenceFacts:
             start=_time(payload, "start"),
             end=_time(payload, "end"),
             status=_text(payload, "status"),
-            previous_start=_time(payload, "previous_start")
-            if payload.get("previous_start")
-            else None,
+            previous_start=_optional_time(payload, "previous_start"),
+            recurrence_start=_optional_time(payload, "recurrence_start"),
         )
 
 
@@ -182,6 +201,11 @@ class SeriesFacts:
     occurrences: tuple[OccurrenceFacts, ...]
     changed_by: str | None
     reason: str | None
+    rule: str | None = None
+    """The RRULE text from `first_start` in `time_zone` (older events may lack them)."""
+    first_start: datetime | None = None
+    refused_starts: tuple[datetime, ...] = ()
+    """The rule's instances without an occurrence (refused when the series was booked)."""
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any]) -> SeriesFacts:
@@ -197,6 +221,9 @@ class SeriesFacts:
             occurrences=tuple(OccurrenceFacts.parse(item) for item in listed),
             changed_by=_optional(payload, "cancelled_by") or _optional(payload, "rescheduled_by"),
             reason=_optional(payload, "reason"),
+            rule=_optional(payload, "rule"),
+            first_start=_optional_time(payload, "first_start"),
+            refused_starts=_times(payload, "refused_starts"),
         )
 
     def appointment(self, occurrence: OccurrenceFacts) -> AppointmentFacts:
@@ -213,6 +240,8 @@ class SeriesFacts:
             previous_start=occurrence.previous_start,
             cancelled_by=self.changed_by,
             reason=self.reason,
+            series_id=self.series_id,
+            recurrence_start=occurrence.recurrence_start,
         )
 
 

@@ -179,7 +179,11 @@ async def save(
             )
         )
         event = events.event_for(
-            appointment, change, series_id=row.series_id, series_event_id=series_event_id
+            appointment,
+            change,
+            series_id=row.series_id,
+            series_event_id=series_event_id,
+            recurrence_start=row.recurrence_start,
         )
         outbox.record(session, event, source=events.SOURCE)
     appointment.changes.clear()

@@ -192,10 +192,23 @@ def _calendar(
                 organizer=config.organizer,
                 attendee=attendee,
                 stamp=now,
+                recurrence=recurrence(appointment),
             )
         )
 
     return build
+
+
+def recurrence(appointment: AppointmentCopy) -> ics.Recurrence | None:
+    """Where the occurrence sits in its series' recurring event (None outside a series, or
+    when its instance is unknown: then it keeps a calendar entry of its own)."""
+    if appointment.series_id is None or appointment.recurrence_start is None:
+        return None
+    return ics.Recurrence(
+        series_id=appointment.series_id,
+        start=appointment.recurrence_start,
+        time_zone=appointment.time_zone,
+    )
 
 
 async def replan_reminders(

@@ -101,7 +101,10 @@ async def upsert_doctor(session: AsyncSession, facts: DoctorFacts, *, now: datet
 async def apply_appointment(
     session: AsyncSession, facts: AppointmentFacts, *, occurred_at: datetime
 ) -> AppointmentCopy:
-    """Record the appointment's state if this event is the newest; bump the calendar sequence."""
+    """Record the appointment's state if this event is the newest; bump the calendar sequence.
+
+    Its series and rule instance are recorded when the copy is made only: a copy made before
+    events told them keeps its own calendar entry (the UID its invitations already had)."""
     values = {
         "appointment_id": facts.appointment_id,
         "doctor_id": facts.doctor_id,
@@ -113,6 +116,8 @@ async def apply_appointment(
         "time_zone": facts.time_zone,
         "calendar_sequence": 0,
         "last_event_at": occurred_at,
+        "series_id": facts.series_id,
+        "recurrence_start": facts.recurrence_start if facts.series_id else None,
     }
     # Insert-or-skip: two events of one appointment handled at once must not both insert.
     inserted = await insert_or_skip(session, AppointmentCopy, values, ["appointment_id"])

@@ -5,10 +5,12 @@ occurrence, and a later change of one occurrence alone is told about on its own.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sqlmodel import col, select
 
@@ -25,15 +27,23 @@ from tests.integration.notifications.scenario import NOW, Cast, envelope
 
 SERIES = uuid.uuid4()
 WEEK = timedelta(weeks=1)
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 class SeriesCast(Cast):
-    """The cast's patient and doctor with a weekly series of three occurrences."""
+    """The cast's patient and doctor with a weekly series (three occurrences by default),
+    its instances at one wall-clock time in Berlin; `refused` ones were never booked."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, first: datetime | None = None, count: int = 3, refused: tuple[int, ...] = ()
+    ) -> None:
         super().__init__()
-        self.ids = [uuid.uuid4() for _ in range(3)]
-        self.starts = [self.start + n * WEEK for n in range(3)]
+        local = (first or self.start).astimezone(BERLIN)
+        self.rule = f"FREQ=WEEKLY;COUNT={count};BYDAY={local.strftime('%a')[:2].upper()}"
+        self.ids = [uuid.uuid4() for _ in range(count)]
+        self.instances = [(local + n * WEEK).astimezone(UTC) for n in range(count)]
+        self.starts = list(self.instances)
+        self.refused = refused
 
     def occurrence(
         self, n: int, kind: str, announced: uuid.UUID | None, **extra: Any
@@ -44,17 +54,20 @@ class SeriesCast(Cast):
             start=self.starts[n],
             series_id=str(SERIES),
             series_event_id=str(announced) if announced else None,
+            recurrence_start=self.instances[n].isoformat(),
             **extra,
         )
 
     def series(self, kind: str, event_id: uuid.UUID, ns: list[int], **extra: Any) -> EventEnvelope:
+        moved = extra.pop("moved", {})
         occurrences = [
             {
                 "appointment_id": str(self.ids[n]),
                 "start": self.starts[n].isoformat(),
                 "end": (self.starts[n] + timedelta(minutes=30)).isoformat(),
                 "status": "CANCELLED" if kind == "AppointmentSeriesCancelled" else "PENDING",
-                **extra.pop("moved", {}).get(n, {}),
+                "recurrence_start": self.instances[n].isoformat(),
+                **moved.get(n, {}),
             }
             for n in ns
         ]
@@ -66,13 +79,18 @@ class SeriesCast(Cast):
                 "doctor_user_id": str(self.doctor_user_id),
                 "patient_id": str(self.patient_id),
                 "time_zone": "Europe/Berlin",
-                "rule": "FREQ=WEEKLY;COUNT=3;BYDAY=TH",
+                "rule": self.rule,
+                "first_start": self.instances[0].isoformat(),
+                "refused_starts": [self.instances[n].isoformat() for n in self.refused],
                 "occurrences": occurrences,
                 **extra,
             },
             source="appointments",
         )
         return EventEnvelope(**{**event.__dict__, "id": str(event_id)})
+
+    def booked_ns(self) -> list[int]:
+        return [n for n in range(len(self.ids)) if n not in self.refused]
 
 
 async def apply_all(db: Database, events: list[EventEnvelope]) -> None:
@@ -86,11 +104,12 @@ async def messages(db: Database, template: str) -> list[Notification]:
         return list((await session.exec(statement)).all())
 
 
-async def booked(db: Database, *, series_first: bool) -> SeriesCast:
-    cast = SeriesCast()
+async def booked(db: Database, *, series_first: bool, cast: SeriesCast | None = None) -> SeriesCast:
+    cast = cast or SeriesCast()
     announced = uuid.uuid4()
-    together = cast.series("AppointmentSeriesBooked", announced, [0, 1, 2])
-    each = [cast.occurrence(n, "AppointmentBooked", announced) for n in range(3)]
+    ns = cast.booked_ns()
+    together = cast.series("AppointmentSeriesBooked", announced, ns)
+    each = [cast.occurrence(n, "AppointmentBooked", announced) for n in ns]
     await apply_all(db, cast.setup_events())
     await apply_all(db, [together, *each] if series_first else [*each, together])
     return cast
@@ -142,9 +161,12 @@ async def test_the_series_email_lists_the_dates_with_one_calendar_of_every_occur
     assert "- Thu 18 Mar 2027, 10:00 CET" in text
     calendar = Calendar.from_ical(parts["text/calendar"].get_content())
     assert str(calendar["method"]) == "REQUEST"
-    events = calendar.walk("VEVENT")
-    assert [str(e["uid"]) for e in events] == [f"appointment-{i}@healthbook" for i in cast.ids]
-    assert [e.decoded("dtstart") for e in events] == cast.starts
+    master, *overrides = calendar.walk("VEVENT")
+    assert {str(e["uid"]) for e in calendar.walk("VEVENT")} == {f"series-{SERIES}@healthbook"}
+    assert master.decoded("dtstart") == cast.starts[0]
+    assert "recurrence-id" not in master
+    assert [e.decoded("recurrence-id") for e in overrides] == cast.instances
+    assert [e.decoded("dtstart") for e in overrides] == cast.starts
 
 
 async def test_one_occurrence_cancelled_alone_then_the_rest_together(db: Database) -> None:
@@ -163,6 +185,10 @@ async def test_one_occurrence_cancelled_alone_then_the_rest_together(db: Databas
         if r.channel is Channel.EMAIL and r.user_id == cast.patient_id
     ]
     assert alone.appointment_id == cast.ids[0]
+    assert alone.ics is not None
+    [instance] = Calendar.from_ical(alone.ics).walk("VEVENT")
+    assert str(instance["uid"]) == f"series-{SERIES}@healthbook"
+    assert instance.decoded("recurrence-id") == cast.instances[0]
 
     announced = uuid.uuid4()
     together = cast.series(
@@ -183,9 +209,11 @@ async def test_one_occurrence_cancelled_alone_then_the_rest_together(db: Databas
     assert email.ics is not None
     cancelled = Calendar.from_ical(email.ics)
     assert str(cancelled["method"]) == "CANCEL"
-    assert [str(e["uid"]) for e in cancelled.walk("VEVENT")] == [
-        f"appointment-{i}@healthbook" for i in cast.ids[1:]
-    ]
+    # Only the cancelled instances (no master: that would cancel the first one too).
+    events = cancelled.walk("VEVENT")
+    assert {str(e["uid"]) for e in events} == {f"series-{SERIES}@healthbook"}
+    assert [e.decoded("recurrence-id") for e in events] == cast.instances[1:]
+    assert all("rrule" not in e and str(e["status"]) == "CANCELLED" for e in events)
     [sms] = [r for r in rows if r.channel is Channel.SMS]
     assert "On leave" not in sms.body  # SMS carries no reason
     async with db.session() as session:
@@ -218,9 +246,14 @@ async def test_a_moved_rest_is_one_message_listing_from_and_to(db: Database) -> 
     [email] = [r for r in rows if r.user_id == cast.patient_id and r.channel is Channel.EMAIL]
     assert "- Thu 11 Mar 2027, 10:00 CET → Fri 12 Mar 2027, 12:00 CET" in email.body
     assert email.ics is not None
-    events = Calendar.from_ical(email.ics).walk("VEVENT")
-    assert [e.decoded("dtstart") for e in events] == cast.starts[1:]
-    assert all(int(str(e["sequence"])) > 0 for e in events)  # updates of the booked entries
+    master, *overrides = Calendar.from_ical(email.ics).walk("VEVENT")
+    assert "rrule" in master
+    # The whole recurring event: the first occurrence, not moved, is still in it.
+    assert [e.decoded("recurrence-id") for e in overrides] == cast.instances
+    assert [e.decoded("dtstart") for e in overrides] == [before[0], *cast.starts[1:]]
+    moved_ones = overrides[1:]
+    assert all(int(str(e["sequence"])) > 0 for e in moved_ones)  # updates of the booked entries
+    assert int(str(master["sequence"])) == max(int(str(e["sequence"])) for e in overrides)
     async with db.session() as session:
         due = (
             await session.exec(
@@ -233,3 +266,75 @@ async def test_a_moved_rest_is_one_message_listing_from_and_to(db: Database) -> 
     assert {r.due_at for r in due} == {
         cast.starts[2] - timedelta(minutes=lead) for lead in (1440, 120)
     }
+
+
+def patient_email(rows: list[Notification], cast: Cast) -> Notification:
+    [email] = [r for r in rows if r.user_id == cast.patient_id and r.channel is Channel.EMAIL]
+    assert email.ics is not None
+    return email
+
+
+async def test_the_series_calendar_is_one_recurring_event_across_a_dst_change(
+    db: Database,
+) -> None:
+    # Thursdays at 10:00 in Berlin from 18 Mar 2027 (summer time from 28 Mar); 25 Mar refused.
+    first = datetime(2027, 3, 18, 10, 0, tzinfo=BERLIN)
+    cast = await booked(db, series_first=True, cast=SeriesCast(first=first, count=4, refused=(1,)))
+    email = patient_email(await messages(db, "series_booked"), cast)
+    assert email.ics is not None
+    calendar = Calendar.from_ical(email.ics)
+    assert str(calendar["method"]) == "REQUEST"
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    master, *overrides = calendar.walk("VEVENT")
+    assert {str(e["uid"]) for e in calendar.walk("VEVENT")} == {f"series-{SERIES}@healthbook"}
+    assert master["dtstart"].params["tzid"] == "Europe/Berlin"
+    assert master.decoded("dtstart") == first
+    assert master["rrule"].to_ical().decode() == cast.rule
+    [exdate] = [moment.dt for moment in master["exdate"].dts]
+    assert exdate == datetime(2027, 3, 25, 10, 0, tzinfo=BERLIN)
+    ids = [e.decoded("recurrence-id") for e in overrides]
+    assert [moment.astimezone(BERLIN).hour for moment in ids] == [10, 10, 10]
+    assert [moment.astimezone(UTC).hour for moment in ids] == [9, 8, 8]  # CET, then CEST
+    assert ids == [cast.instances[n] for n in (0, 2, 3)]
+    assert all(e["recurrence-id"].params["tzid"] == "Europe/Berlin" for e in overrides)
+    # What the master's rule yields, less its EXDATE, is exactly the overridden instances.
+    expanded = list(rrulestr(cast.rule, dtstart=master.decoded("dtstart")))
+    assert [m for m in expanded if m != exdate] == ids
+
+
+async def test_one_occurrence_moved_alone_updates_its_instance_in_the_series(
+    db: Database,
+) -> None:
+    cast = await booked(db, series_first=False)
+    before = cast.starts[1]
+    cast.starts[1] = before + timedelta(hours=3)
+    await apply_all(
+        db,
+        [cast.occurrence(1, "AppointmentRescheduled", None, previous_start=before.isoformat())],
+    )
+    email = patient_email(await messages(db, "appointment_rescheduled"), cast)
+    assert email.ics is not None
+    calendar = Calendar.from_ical(email.ics)
+    assert str(calendar["method"]) == "REQUEST"
+    [event] = calendar.walk("VEVENT")
+    assert str(event["uid"]) == f"series-{SERIES}@healthbook"
+    assert event["recurrence-id"].params["tzid"] == "Europe/Berlin"
+    assert event.decoded("recurrence-id") == cast.instances[1]
+    assert event.decoded("dtstart") == cast.starts[1]
+    assert "rrule" not in event
+    assert int(str(event["sequence"])) > 0
+
+
+async def test_an_appointment_outside_a_series_keeps_its_own_invitation(db: Database) -> None:
+    cast = Cast()
+    await apply_all(db, [*cast.setup_events(), cast.appointment("AppointmentBooked")])
+    email = patient_email(await messages(db, "appointment_booked"), cast)
+    assert email.ics is not None
+    calendar = Calendar.from_ical(email.ics)
+    assert calendar.walk("VTIMEZONE") == []
+    [event] = calendar.walk("VEVENT")
+    assert str(event["uid"]) == f"appointment-{cast.appointment_id}@healthbook"
+    assert "recurrence-id" not in event
+    assert event.decoded("dtstart") == cast.start
+    assert "DTSTART:20270304T090000Z" in email.ics  # in UTC, as before
+    assert int(str(event["sequence"])) == 0
