@@ -35,6 +35,7 @@ EVENT_FIELDS = {
     "time_zone",
     "series_id",  # null: not an occurrence of a series
     "series_event_id",  # null: not announced by a series event
+    "recurrence_start",  # null: no rule instance outside a series
 }
 
 NOT_AUDIT = col(OutboxMessage.event_type) != AUDIT_RECORDED  # audit entries: tests of their own

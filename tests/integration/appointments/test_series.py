@@ -106,6 +106,15 @@ async def test_a_weekly_series_keeps_nine_oclock_local_across_dst(
     # Each occurrence's own event names the series event people are told about instead.
     assert {e.payload["series_event_id"] for e in events} == {str(together.id)}
     assert {e.payload["series_id"] for e in events} == {str(booking.series.id)}
+    # What a calendar's recurring event needs: the rule from its first start, the instances.
+    assert together.payload["first_start"] == WEEKS[0].isoformat()
+    assert together.payload["refused_starts"] == []
+    assert [o["recurrence_start"] for o in together.payload["occurrences"]] == [
+        start.isoformat() for start in WEEKS
+    ]
+    assert sorted(e.payload["recurrence_start"] for e in events) == [
+        start.isoformat() for start in WEEKS
+    ]
 
 
 async def test_all_or_nothing_writes_nothing_when_one_occurrence_is_taken(
@@ -139,6 +148,8 @@ async def test_book_available_books_the_rest_and_reports_the_refused(
     ]
     assert booking.occurrences[1].appointment is None
     assert await counts(db) == (3, 1)
+    [together] = await outbox_of(db, "AppointmentSeriesBooked")
+    assert together.payload["refused_starts"] == [WEEKS[1].isoformat()]  # its master's EXDATE
     again = await book(deps, who, berlin, mode=service.Mode.BOOK_AVAILABLE)
     assert again.series is not None
     assert booking.series is not None
@@ -357,6 +368,9 @@ async def test_one_occurrence_is_rescheduled_and_cancelled_on_its_own(
     await lifecycle.cancel(deps=deps, actor=who, appointment_id=rows[3].id, reason=None)
     [one] = await outbox_of(db, "AppointmentCancelled")
     assert one.payload["series_id"] == str(booking.series.id)
+    assert one.payload["recurrence_start"] == WEEKS[3].isoformat()  # its instance, to update
+    [alone] = await outbox_of(db, "AppointmentRescheduled")
+    assert alone.payload["recurrence_start"] == WEEKS[1].isoformat()  # unchanged by the move
     assert one.payload["series_event_id"] is None  # told about on its own
     after = await series_changes.appointments(db=deps.db, series_id=booking.series.id)
     assert [(row.starts_at, row.status) for row in after] == [
