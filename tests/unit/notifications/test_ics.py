@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from icalendar import Calendar
 
@@ -68,7 +69,8 @@ RULE = ics.SeriesRule(
 def test_a_series_request_is_a_master_and_its_overrides_under_one_uid() -> None:
     entries = [occurrence("REQUEST", 0), occurrence("REQUEST", 2, cancelled=True)]
     calendar = Calendar.from_ical(ics.build_many(entries, RULE))
-    master, first, third = calendar.walk("VEVENT")
+    events: list[Any] = calendar.walk("VEVENT")  # icalendar's property types are a union
+    master, first, third = events
     assert {str(e["UID"]) for e in (master, first, third)} == {f"series-{SERIES}@healthbook"}
     assert master.decoded("SEQUENCE") == 2  # the highest of its overrides
     assert master.decoded("DTEND") - master.decoded("DTSTART") == timedelta(minutes=30)
