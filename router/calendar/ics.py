@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, vRecur
+
+from subgraphs.shared.recurrence import instances as rule_instances
 
 PRODID: Final = "-//Healthbook//Calendar feed//EN"
 NAME: Final = "Healthbook appointments"
@@ -32,8 +33,6 @@ STATUS: Final = {
 DOCTOR_SUMMARY: Final = "Patient appointment"
 PATIENT_SUMMARY: Final = "Appointment with {name}"
 FALLBACK_SUMMARY: Final = "Healthbook appointment"
-MAX_INSTANCES: Final = 500
-"""Enough for any series' rule (they have at most 52 instances); a guard on bad text."""
 
 
 def uid(appointment_id: str) -> str:
@@ -114,7 +113,7 @@ def recurring(series: dict[str, Any], occurrences: list[dict[str, Any]]) -> list
     """
     zone = series["timeZone"]
     first = _local(series["firstStart"], zone)
-    instances = {moment.astimezone(UTC) for moment in _expand(series["rule"], first)}
+    instances = {moment.astimezone(UTC) for moment in rule_instances(series["rule"], first)}
     booked = {datetime.fromisoformat(entry["recurrenceStart"]) for entry in occurrences}
     refused = {datetime.fromisoformat(moment) for moment in series.get("refusedStarts") or []}
     earliest = min(occurrences, key=lambda entry: datetime.fromisoformat(entry["recurrenceStart"]))
@@ -140,8 +139,3 @@ def recurring(series: dict[str, Any], occurrences: list[dict[str, Any]]) -> list
         override.add("sequence", 0)
         events.append(_stamped(override, entry))
     return events
-
-
-def _expand(rule: str, first: datetime) -> list[datetime]:
-    """The rule's instances from `first` (wall-clock times in its zone, as RFC 5545 reads)."""
-    return list(rrulestr(rule, dtstart=first))[:MAX_INSTANCES]

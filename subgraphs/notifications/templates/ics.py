@@ -16,14 +16,13 @@ from datetime import UTC, datetime
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+
+from subgraphs.shared.recurrence import instances as rule_instances
 
 PRODID: Final = "-//Healthbook//Appointments//EN"
 METHODS: Final = ("REQUEST", "CANCEL")
 CANCELLED_STATES: Final = frozenset({"CANCELLED", "REJECTED"})
-MAX_INSTANCES: Final = 500
-"""Enough for any series' rule (they have at most 52 instances); a guard on bad text."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def _master(series: SeriesRule, overrides: list[CalendarEntry]) -> Event:
     zone = series.time_zone
     first = _local(series.first_start, zone)
     booked = {entry.recurrence.start.astimezone(UTC) for entry in overrides if entry.recurrence}
-    instances = {moment.astimezone(UTC) for moment in _expand(series.rule, first)}
+    instances = {moment.astimezone(UTC) for moment in rule_instances(series.rule, first)}
     refused = {moment.astimezone(UTC) for moment in series.refused_starts}
     earliest = min(
         overrides, key=lambda entry: entry.recurrence.start if entry.recurrence else first
@@ -168,8 +167,3 @@ def _master(series: SeriesRule, overrides: list[CalendarEntry]) -> Event:
     master.add("status", "CONFIRMED")
     _people(master, earliest)
     return master
-
-
-def _expand(rule: str, first: datetime) -> list[datetime]:
-    """The rule's instances from `first` (wall-clock times in its zone, as RFC 5545 reads)."""
-    return list(rrulestr(rule, dtstart=first))[:MAX_INSTANCES]
