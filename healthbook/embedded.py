@@ -25,6 +25,7 @@ from healthbook.servers import (
 from healthbook.stores import migrate, seed
 from healthbook.wiring import build_authenticator, build_bus, declare_actors, router_server
 from subgraphs.shared.app import create_subgraph_app
+from subgraphs.shared.auth import Authenticator
 from subgraphs.shared.bus import EventBus
 from subgraphs.shared.logs import configure_logging, wants_human_logs
 from subgraphs.shared.private_files import private_directory
@@ -65,6 +66,18 @@ def run_embedded(settings: Settings, *, seed: bool) -> int:
 
 
 async def _run(settings: Settings, *, load_demo: bool) -> None:
+    # The local mailbox first: its port taken fails the start before any thread runs (a
+    # Dramatiq worker already started would have kept the failed process alive forever).
+    mailbox = _local_mailbox(settings)
+    try:
+        await _serve(settings, load_demo=load_demo, mailbox=mailbox)
+    finally:
+        if mailbox is not None:
+            mailbox.stop()
+    print("Healthbook stopped.", file=sys.stderr)
+
+
+async def _serve(settings: Settings, *, load_demo: bool, mailbox: SmtpSink | None) -> None:
     shared = Shared()
     if load_demo:
         await seed(settings, shared)
@@ -74,7 +87,24 @@ async def _run(settings: Settings, *, load_demo: bool) -> None:
     declare_actors(bus.broker, runtime)
     worker = dramatiq.Worker(bus.broker, worker_threads=4)
     worker.start()
+    try:
+        await _serve_with(
+            settings, shared, bus, authenticator, load_demo=load_demo, mailbox=mailbox
+        )
+    finally:
+        worker.stop()
+        await runtime.close()
 
+
+async def _serve_with(
+    settings: Settings,
+    shared: Shared,
+    bus: EventBus,
+    authenticator: Authenticator,
+    *,
+    load_demo: bool,
+    mailbox: SmtpSink | None,
+) -> None:
     servers: list[Server] = []
     urls: list[tuple[str, str]] = []
     for name in present_subgraphs():
@@ -90,7 +120,6 @@ async def _run(settings: Settings, *, load_demo: bool) -> None:
 
     stop = asyncio.Event()
     stop_on_signals(stop)
-    mailbox = _local_mailbox(settings)
     if mailbox is not None:
         urls.append(
             ("mail (SMTP)", f"smtp://127.0.0.1:{mailbox.port}  → {settings.data_dir}/mail.mbox")
@@ -105,11 +134,6 @@ async def _run(settings: Settings, *, load_demo: bool) -> None:
         stop.set()
         if scheduler is not None:
             await asyncio.gather(scheduler, return_exceptions=True)
-        worker.stop()
-        await runtime.close()
-        if mailbox is not None:
-            mailbox.stop()
-    print("Healthbook stopped.", file=sys.stderr)
 
 
 def _local_mailbox(settings: Settings) -> SmtpSink | None:
