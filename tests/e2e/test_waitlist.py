@@ -5,14 +5,12 @@ held for them, and booked when they accept; the offer reaches their in-app inbox
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support.graphql import GraphQLClient, GraphQLErrors
+from tests.support.graphql import GraphQLClient, GraphQLErrors, eventually, register
 from tests.support.processes import free_ports, healthbook, wait_ready
 
 SEARCH = """
@@ -23,8 +21,6 @@ SLOTS = """
 query Slots($id: ID!, $from: DateTime!, $to: DateTime!) {
   availableSlots(doctorId: $id, from: $from, to: $to) { start end }
 }"""
-REGISTER = """
-mutation Register($input: RegisterInput!) { register(input: $input) { user { id } } }"""
 BOOK = """
 mutation Book($input: BookAppointmentInput!) { bookAppointment(input: $input) { id start } }"""
 CANCEL = "mutation($id: ID!) { cancelAppointment(input: {id: $id}) { status } }"
@@ -38,30 +34,10 @@ mutation($id: ID!) { acceptWaitlistOffer(offerId: $id) { id start status doctor 
 INBOX = "query Inbox { myNotifications { items { template channel } } }"
 
 
-async def register(anonymous: GraphQLClient, name: str) -> GraphQLClient:
-    email, password = f"{uuid.uuid4().hex[:12]}@example.org", "waiting is an art"
-    await anonymous.execute(
-        REGISTER,
-        input={"email": email, "password": password, "name": name, "timeZone": "Europe/Lisbon"},
-    )
-    return await anonymous.login(email, password)
-
-
-async def eventually(read: Any, done: Any, attempts: int = 300) -> Any:
-    """Read until `done(answer)` (bounded: the event bus delivers within seconds)."""
-    answer = await read()
-    for _ in range(attempts):
-        if done(answer):
-            break
-        await asyncio.sleep(0.1)
-        answer = await read()
-    return answer
-
-
 async def waitlist_journey(router: str) -> None:
     anonymous = GraphQLClient(router)
-    booker = await register(anonymous, "Bo Booker")
-    waiter = await register(anonymous, "Wen Waiter")
+    booker = await register(anonymous, "Bo Booker", time_zone="Europe/Lisbon")
+    waiter = await register(anonymous, "Wen Waiter", time_zone="Europe/Lisbon")
     silva = (await booker.execute(SEARCH, filter={"text": "Silva"}))["doctors"]["nodes"][0]
     now = datetime.now(UTC)
     window = {

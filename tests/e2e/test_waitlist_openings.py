@@ -7,19 +7,15 @@ while it is held, doctor search and the doctor's open slots no longer list it; d
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.support.graphql import GraphQLClient
+from tests.support.graphql import GraphQLClient, eventually, register
 from tests.support.processes import free_ports, healthbook, wait_ready
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_PASSWORD = "healthbook-demo"  # the seed's documented demo credential
-REGISTER = """
-mutation Register($input: RegisterInput!) { register(input: $input) { user { id } } }"""
 JOIN = """
 mutation Join($input: JoinWaitlistInput!) {
   joinWaitlist(input: $input) { id position timeZone specialization city doctor { id } }
@@ -37,29 +33,9 @@ query Slots($id: ID!, $from: DateTime!, $to: DateTime!) {
 }"""
 
 
-async def register(anonymous: GraphQLClient, name: str) -> GraphQLClient:
-    email, password = f"{uuid.uuid4().hex[:12]}@example.org", "waiting is an art"
-    await anonymous.execute(
-        REGISTER,
-        input={"email": email, "password": password, "name": name, "timeZone": "Europe/Berlin"},
-    )
-    return await anonymous.login(email, password)
-
-
-async def eventually(read: Any, done: Any, attempts: int = 300) -> Any:
-    """Read until `done(answer)` (bounded: the event bus delivers within seconds)."""
-    answer = await read()
-    for _ in range(attempts):
-        if done(answer):
-            break
-        await asyncio.sleep(0.1)
-        answer = await read()
-    return answer
-
-
 async def openings_journey(router: str) -> None:
     anonymous = GraphQLClient(router)
-    waiter = await register(anonymous, "Ari Area")
+    waiter = await register(anonymous, "Ari Area", time_zone="Europe/Berlin")
     haddad_login = await anonymous.login("dr.haddad@healthbook.local", DEMO_PASSWORD)
     [haddad] = (await waiter.execute(SEARCH))["doctors"]["nodes"]
     assert haddad["name"] == "Dr. Haddad"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,3 +51,28 @@ class GraphQLClient:
             i={"email": email, "password": password},
         )
         return self.as_user(data["login"]["accessToken"])
+
+
+REGISTER = "mutation($i: RegisterInput!) { register(input: $i) { user { id } } }"
+
+
+async def register(anonymous: GraphQLClient, name: str, *, time_zone: str) -> GraphQLClient:
+    """A new patient `name` in `time_zone`, signed in."""
+    email, password = f"{uuid.uuid4().hex[:12]}@example.org", "waiting is an art"
+    await anonymous.execute(
+        REGISTER, i={"email": email, "password": password, "name": name, "timeZone": time_zone}
+    )
+    return await anonymous.login(email, password)
+
+
+async def eventually(
+    read: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], attempts: int = 300
+) -> Any:
+    """Read until `done(answer)` (bounded: the event bus delivers within seconds)."""
+    answer = await read()
+    for _ in range(attempts):
+        if done(answer):
+            break
+        await asyncio.sleep(0.1)
+        answer = await read()
+    return answer
